@@ -1,0 +1,17 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form (it calls authenticate(request, …), which django-axes needs)."""
+
+    error_messages = {
+        "invalid_login": "用户名或密码不正确。请注意密码区分大小写。",
+        "inactive": "该账号已停用，请联系县级数据管理员。",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "用户名"
+        self.fields["password"].label = "密码"
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})

@@ -1,0 +1,33 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from households import selectors
+from households.choices import AreaLevel
+from households.models import YearParameters
+
+from .roles import Role
+
+
+@login_required
+def home(request):
+    """Each role's to-do list; a user without a role sees only how to get one."""
+    user = request.user
+    context = {"params": YearParameters.current(), "totals": selectors.registry_totals(user=user)}
+    if user.role == Role.VILLAGE_CLERK:
+        template = "home/village_clerk.html"
+    elif user.role == Role.TOWNSHIP_REVIEWER:
+        template = "home/township_reviewer.html"
+        context["villages"] = selectors.area_summary(user=user, level=AreaLevel.VILLAGE)
+    elif user.role in (Role.COUNTY_STAFF, Role.INSPECTOR):
+        template = "home/county.html"
+        townships = list(selectors.township_summary(user=user))
+        context["townships"] = townships
+        context["chart"] = {
+            "townships": [t.name for t in townships],
+            "households": [t.household_count for t in townships],
+            "monitored": [t.monitored_count for t in townships],
+            "unresolved": [t.unresolved_count for t in townships],
+        }
+    else:
+        template = "home/no_role.html"
+    return render(request, template, context)

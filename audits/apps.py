@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AuditsConfig(AppConfig):
+    name = "audits"
+    verbose_name = "审计"
+
+    def ready(self):
+        from . import signals  # noqa: F401

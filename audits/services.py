@@ -1,0 +1,31 @@
+"""Writing the audit trail."""
+
+from .models import AuditAction, AuditEvent
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def audit_record(
+    *,
+    action: AuditAction,
+    request=None,
+    actor=None,
+    username: str = "",
+    household_number: str = "",
+    subject: str = "",
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Append one event; the actor defaults to the request's user."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    return AuditEvent.objects.create(
+        actor=actor,
+        username=username or (actor.get_username() if actor else ""),
+        action=action,
+        household_number=household_number,
+        subject=subject,
+        detail=detail or {},
+        ip_address=client_ip(request),
+    )

@@ -1,0 +1,88 @@
+"""Derived values of the registry, defined once as query expressions.
+
+Pages and the rules engine both annotate with these, so a per-capita income on a
+screen and in a rule can never disagree.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear, NullIf
+
+from .choices import MemberStatus
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+ZERO = Value(Decimal("0.00"), output_field=MONEY)
+
+INCOME_FIELDS = (
+    "wage",
+    "public_welfare_income",
+    "operating_income",
+    "property_income",
+    "transfer_total",
+)
+EXPENSE_FIELDS = ("operating_expense",)
+
+
+def reference_date(year: int) -> datetime.date:
+    """States (age, health, schooling) are taken on 30 September of the assessment year."""
+    return datetime.date(year, 9, 30)
+
+
+def age_on_reference_date(year: int, birth_date: str = "birth_date"):
+    """Whole years of age on 30 September of `year`; NULL without a birth date.
+
+    Someone born in October or later has not had this year's birthday by 30 September.
+    """
+    return ExpressionWrapper(
+        Value(year)
+        - ExtractYear(birth_date)
+        - Case(When(**{f"{birth_date}__month__gte": 10}, then=Value(1)), default=Value(0)),
+        output_field=IntegerField(),
+    )
+
+
+def amount(field: str, prefix: str = ""):
+    """An income amount where an empty cell counts as 0."""
+    return Coalesce(F(f"{prefix}{field}"), ZERO, output_field=MONEY)
+
+
+def net_income(prefix: str = ""):
+    """纯收入 = wage + public-welfare job + operating − operating expenses + property + transfer."""
+    total = amount(INCOME_FIELDS[0], prefix)
+    for field in INCOME_FIELDS[1:]:
+        total = total + amount(field, prefix)
+    for field in EXPENSE_FIELDS:
+        total = total - amount(field, prefix)
+    return ExpressionWrapper(total, output_field=MONEY)
+
+
+def active_member_count(household=OuterRef("pk")):
+    """The household size: members with status 正常, as a subquery on a household reference."""
+    from .models import Member
+
+    counted = (
+        Member.objects.filter(household=household, status=MemberStatus.NORMAL)
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def per_capita(net, size):
+    """Net income over household size; NULL when the household has nobody active."""
+    return ExpressionWrapper(net / NullIf(size, Value(0)), output_field=MONEY)

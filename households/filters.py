@@ -1,0 +1,85 @@
+"""The household list's filters: every one a query parameter, so a filtered list can be shared."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from .choices import HouseholdType, MonitoringType, RiskStatus
+from .models import Area, Household, Member
+
+SORTS = {
+    "number": ("number",),
+    "-number": ("-number",),
+    "village": ("village_id", "number"),
+    "-village": ("-village_id", "-number"),
+    "head": ("head_name", "number"),
+    "-head": ("-head_name", "-number"),
+    "size": ("size", "number"),
+    "-size": ("-size", "-number"),
+    "income": ("income_per_capita", "number"),
+    "-income": ("-income_per_capita", "-number"),
+}
+SORT_LABELS = {"number": "户编号", "village": "行政村", "head": "户主", "size": "人口", "income": "人均纯收入"}
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="搜索", method="filter_text",
+        widget=forms.TextInput(attrs={"placeholder": "户编号 / 姓名 / 证件号码", "type": "search"}),
+    )
+    township = django_filters.ModelChoiceFilter(
+        label="乡镇", queryset=Area.objects.none(), method="filter_township", empty_label="全部乡镇"
+    )
+    village = django_filters.ModelChoiceFilter(
+        label="行政村", queryset=Area.objects.none(), empty_label="全部行政村"
+    )
+    household_type = django_filters.ChoiceFilter(
+        label="户类型", choices=HouseholdType.choices, empty_label="全部户类型"
+    )
+    monitoring_type = django_filters.ChoiceFilter(
+        label="监测对象类别",
+        choices=[("any", "全部监测对象"), ("none", "非监测对象"), *MonitoringType.choices],
+        method="filter_monitoring_type", empty_label="不限",
+    )
+    risk_status = django_filters.ChoiceFilter(
+        label="风险状态", choices=RiskStatus.choices, empty_label="全部风险状态"
+    )
+    sort = django_filters.ChoiceFilter(
+        label="排序", choices=[(key, key) for key in SORTS], method="filter_sort", empty_label=None,
+    )
+
+    class Meta:
+        model = Household
+        fields = ["q", "township", "village", "household_type", "monitoring_type", "risk_status"]
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        areas = Area.objects.in_scope(user)
+        self.filters["township"].queryset = areas.townships()
+        villages = areas.villages()
+        township = (data or {}).get("township")
+        if township:
+            villages = villages.filter(parent_id=township)
+        self.filters["village"].queryset = villages
+
+    def filter_text(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        matching_members = Member.objects.filter(household=OuterRef("pk")).filter(
+            Q(name__contains=text) | Q(id_number__startswith=text.upper())
+        )
+        return queryset.filter(Q(number__icontains=text) | Exists(matching_members))
+
+    def filter_township(self, queryset, name, value):
+        return queryset.filter(village__parent=value)
+
+    def filter_monitoring_type(self, queryset, name, value):
+        if value == "any":
+            return queryset.exclude(monitoring_type="")
+        if value == "none":
+            return queryset.filter(monitoring_type="")
+        return queryset.filter(monitoring_type=value)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["number"]))

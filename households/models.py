@@ -1,0 +1,340 @@
+"""The registry: areas, households, their members, incomes and assistance measures."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.lookups import Regex
+from django.db.models.functions import Left
+
+from . import id_numbers
+from .choices import (
+    AreaLevel,
+    DisabilityGrade,
+    Education,
+    Employment,
+    Gender,
+    Health,
+    HouseholdType,
+    LabourAbility,
+    MeasureType,
+    MedicalInsurance,
+    MemberStatus,
+    MonitoringType,
+    PensionInsurance,
+    Relationship,
+    RemovalReason,
+    RiskStatus,
+    RiskType,
+    StudentStatus,
+)
+from .querysets import (
+    AreaQuerySet,
+    HouseholdChildQuerySet,
+    HouseholdQuerySet,
+    IncomeQuerySet,
+    MemberQuerySet,
+)
+
+INCOME_MONEY_FIELDS = (
+    "wage", "public_welfare_income", "operating_income", "operating_expense",
+    "property_income", "transfer_total", "family_planning", "subsistence",
+    "extreme_poverty_support", "pension", "eco_compensation", "other_transfer",
+    "medical_expense", "education_expense",
+)
+TRANSFER_PARTS = (
+    "family_planning", "subsistence", "extreme_poverty_support", "pension",
+    "eco_compensation", "other_transfer",
+)
+CODE_LENGTH = {AreaLevel.COUNTY: 6, AreaLevel.TOWNSHIP: 9, AreaLevel.VILLAGE: 12}
+
+
+def money_field(verbose_name: str):
+    return models.DecimalField(
+        verbose_name, max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+
+def choice_field(verbose_name: str, choices, **kwargs):
+    return models.CharField(verbose_name, max_length=24, choices=choices, blank=True, **kwargs)
+
+
+class Area(models.Model):
+    """A county (6 digits), township (9) or administrative village (12): national codes."""
+
+    code = models.CharField("区划代码", max_length=12, primary_key=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.CharField("级别", max_length=10, choices=AreaLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级区划", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="children",
+    )
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政区划"
+        ordering = ["code"]
+        constraints = [
+            # A child's code is its parent's code extended by three digits.
+            models.CheckConstraint(
+                name="area_code_extends_parent",
+                condition=(
+                    Q(level=AreaLevel.COUNTY, code__regex=r"^[0-9]{6}$", parent__isnull=True)
+                    | Q(level=AreaLevel.TOWNSHIP, code__regex=r"^[0-9]{9}$", parent=Left("code", 6))
+                    | Q(level=AreaLevel.VILLAGE, code__regex=r"^[0-9]{12}$", parent=Left("code", 9))
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def level_for_code(cls, code: str) -> str | None:
+        return {length: level for level, length in CODE_LENGTH.items()}.get(len(code))
+
+
+class Household(models.Model):
+    """户: the unit that is monitored, with its living conditions and monitoring status."""
+
+    number = models.CharField("户编号", max_length=32, unique=True)
+    village = models.ForeignKey(
+        Area, verbose_name="行政村", on_delete=models.PROTECT, related_name="households"
+    )
+    natural_village = models.CharField("自然村/组", max_length=64, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=32, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+
+    household_type = models.CharField("户类型", max_length=12, choices=HouseholdType.choices)
+    alleviation_year = models.PositiveSmallIntegerField(
+        "脱贫年度", null=True, blank=True,
+        validators=[MinValueValidator(2014), MaxValueValidator(2020)],
+    )
+    monitoring_type = choice_field("监测对象类别", MonitoringType.choices)
+    risk_status = choice_field("风险状态", RiskStatus.choices)
+    included_on = models.DateField("纳入监测日期", null=True, blank=True)
+    eliminated_on = models.DateField("风险消除日期", null=True, blank=True)
+    risk_types = models.JSONField("风险类型", default=list, blank=True)
+
+    housing_safe = models.BooleanField("住房安全有保障", null=True, blank=True)
+    water_safe = models.BooleanField("饮水安全有保障", null=True, blank=True)
+
+    helper_name = models.CharField("帮扶责任人", max_length=32, blank=True)
+    helper_phone = models.CharField("帮扶责任人电话", max_length=32, blank=True)
+    helper_employer = models.CharField("帮扶责任人单位", max_length=100, blank=True)
+
+    removed_on = models.DateField("核减日期", null=True, blank=True)
+    removal_reason = choice_field("核减原因", RemovalReason.choices)
+
+    created_at = models.DateTimeField("建档时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "户"
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                name="household_in_a_village", condition=Regex(F("village_id"), r"^[0-9]{12}$")
+            ),
+            models.CheckConstraint(
+                name="household_alleviation_year_2014_2020",
+                condition=Q(alleviation_year__isnull=True)
+                | Q(alleviation_year__gte=2014, alleviation_year__lte=2020),
+            ),
+            models.CheckConstraint(
+                name="household_coordinates_on_earth",
+                condition=(Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180))
+                & (Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90)),
+            ),
+        ]
+        indexes = [models.Index(fields=["village", "number"])]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_on is not None
+
+    @property
+    def is_monitored(self) -> bool:
+        return bool(self.monitoring_type)
+
+    @property
+    def risk_type_labels(self) -> list[str]:
+        return [RiskType(value).label for value in self.risk_types if value in RiskType.values]
+
+
+class Member(models.Model):
+    """家庭成员. `id_valid` is derived from `id_number` on every save, so rule B01 stays in SQL."""
+
+    household = models.ForeignKey(
+        Household, verbose_name="户", on_delete=models.CASCADE, related_name="members"
+    )
+    name = models.CharField("姓名", max_length=32)
+    id_number = models.CharField("证件号码", max_length=32, blank=True, db_index=True)
+    id_valid = models.BooleanField("证件号码合规", default=False, editable=False)
+    gender = choice_field("性别", Gender.choices)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    ethnicity = models.CharField("民族", max_length=16, blank=True)
+    relationship = choice_field("与户主关系", Relationship.choices)
+    education = choice_field("文化程度", Education.choices)
+    student_status = choice_field("在校生状况", StudentStatus.choices)
+    health = choice_field("健康状况", Health.choices)
+    disability_grade = choice_field("残疾等级", DisabilityGrade.choices)
+    labour_ability = choice_field("劳动技能", LabourAbility.choices)
+    employment = choice_field("务工状况", Employment.choices)
+    months_worked = models.PositiveSmallIntegerField(
+        "务工时间(月)", null=True, blank=True, validators=[MaxValueValidator(12)]
+    )
+    public_welfare_job = models.BooleanField("公益性岗位", null=True, blank=True)
+    medical_insurance = choice_field("医疗保险", MedicalInsurance.choices)
+    pension_insurance = choice_field("养老保险", PensionInsurance.choices)
+    status = models.CharField(
+        "人员状态", max_length=12, choices=MemberStatus.choices, default=MemberStatus.NORMAL
+    )
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "家庭成员"
+        ordering = ["household", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="member_months_worked_0_12",
+                condition=Q(months_worked__isnull=True) | Q(months_worked__gte=0, months_worked__lte=12),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        super().save(*args, **kwargs)
+
+    def refresh_derived(self) -> None:
+        """Recompute stored derived values; bulk writers call this before bulk_create."""
+        self.id_valid = id_numbers.is_valid(self.id_number)
+
+    @property
+    def masked_id_number(self) -> str:
+        return id_numbers.mask(self.id_number)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == MemberStatus.NORMAL
+
+
+class AnnualIncome(models.Model):
+    """年度收入 of one household for one assessment year (1 Oct of Y−1 to 30 Sep of Y)."""
+
+    household = models.ForeignKey(
+        Household, verbose_name="户", on_delete=models.CASCADE, related_name="incomes"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    wage = money_field("工资性收入")
+    public_welfare_income = money_field("公益性岗位收入")
+    operating_income = money_field("生产经营性收入")
+    operating_expense = money_field("生产经营性支出")
+    property_income = money_field("财产性收入")
+    transfer_total = money_field("转移性收入")
+    family_planning = money_field("计划生育金")
+    subsistence = money_field("低保金")
+    extreme_poverty_support = money_field("特困供养金")
+    pension = money_field("养老金或离退休金")
+    eco_compensation = money_field("生态补偿金")
+    other_transfer = money_field("其他转移性收入")
+    medical_expense = money_field("医疗自付支出")
+    education_expense = money_field("教育支出")
+
+    objects = IncomeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度收入"
+        ordering = ["household", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="income_one_per_household_year"),
+            models.CheckConstraint(
+                name="income_year_plausible", condition=Q(year__gte=2000, year__lte=2100)
+            ),
+            *[
+                models.CheckConstraint(
+                    name=f"income_{field}_not_negative",
+                    condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0}),
+                )
+                for field in INCOME_MONEY_FIELDS
+            ],
+        ]
+
+    def __str__(self):
+        return f"{self.household_id} {self.year}"
+
+
+class AssistanceMeasure(models.Model):
+    """帮扶措施 given to a household in an assessment year."""
+
+    household = models.ForeignKey(
+        Household, verbose_name="户", on_delete=models.CASCADE, related_name="measures"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    measure_type = models.CharField("措施类型", max_length=24, choices=MeasureType.choices)
+    content = models.CharField("措施内容", max_length=500, blank=True)
+
+    objects = HouseholdChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "帮扶措施"
+        ordering = ["household", "-year", "pk"]
+
+    def __str__(self):
+        return f"{self.get_measure_type_display()} {self.year}"
+
+
+class YearParameters(models.Model):
+    """The parameters of one assessment year, set by county staff."""
+
+    year = models.PositiveSmallIntegerField("年度", primary_key=True)
+    monitoring_line = models.DecimalField(
+        "监测标准(元/人·年)", max_digits=10, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    attention_line = models.DecimalField(
+        "关注线(元/人·年)", max_digits=10, decimal_places=2, default=Decimal("10000"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    is_current = models.BooleanField("当前年度", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度参数"
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="one_current_year"
+            ),
+            models.CheckConstraint(
+                name="year_lines_not_negative",
+                condition=Q(monitoring_line__gte=0, attention_line__gte=0),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.year)
+
+    @property
+    def reference_date(self) -> datetime.date:
+        return datetime.date(self.year, 9, 30)
+
+    @classmethod
+    def current(cls) -> "YearParameters | None":
+        return cls.objects.filter(is_current=True).first() or cls.objects.first()
+
+

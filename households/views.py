@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .filters import SORT_LABELS, HouseholdFilter
+from .models import Household, YearParameters
+
+
+def _household_or_404(user, number: str) -> Household:
+    try:
+        return selectors.household_detail(user=user, number=number)
+    except Household.DoesNotExist:
+        raise Http404("该户不存在或不在您的管辖范围内") from None
+
+
+@login_required
+def household_list(request):
+    params = YearParameters.current()
+    year = params.year if params else None
+    households = selectors.household_list(user=request.user, year=year)
+    filterset = HouseholdFilter(request.GET or None, queryset=households, user=request.user)
+    page = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "households/household_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "params": params,
+            "sort": request.GET.get("sort", "number"),
+            "sort_labels": SORT_LABELS,
+        },
+    )
+
+
+@login_required
+def household_detail(request, number):
+    household = _household_or_404(request.user, number)
+    return render(request, "households/household_detail.html", _detail_context(household))
+
+
+@login_required
+@require_POST
+def household_reveal(request, number):
+    """Show one masked value in full to a user in scope, and log that they saw it."""
+    household = _household_or_404(request.user, number)
+    try:
+        revealed = services.household_reveal(
+            request=request, household=household,
+            field=request.POST.get("field", ""), member_id=request.POST.get("member"),
+        )
+    except services.NothingToReveal:
+        raise Http404("没有可显示的信息") from None
+    if request.htmx:
+        return render(request, "households/_revealed.html", {"revealed": revealed})
+    context = _detail_context(household)
+    context["revealed"] = {revealed.key: revealed.value}
+    return render(request, "households/household_detail.html", context)
+
+
+def _detail_context(household: Household) -> dict:
+    lines = selectors.monitoring_lines()
+    incomes = [
+        (income, lines.get(income.year)) for income in household.incomes.all()
+    ]
+    members = list(household.members.all())
+    return {
+        "household": household,
+        "members": members,
+        "active_members": [m for m in members if m.is_active],
+        "incomes": incomes,
+        "measures": household.measures.all(),
+        "params": YearParameters.current(),
+        "revealed": {},
+    }

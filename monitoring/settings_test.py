@@ -1,0 +1,17 @@
+"""Settings for the test suite: the production settings with test-only secrets.
+
+DATABASE_URL and CELERY_BROKER_URL still come from the environment, so the same
+suite runs on the embedded SQLite default and on CI's PostgreSQL.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks run in-process in tests unless a test starts a real worker itself.
+CELERY_TASK_ALWAYS_EAGER = True
