@@ -61,6 +61,8 @@ class HouseholdFilter(django_filters.FilterSet):
         if township:
             villages = villages.filter(parent_id=township)
         self.filters["village"].queryset = villages
+        for name in ("household_type", "monitoring_type", "risk_status"):
+            self.form.fields[name].widget.attrs["class"] = "form-select"
 
     def filter_text(self, queryset, name, value):
         text = value.strip()

@@ -36,7 +36,7 @@ class AreaQuerySet(models.QuerySet):
 
 
 class HouseholdQuerySet(ScopedQuerySet):
-    village_path = "village_id"
+    village_path = "village__code"
 
     def active(self):
         """Households not removed from the registry (核减)."""
@@ -70,7 +70,7 @@ class HouseholdQuerySet(ScopedQuerySet):
 
 
 class MemberQuerySet(ScopedQuerySet):
-    village_path = "household__village_id"
+    village_path = "household__village__code"
 
     def active(self):
         return self.filter(status=MemberStatus.NORMAL)
@@ -82,7 +82,7 @@ class MemberQuerySet(ScopedQuerySet):
 class HouseholdChildQuerySet(ScopedQuerySet):
     """Incomes and measures: rows hanging off a household."""
 
-    village_path = "household__village_id"
+    village_path = "household__village__code"
 
 
 class IncomeQuerySet(HouseholdChildQuerySet):

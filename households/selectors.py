@@ -20,14 +20,20 @@ def household_list(*, user, year: int | None):
     return households.order_by("number")
 
 
-def household_detail(*, user, number: str) -> Household:
-    """One household in scope with everything its page shows; raises Household.DoesNotExist."""
+def household_detail(*, user, number: str, year: int | None) -> Household:
+    """One household in scope with everything its page shows; raises Household.DoesNotExist.
+
+    Members carry their age on the reference date of `year` (None without a current year).
+    """
     incomes = AnnualIncome.objects.with_per_capita().order_by("-year")
+    members = Member.objects.order_by("pk")
+    if year is not None:
+        members = members.with_age(year)
     return (
         Household.objects.in_scope(user)
         .select_related("village", "village__parent", "village__parent__parent")
         .prefetch_related(
-            Prefetch("members", queryset=Member.objects.order_by("pk")),
+            Prefetch("members", queryset=members),
             Prefetch("incomes", queryset=incomes),
             "measures",
         )

@@ -7,12 +7,16 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .filters import SORT_LABELS, HouseholdFilter
+from .choices import Relationship
 from .models import Household, YearParameters
 
 
 def _household_or_404(user, number: str) -> Household:
+    params = YearParameters.current()
     try:
-        return selectors.household_detail(user=user, number=number)
+        return selectors.household_detail(
+            user=user, number=number, year=params.year if params else None
+        )
     except Household.DoesNotExist:
         raise Http404("该户不存在或不在您的管辖范围内") from None
 
@@ -68,10 +72,13 @@ def _detail_context(household: Household) -> dict:
         (income, lines.get(income.year)) for income in household.incomes.all()
     ]
     members = list(household.members.all())
+    active_members = [m for m in members if m.is_active]
+    heads = [m for m in active_members if m.relationship == Relationship.HEAD]
     return {
         "household": household,
         "members": members,
-        "active_members": [m for m in members if m.is_active],
+        "active_members": active_members,
+        "head_name": heads[0].name if len(heads) == 1 else "",
         "incomes": incomes,
         "measures": household.measures.all(),
         "params": YearParameters.current(),

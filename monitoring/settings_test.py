@@ -15,3 +15,6 @@ from .settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in-process in tests unless a test starts a real worker itself.
 CELERY_TASK_ALWAYS_EAGER = True
+# Serve static files straight from static/ (no collectstatic) for the browser tests' live server.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
