@@ -1,0 +1,88 @@
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.roles import Role
+from audits.models import AuditAction, AuditEvent
+from tests.builders import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_login_page_is_in_chinese(client):
+    page = client.get(reverse("login")).content.decode()
+    assert "用户名" in page and "密码" in page and 'lang="zh-Hans"' in page
+
+
+def test_a_good_login_goes_home_and_is_logged(client, world):
+    response = login(client, "clerk", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    event = AuditEvent.objects.get(action=AuditAction.LOGIN)
+    assert (event.actor, event.ip_address) == (world.clerk, "127.0.0.1")
+
+
+def test_a_failed_login_says_so_and_is_logged(client, world):
+    response = login(client, "clerk", "wrong")
+    assert "用户名或密码不正确" in response.content.decode()
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, username="clerk").count() == 1
+
+
+def test_five_failures_lock_the_account_even_for_the_right_password(client, world):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "clerk", "wrong")
+    response = login(client, "clerk", PASSWORD)
+    assert response.status_code == 429
+    assert "锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_is_a_post_and_is_logged(client, world):
+    client.force_login(world.clerk)
+    assert client.post(reverse("logout")).status_code == 302
+    assert AuditEvent.objects.filter(action=AuditAction.LOGOUT, actor=world.clerk).exists()
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_sessions_end_after_30_idle_minutes():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST  # the 30 minutes restart with every request
+
+
+@pytest.mark.parametrize("persona, heading", [
+    ("clerk", "我的工作"), ("reviewer", "各村情况"), ("county_staff", "全县概况"),
+    ("inspector", "全县概况"), ("no_role", "尚未分配角色"),
+])
+def test_home_takes_each_role_to_its_work(client, world, persona, heading):
+    client.force_login(getattr(world, persona))
+    assert heading in client.get(reverse("home")).content.decode()
+
+
+def test_create_account_binds_a_role_to_an_area_of_the_right_level(world, capsys):
+    call_command("create_account", "li", "--role", Role.TOWNSHIP_REVIEWER, "--area", "230381100",
+                 "--password", "a-long-pass-phrase")
+    user = User.objects.get(username="li")
+    assert (user.role, user.area_id) == (Role.TOWNSHIP_REVIEWER, "230381100")
+    assert user.check_password("a-long-pass-phrase")
+    assert "已创建账号" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--role", "village_clerk", "--area", "230381100"], "应绑定到行政村"),
+    (["--role", "county_staff", "--area", "999999"], "不存在"),
+    (["--role", "inspector", "--area", "230381", "--password", "123"], "密码不符合要求"),
+])
+def test_create_account_refuses_with_a_clear_message(world, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("create_account", "wang", *args)
+    assert not User.objects.filter(username="wang").exists()
+
+
+def test_create_account_refuses_a_taken_username(world):
+    with pytest.raises(CommandError, match="已存在"):
+        call_command("create_account", "clerk", "--role", "inspector", "--area", "230381")

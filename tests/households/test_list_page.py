@@ -1,0 +1,85 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audits.models import AuditAction, AuditEvent
+from households.choices import MonitoringType, RiskStatus
+from tests.builders import make_household, make_income, make_member
+from tests.conftest import VILLAGE_A1, VILLAGE_A2
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for_list(client, params=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("household_list"), params or {})
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_the_number_of_households(client, world):
+    client.force_login(world.county_staff)
+    filters = {"township": VILLAGE_A1[:9], "q": "2303", "sort": "-income"}
+    few, few_filtered = queries_for_list(client), queries_for_list(client, filters)
+    for _ in range(40):
+        household = make_household(VILLAGE_A1, members=3)
+        make_income(household, 2025, wage="30000")
+    assert queries_for_list(client) == few
+    assert queries_for_list(client, filters) == few_filtered
+    # session, user, the user's area, current year, COUNT, townships, villages, the page,
+    # and the session's sliding expiry written back (savepoint, update, release)
+    assert few <= 11
+
+
+def test_free_text_finds_by_household_number_member_name_and_id_number(client, world):
+    client.force_login(world.reviewer)
+    member = make_member(world.neighbour, name="欧阳春花")
+    for query in (world.neighbour.number, "欧阳春", member.id_number):
+        page = client.get(reverse("household_list"), {"q": query}).content.decode()
+        assert world.neighbour.number in page and world.home.number not in page, query
+
+
+def test_filters_by_village_and_monitoring_status(client, world):
+    client.force_login(world.reviewer)
+    monitored = make_household(VILLAGE_A2, monitoring_type=MonitoringType.MARGINAL,
+                               risk_status=RiskStatus.UNRESOLVED)
+    page = client.get(reverse("household_list"), {"village": VILLAGE_A2, "risk_status": "unresolved"})
+    text = page.content.decode()
+    assert monitored.number in text and world.neighbour.number not in text
+    assert "共 1 户" in text
+    everyone_monitored = client.get(reverse("household_list"), {"monitoring_type": "any"}).content.decode()
+    assert monitored.number in everyone_monitored and world.home.number not in everyone_monitored
+
+
+def test_ids_and_phones_are_masked_on_the_detail_page(client, world):
+    client.force_login(world.clerk)
+    member = world.home.members.first()
+    page = client.get(reverse("household_detail", args=[world.home.number])).content.decode()
+    assert member.id_number not in page and member.id_number[-4:] in page
+    assert world.home.phone not in page and "138****8000" in page
+
+
+def test_a_reveal_shows_the_value_and_logs_who_saw_whose(client, world):
+    client.force_login(world.clerk)
+    member = world.home.members.first()
+    response = client.post(
+        reverse("household_reveal", args=[world.home.number]),
+        {"field": "id_number", "member": member.pk}, HTTP_HX_REQUEST="true",
+    )
+    assert member.id_number in response.content.decode()
+    event = AuditEvent.objects.get(action=AuditAction.REVEAL)
+    assert (event.actor, event.household_number) == (world.clerk, world.home.number)
+    assert member.name in event.subject
+
+
+def test_reveal_works_without_javascript(client, world):
+    client.force_login(world.clerk)
+    response = client.post(reverse("household_reveal", args=[world.home.number]), {"field": "phone"})
+    assert world.home.phone in response.content.decode()
+    assert "household_detail" not in response.content.decode()
+
+
+def test_reveal_is_a_post(client, world):
+    client.force_login(world.clerk)
+    assert client.get(reverse("household_reveal", args=[world.home.number])).status_code == 405
