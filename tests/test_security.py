@@ -1,0 +1,65 @@
+"""Secure by default: the content security policy, templates that satisfy it, deploy checks."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+TEMPLATES = sorted(Path(settings.BASE_DIR, "templates").rglob("*.html"))
+
+
+def test_pages_carry_a_strict_content_security_policy(client, db):
+    policy = client.get(reverse("login"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(settings.BASE_DIR)))
+def test_templates_hold_no_inline_script_style_or_outside_asset(template):
+    text = template.read_text()
+    inline_scripts = [tag for tag in re.findall(r"<script\b[^>]*>", text)
+                      if "src=" not in tag and "application/json" not in tag]
+    assert inline_scripts == []
+    assert not re.search(r"\sstyle=", text)
+    assert not re.search(r"<style\b", text)
+    assert not re.search(r"\son[a-z]+=", text)  # onclick= and friends
+    assert not re.search(r"""(src|href)=["'](https?:)?//""", text)
+
+
+def test_forms_that_change_state_carry_a_csrf_token():
+    for template in TEMPLATES:
+        text = template.read_text()
+        for form in re.findall(r"<form\b[^>]*method=\"post\"[^>]*>.*?</form>", text, re.S):
+            assert "csrf" in form, template
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        key: value for key, value in os.environ.items()
+        if key not in {"DEBUG", "HTTPS", "STATIC_MANIFEST", "DJANGO_SETTINGS_MODULE",
+                       "DJANGO_ALLOW_ASYNC_UNSAFE"}  # the browser tests set that one for themselves
+    }
+    env.update(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="monitoring.example.org",
+               DJANGO_SETTINGS_MODULE="monitoring.settings")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='monitoring.settings'; django.setup()"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
