@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .views import healthz
+
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("households.urls")),
     path("admin/", admin.site.urls),
+    path("healthz/", healthz, name="healthz"),
 ]

@@ -63,3 +63,8 @@ def test_production_refuses_to_start_without_a_secret_key():
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
     )
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_healthz_answers_without_login_and_shows_nothing(client, db):
+    response = client.get("/healthz/")
+    assert (response.status_code, response.content) == (200, b"ok")
