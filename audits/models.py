@@ -31,3 +31,101 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+
+class TicketStatus(models.TextChoices):
+    PENDING_VILLAGE = "pending_village", "待核实"
+    PENDING_TOWNSHIP = "pending_township", "待乡镇审核"
+    PENDING_COUNTY = "pending_county", "待县级终审"
+    RETURNED = "returned", "已退回"
+    CLOSED = "closed", "已销号"
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", "错误"
+    WARNING = "warning", "疑似"
+
+
+class ReviewLevel(models.TextChoices):
+    VILLAGE = "village", "村级"
+    TOWNSHIP = "township", "乡镇"
+    COUNTY = "county", "县级"
+
+
+class Resolution(models.TextChoices):
+    CORRECTED = "corrected", "已整改"
+    EXPLAINED = "explained", "核实无误"
+    SYSTEM = "system", "系统复核通过"
+
+
+class TicketQuerySet(models.QuerySet):
+    village_path = "village__code"
+
+    def in_scope(self, user):
+        from households.scope import scope_prefix
+
+        prefix = scope_prefix(user)
+        if prefix is None:
+            return self.none()
+        return self.filter(village__code__startswith=prefix)
+
+    def unclosed(self):
+        return self.exclude(status=TicketStatus.CLOSED)
+
+
+class Ticket(models.Model):
+    """问题线索: one failing record for one rule and assessment year, reviewed until closed.
+
+    `member_key` is the member's id for member-scope rules and 0 for household-scope
+    ones, so that the uniqueness of unclosed tickets needs no NULL comparisons.
+    """
+
+    rule_id = models.CharField("规则编号", max_length=8, db_index=True)
+    household = models.ForeignKey(
+        "households.Household", verbose_name="户", on_delete=models.CASCADE, related_name="tickets"
+    )
+    member = models.ForeignKey(
+        "households.Member", verbose_name="成员", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="tickets",
+    )
+    member_key = models.BigIntegerField(default=0)
+    year = models.PositiveSmallIntegerField("年度")
+    village = models.ForeignKey(
+        "households.Area", verbose_name="行政村", on_delete=models.PROTECT, related_name="tickets"
+    )
+    severity = models.CharField("严重程度", max_length=8, choices=Severity.choices)
+    final_level = models.CharField("终审层级", max_length=8, choices=ReviewLevel.choices)
+    status = models.CharField(
+        "状态", max_length=20, choices=TicketStatus.choices, default=TicketStatus.PENDING_VILLAGE,
+        db_index=True,
+    )
+    message = models.CharField("问题描述", max_length=500)
+    facts = models.JSONField("取值", default=dict, blank=True)
+    batch = models.ForeignKey(
+        "rules.Batch", verbose_name="发现批次", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="tickets",
+    )
+    found_at = models.DateTimeField("发现时间", auto_now_add=True)
+    due_on = models.DateField("截止日期", null=True, blank=True)
+    resolution = models.CharField("处理结果", max_length=12, choices=Resolution.choices, blank=True)
+    system_resolved_at = models.DateTimeField("系统复核通过时间", null=True, blank=True)
+    closed_at = models.DateTimeField("销号时间", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "问题线索"
+        ordering = ["-found_at", "pk"]
+        constraints = [
+            # A rerun of a batch can never duplicate a ticket that is still being worked on.
+            models.UniqueConstraint(
+                fields=["rule_id", "household", "member_key", "year"],
+                condition=~models.Q(status=TicketStatus.CLOSED),
+                name="one_unclosed_ticket_per_rule_record_year",
+            ),
+        ]
+        indexes = [models.Index(fields=["village", "status"]), models.Index(fields=["rule_id", "year", "status"])]
+
+    def __str__(self):
+        return f"{self.rule_id} {self.household_id} {self.year}"

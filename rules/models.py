@@ -1,0 +1,169 @@
+"""What the rules engine keeps: settings, batches, risk coefficients, department lists."""
+
+from django.conf import settings
+from django.db import models
+
+
+class RuleSetting(models.Model):
+    """County staff's choices for one rule: enabled or not, and its parameter overrides."""
+
+    rule_id = models.CharField("规则编号", max_length=8, primary_key=True)
+    enabled = models.BooleanField("启用", default=True)
+    parameters = models.JSONField("参数", default=dict, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "规则设置"
+
+
+class CatalogParameter(models.Model):
+    """A catalog-wide parameter (thresholds, risk weights) changed from its default."""
+
+    key = models.CharField("参数", max_length=64, primary_key=True)
+    value = models.DecimalField("取值", max_digits=14, decimal_places=4)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "规则参数"
+
+
+class SettingChange(models.Model):
+    """Every change to the catalog's settings: who, when, old → new."""
+
+    at = models.DateTimeField("时间", auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    subject = models.CharField("对象", max_length=64)  # a rule id, a parameter key, "schedule"
+    field = models.CharField("项目", max_length=64)
+    old_value = models.CharField("原值", max_length=200, blank=True)
+    new_value = models.CharField("新值", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "规则设置变更记录"
+        ordering = ["-at", "-pk"]
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "运行中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class Batch(models.Model):
+    """One cleansing run over a county (or one township of it) for some rules."""
+
+    county = models.ForeignKey("households.Area", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        "households.Area", verbose_name="范围", on_delete=models.PROTECT, related_name="batches"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    rule_ids = models.JSONField("规则", default=list)
+    groups_total = models.PositiveSmallIntegerField(default=0)
+    groups_done = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField("状态", max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    scheduled = models.BooleanField("定时任务", default=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    error = models.TextField("错误", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "清洗批次"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"批次 {self.pk}"
+
+
+class BatchRuleResult(models.Model):
+    """A rule's outcome in one batch, written in the same transaction as its tickets."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="results")
+    rule_id = models.CharField("规则编号", max_length=8)
+    failing = models.PositiveIntegerField("不通过记录", default=0)
+    new = models.PositiveIntegerField("新增", default=0)
+    still_open = models.PositiveIntegerField("仍未处理", default=0)
+    resolved = models.PositiveIntegerField("系统复核通过", default=0)
+    by_township = models.JSONField("分乡镇", default=dict)  # township code -> failing count
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["batch", "rule_id"], name="one_result_per_batch_rule")]
+        ordering = ["rule_id"]
+
+
+class RiskScore(models.Model):
+    """风险系数 of a household for an assessment year, with the factors that produced it."""
+
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="risk_scores")
+    year = models.PositiveSmallIntegerField("年度")
+    risk = models.DecimalField("风险系数", max_digits=5, decimal_places=4)
+    factors = models.JSONField("风险因素", default=list)
+    computed_at = models.DateTimeField("计算时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "风险系数"
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="one_risk_per_household_year"),
+            models.CheckConstraint(name="risk_between_0_and_1", condition=models.Q(risk__gte=0, risk__lte=1)),
+        ]
+
+
+class DepartmentSource(models.TextChoices):
+    DEATHS = "公安-死亡注销", "公安-死亡注销"
+    ENROLMENT = "教育-在校生", "教育-在校生"
+    DROPOUTS = "教育-失学辍学", "教育-失学辍学"
+    SUBSISTENCE = "民政-低保", "民政-低保"
+    EXTREME_POVERTY = "民政-特困", "民政-特困"
+    DISABILITY = "残联-持证残疾人", "残联-持证残疾人"
+    LARGE_MEDICAL = "医保-大额医疗支出", "医保-大额医疗支出"
+    UNSAFE_HOUSING = "住建-危房", "住建-危房"
+    EMPLOYMENT = "人社-就业", "人社-就业"
+
+
+class DepartmentBatch(models.Model):
+    """One imported list of one department for one year; the newest of a source and year wins."""
+
+    source = models.CharField("来源", max_length=20, choices=DepartmentSource.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    file_name = models.CharField("文件", max_length=255, blank=True)
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    row_count = models.PositiveIntegerField("行数", default=0)
+    matched_count = models.PositiveIntegerField("匹配", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "部门数据批次"
+        ordering = ["-imported_at", "-pk"]
+        indexes = [models.Index(fields=["source", "year", "-imported_at"])]
+
+    @classmethod
+    def newest_ids(cls, year: int) -> dict[str, int]:
+        """The id of the most recently imported batch of each source for `year`."""
+        newest = {}
+        for batch_id, source in cls.objects.filter(year=year).order_by("imported_at", "pk").values_list("pk", "source"):
+            newest[source] = batch_id
+        return newest
+
+
+class DepartmentRecord(models.Model):
+    """One row of a department list: an ID number, a name, and the source's extra column."""
+
+    batch = models.ForeignKey(DepartmentBatch, on_delete=models.CASCADE, related_name="records")
+    row_number = models.PositiveIntegerField("行号")
+    id_number = models.CharField("证件号码", max_length=32)
+    name = models.CharField("姓名", max_length=64, blank=True)
+    text_value = models.CharField("取值", max_length=64, blank=True)  # 学段, 残疾等级 (as a value), 危房等级
+    amount = models.DecimalField("金额", max_digits=12, decimal_places=2, null=True, blank=True)
+    months = models.PositiveSmallIntegerField("务工时间", null=True, blank=True)
+    date_value = models.DateField("日期", null=True, blank=True)
+    matched = models.BooleanField("已匹配", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "部门数据"
+        ordering = ["batch", "row_number"]
+        indexes = [models.Index(fields=["batch", "id_number"])]

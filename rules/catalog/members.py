@@ -1,0 +1,76 @@
+"""M — members (家庭成员类)."""
+
+from households.choices import Education, Employment, LabourAbility, StudentStatus
+
+from .common import ERROR, MEMBER, RECORDED_EMPLOYMENT_NOT_NONE, WARNING, Q, rule
+
+SCHOOLING = [
+    StudentStatus.PRIMARY, StudentStatus.JUNIOR, StudentStatus.SENIOR, StudentStatus.VOCATIONAL,
+    StudentStatus.HIGHER_VOCATIONAL, StudentStatus.UNDERGRADUATE,
+]
+
+
+def age_outside(low: int, high: int) -> Q:
+    """Age known and not in [low, high]."""
+    return Q(age__lt=low) | Q(age__gt=high)
+
+
+@rule("M01", "义务教育适龄儿童未在校", scope=MEMBER, severity=ERROR,
+      message="{age} 岁，在校生状况为“{student_status}”")
+def compulsory_age_not_in_school(p):
+    """年龄7–15岁，在校生状况为非在校生或学前教育。"""
+    return Q(age__gte=7, age__lte=15, student_status__in=[StudentStatus.NOT_STUDENT, StudentStatus.PRESCHOOL])
+
+
+@rule("M02", "在校生状况与年龄不符", scope=MEMBER, severity=WARNING,
+      message="{age} 岁，在校生状况为“{student_status}”")
+def schooling_disagrees_with_age(p):
+    """学前教育不在2–7岁；小学不在5–15岁；初中不在10–18岁；高中或中职不在13–22岁；高职高专或本科及以上不在15–35岁。"""
+    return (
+        (Q(student_status=StudentStatus.PRESCHOOL) & age_outside(2, 7))
+        | (Q(student_status=StudentStatus.PRIMARY) & age_outside(5, 15))
+        | (Q(student_status=StudentStatus.JUNIOR) & age_outside(10, 18))
+        | (Q(student_status__in=[StudentStatus.SENIOR, StudentStatus.VOCATIONAL]) & age_outside(13, 22))
+        | (Q(student_status__in=[StudentStatus.HIGHER_VOCATIONAL, StudentStatus.UNDERGRADUATE])
+           & age_outside(15, 35))
+    )
+
+
+@rule("M03", "文化程度与年龄不符", scope=MEMBER, severity=WARNING,
+      message="{age} 岁，文化程度为“{education}”")
+def education_disagrees_with_age(p):
+    """学龄前儿童且年龄≥8岁；初中且<11岁；高中或中职且<14岁；大专及以上且<17岁。"""
+    return (
+        Q(education=Education.PRESCHOOL_CHILD, age__gte=8)
+        | Q(education=Education.JUNIOR, age__lt=11)
+        | Q(education__in=[Education.SENIOR, Education.VOCATIONAL], age__lt=14)
+        | Q(education=Education.COLLEGE, age__lt=17)
+    )
+
+
+@rule("M04", "未成年人劳动技能不符", scope=MEMBER, severity=ERROR,
+      message="{age} 岁，劳动技能登记为“{labour_ability}”")
+def minor_with_labour_ability(p):
+    """年龄小于16岁，劳动技能为技能劳动力、普通劳动力或弱劳动力或半劳动力。"""
+    return Q(age__lt=16, labour_ability__in=[LabourAbility.SKILLED, LabourAbility.ORDINARY, LabourAbility.WEAK])
+
+
+@rule("M05", "在校生登记为务工", scope=MEMBER, severity=WARNING,
+      message="在校生状况“{student_status}”，务工状况“{employment}”")
+def student_registered_as_working(p):
+    """在校生状况为小学至本科及以上，且务工状况不是未务工。"""
+    return Q(student_status__in=SCHOOLING) & RECORDED_EMPLOYMENT_NOT_NONE
+
+
+@rule("M06", "务工状况与务工时间不符", scope=MEMBER, severity=ERROR,
+      message="务工状况“{employment}”，务工时间 {months_worked} 个月")
+def employment_disagrees_with_months(p):
+    """务工状况不是未务工但务工时间为0，或务工状况为未务工但务工时间大于0。"""
+    return (RECORDED_EMPLOYMENT_NOT_NONE & Q(months_worked=0)) | Q(employment=Employment.NONE, months_worked__gt=0)
+
+
+@rule("M07", "无劳动能力人员登记务工", scope=MEMBER, severity=WARNING,
+      message="{age} 岁，劳动技能“{labour_ability}”，务工状况“{employment}”")
+def no_labour_registered_as_working(p):
+    """年龄≥16岁，劳动技能为丧失劳动力或无劳动力，且务工状况不是未务工。"""
+    return Q(age__gte=16, labour_ability__in=[LabourAbility.LOST, LabourAbility.NONE]) & RECORDED_EMPLOYMENT_NOT_NONE

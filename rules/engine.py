@@ -1,0 +1,85 @@
+"""Evaluating the catalog: one query per base, one flag column per rule.
+
+`evaluate` returns the failing records of the given rules; it reads, never writes.
+`rules/services.py` turns findings into tickets.
+"""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from .bases import household_base, member_base
+from .expressions import boolean
+from .messages import household_context, member_context, render
+from .registry import HOUSEHOLD, MEMBER, Parameters, Rule
+from .risk import FACTOR_LABELS, annotate_factors
+
+HOUSEHOLD_FACTS = [
+    "pk", "village_id", "number", "phone", "household_type", "monitoring_type", "risk_status",
+    "included_on", "eliminated_on", "housing_safe", "water_safe", "size", "head_count", "head_age",
+    "has0", "has1", "has2", "has3", "net0", "net1", "net2", "net3", "wage0", "welfare_income0",
+    "transfer0", "transfer1", "property0", "property1", "transfer_parts0", "any_welfare_job",
+    "any_young_dropout", "any_uninsured_not_newborn", "any_on_subsistence", "any_on_extreme_poverty",
+    "risk", *[f"rf_{name}" for name in FACTOR_LABELS],
+]
+MEMBER_FACTS = [
+    "pk", "household_id", "household__village_id", "name", "id_number", "id_valid", "gender", "birth_date",
+    "age", "head_age", "relationship", "student_status", "education", "labour_ability", "employment",
+    "months_worked", "disability_grade", "listed_disability",
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    household_id: int
+    member_id: int | None
+    village_id: str
+    message: str
+    facts: dict
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.rule_id, self.household_id, self.member_id or 0)
+
+
+def evaluate(*, rules: list[Rule], params: Parameters, area_prefix: str,
+             household_id: int | None = None) -> list[Finding]:
+    """The failing records of `rules` in an area (or one household of it)."""
+    findings = []
+    household_rules = [r for r in rules if r.scope == HOUSEHOLD]
+    member_rules = [r for r in rules if r.scope == MEMBER]
+    if household_rules:
+        base = annotate_factors(household_base(params=params, area_prefix=area_prefix), params)
+        if household_id is not None:
+            base = base.filter(pk=household_id)
+        for row in _failing_rows(base, household_rules, params, HOUSEHOLD_FACTS):
+            context = household_context(row, params)
+            for rule in household_rules:
+                if row[f"f_{rule.id}"]:
+                    findings.append(Finding(rule.id, row["pk"], None, row["village_id"],
+                                            render(rule, context, params), _jsonable(row, HOUSEHOLD_FACTS)))
+    if member_rules:
+        base = member_base(params=params, area_prefix=area_prefix)
+        if household_id is not None:
+            base = base.filter(household_id=household_id)
+        for row in _failing_rows(base, member_rules, params, MEMBER_FACTS):
+            context = member_context(row, params)
+            for rule in member_rules:
+                if row[f"f_{rule.id}"]:
+                    findings.append(Finding(rule.id, row["household_id"], row["pk"], row["household__village_id"],
+                                            render(rule, context, params), _jsonable(row, MEMBER_FACTS)))
+    return findings
+
+
+def _failing_rows(base, rules: list[Rule], params: Parameters, facts: list[str]):
+    flags = {f"f_{rule.id}": boolean(rule.condition(params)) for rule in rules}
+    failing = reduce(or_, (Q(**{name: True}) for name in flags))
+    return base.annotate(**flags).filter(failing).values(*facts, *flags).order_by().iterator(chunk_size=5000)
+
+
+def _jsonable(row: dict, facts: list[str]) -> dict:
+    return {key: (value if isinstance(value, (int, str, bool, type(None))) else str(value))
+            for key, value in row.items() if key in facts and key != "pk"}

@@ -1,0 +1,122 @@
+"""Ticket messages: each rule's template filled from the failing row's values."""
+
+import string
+from decimal import ROUND_HALF_UP, Decimal
+
+from households import id_numbers
+from households.choices import (
+    DisabilityGrade, Education, Employment, Gender, HouseholdType, LabourAbility, MonitoringType,
+    Relationship, RiskStatus, StudentStatus,
+)
+
+from .registry import Parameters, Rule
+from .risk import FACTOR_LABELS
+
+CENT = Decimal("0.01")
+
+
+def yuan(cents) -> str:
+    return f"{(Decimal(cents) / 100).quantize(CENT):,}" if cents is not None else "—"
+
+
+def yuan_amount(amount) -> str:
+    if amount is None:
+        return "—"
+    value = Decimal(amount)
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value.quantize(CENT):,}"
+
+
+def label(choices, value) -> str:
+    return choices(value).label if value in choices.values else (value or "未登记")
+
+
+class _Defaulting(dict):
+    def __missing__(self, key):
+        return "—"
+
+
+def household_context(row: dict, p: Parameters) -> dict:
+    size = row.get("size") or 0
+    context = _Defaulting(row)
+    for back in range(4):
+        if row.get(f"has{back}") and size:
+            per_capita = (Decimal(row[f"net{back}"]) / 100 / size).quantize(CENT, rounding=ROUND_HALF_UP)
+            context[f"pc{back}"] = f"{per_capita:,}"
+    for key in ("wage0", "welfare_income0", "transfer0", "transfer1", "property1", "transfer_parts0"):
+        context[key] = yuan(row.get(key))
+    context["household_type_label"] = label(HouseholdType, row.get("household_type"))
+    context["monitoring_type_label"] = label(MonitoringType, row.get("monitoring_type")) if row.get("monitoring_type") else "空"
+    context["risk_status_label"] = label(RiskStatus, row.get("risk_status")) if row.get("risk_status") else "空"
+    context["welfare_job_label"] = "有" if row.get("any_welfare_job") else "无"
+    context["welfare_list"] = "、".join(
+        name for key, name in (("any_on_subsistence", "低保"), ("any_on_extreme_poverty", "特困")) if row.get(key)
+    )
+    context["risk_factors"] = "、".join(
+        text for name, text in FACTOR_LABELS.items() if row.get(f"rf_{name}")
+    ) or "无风险因素"
+    context["elimination_problem"] = _elimination_problem(row, p)
+    context["date_problem"] = _date_problem(row)
+    for key in ("included_on", "eliminated_on"):
+        context[key] = row[key].isoformat() if row.get(key) else "未填"
+    return context
+
+
+def member_context(row: dict, p: Parameters) -> dict:
+    context = _Defaulting(row)
+    number = row.get("id_number") or ""
+    context["id_number_masked"] = id_numbers.mask(number) if number else "（空）"
+    context["id_problem"] = id_numbers.problem(number) or ""
+    if row.get("id_valid"):
+        context["id_gender"] = "男" if id_numbers.is_male(number) else "女"
+        context["id_birth_date"] = id_numbers.birth_date(number).isoformat()
+    context["birth_date"] = row["birth_date"].isoformat() if row.get("birth_date") else "未填"
+    for key, choices in (("gender", Gender), ("relationship", Relationship), ("student_status", StudentStatus),
+                         ("education", Education), ("labour_ability", LabourAbility),
+                         ("employment", Employment), ("disability_grade", DisabilityGrade)):
+        context[key] = label(choices, row.get(key))
+    context["listed_disability_label"] = label(DisabilityGrade, row.get("listed_disability"))
+    if row.get("months_worked") is None:
+        context["months_worked"] = "未填"
+    return context
+
+
+def render(rule: Rule, context: dict, p: Parameters) -> str:
+    values = _Defaulting(context)
+    values["year"] = p.year
+    values["monitoring_line"] = yuan_amount(p.monitoring_line)
+    values["attention_line"] = yuan_amount(p.attention_line)
+    for key, value in p.values.items():
+        values.setdefault(key, yuan_amount(value) if key == "large_medical_expense" else _plain(value))
+    values["growth_threshold_percent"] = f"{p.growth_threshold * 100:.0f}%"
+    return string.Formatter().vformat(rule.message, (), values)[:500]
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _elimination_problem(row: dict, p: Parameters) -> str:
+    problems = []
+    if row.get("housing_safe") is False:
+        problems.append("住房安全无保障")
+    if row.get("water_safe") is False:
+        problems.append("饮水安全无保障")
+    if row.get("any_young_dropout"):
+        problems.append("有义务教育阶段失学辍学人员")
+    if row.get("any_uninsured_not_newborn"):
+        problems.append("有未参加基本医疗保险人员")
+    size = row.get("size") or 0
+    if p.monitoring_line is not None and row.get("has0") and size and Decimal(row["net0"]) < p.monitoring_line * 100 * size:
+        problems.insert(0, "当年人均纯收入低于监测标准")
+    return "、".join(problems) or "存在未消除的风险"
+
+
+def _date_problem(row: dict) -> str:
+    included, eliminated, status = row.get("included_on"), row.get("eliminated_on"), row.get("risk_status")
+    if row.get("monitoring_type") and not included:
+        return "监测对象未填纳入监测日期"
+    if status == RiskStatus.ELIMINATED and not eliminated:
+        return "风险已消除但未填风险消除日期"
+    if status == RiskStatus.ELIMINATED and included and eliminated and eliminated < included:
+        return f"风险消除日期 {eliminated} 早于纳入监测日期 {included}"
+    return f"风险未消除却填有风险消除日期 {eliminated}"

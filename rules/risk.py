@@ -1,0 +1,92 @@
+"""The risk coefficient (风险系数): factors as conditions on the household base, combined as
+independent probabilities, risk = 1 − Π(1 − wᵢ), rounded half-up to 4 decimals."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, Value, When
+from django.db.models.functions import Round
+
+from .catalog.common import gt, gte, line_times_size, lt, lte, pc_defined, scaled
+from .expressions import UNTYPED, balanced
+from .registry import Parameters
+
+# Typed loosely for Django only (see rules/expressions.UNTYPED); PostgreSQL multiplies numerics exactly.
+RISK = UNTYPED
+
+FACTOR_LABELS = {
+    "income_below_line": "收入低于监测标准",
+    "income_near_line": "收入接近监测标准",
+    "income_drop": "收入大幅下降",
+    "major_illness": "患有大病",
+    "severe_disability": "一二级残疾",
+    "no_labour": "无劳动力",
+    "medical_burden": "医疗支出负担重",
+    "education_burden": "教育支出负担重",
+    "housing_unsafe": "住房不安全",
+    "water_unsafe": "饮水不安全",
+    "dropout": "失学辍学",
+    "uninsured": "未参保",
+}
+
+
+def factor_conditions(p: Parameters) -> dict[str, Q]:
+    """Each factor as a condition on the household base; factors needing income of Y need its record."""
+    never = Q(pk__isnull=True)
+    line = p.monitoring_line
+    below = never if line is None else pc_defined(0) & lt(F("net0"), line_times_size(line))
+    near = never if line is None else (
+        pc_defined(0) & lte(line_times_size(line), F("net0"))
+        & lt(F("net0") * Value(2), line_times_size(line) * Value(3))
+    )
+    dropped, tenths = scaled("net1", Decimal("0.7"))
+    medical, halves = scaled("net0", Decimal("0.5"))
+    schooling, thirds = scaled("net0", Decimal("0.3"))
+    return {
+        "income_below_line": below,
+        "income_near_line": near,
+        "income_drop": pc_defined(0, 1) & Q(net1__gt=0) & lte(F("net0") * tenths, dropped),
+        "major_illness": Q(any_major_illness=1),
+        "severe_disability": Q(any_severe_disability=1),
+        "no_labour": Q(any_labour=0),
+        "medical_burden": Q(has0=1) & (
+            (Q(net0__gt=0) & gte(F("medical0") * halves, medical)) | (Q(net0__lte=0) & Q(medical0__gt=0))
+        ),
+        "education_burden": Q(has0=1) & (
+            (Q(net0__gt=0) & gte(F("education0") * thirds, schooling)) | (Q(net0__lte=0) & Q(education0__gt=0))
+        ),
+        "housing_unsafe": Q(housing_safe=False),
+        "water_unsafe": Q(water_safe=False),
+        "dropout": Q(any_dropout=1),
+        "uninsured": Q(any_uninsured=1),
+    }
+
+
+def annotate_factors(base, p: Parameters):
+    """Add one 0/1 column per factor (`rf_<name>`) and the rounded coefficient `risk`."""
+    from .expressions import flag
+
+    conditions = factor_conditions(p)
+    base = base.annotate(**{f"rf_{name}": flag(condition) for name, condition in conditions.items()})
+    kept = [
+        Case(When(condition, then=Value(1 - p.values[f"weight_{name}"])), default=Value(Decimal(1)),
+             output_field=RISK)
+        for name, condition in conditions.items()
+    ]
+    product = balanced(kept, lambda a, b: ExpressionWrapper(a * b, output_field=RISK))
+    exact = ExpressionWrapper(Value(Decimal(1)) - product, output_field=RISK)
+    if connection.vendor == "sqlite":
+        # SQLite multiplies in binary floating point: nudge exact halves (0.88625) up before rounding.
+        exact = ExpressionWrapper(exact + Value(Decimal("1e-12")), output_field=RISK)
+    return base.annotate(risk=Round(exact, 4, output_field=DecimalField(max_digits=5, decimal_places=4)))
+
+
+def risk_of(factors: list[str], p: Parameters) -> Decimal:
+    """The same coefficient computed in Python, exactly (for explanations and tests)."""
+    product = Decimal(1)
+    for name in factors:
+        product *= 1 - p.values[f"weight_{name}"]
+    return (1 - product).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+__all__ = ["annotate_factors", "factor_conditions", "risk_of", "FACTOR_LABELS", "gt"]
