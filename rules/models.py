@@ -5,11 +5,10 @@ from django.db import models
 
 
 class RuleSetting(models.Model):
-    """County staff's choices for one rule: enabled or not, and its parameter overrides."""
+    """A rule county staff have switched off (or on again); a rule without a row is enabled."""
 
     rule_id = models.CharField("规则编号", max_length=8, primary_key=True)
     enabled = models.BooleanField("启用", default=True)
-    parameters = models.JSONField("参数", default=dict, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -100,7 +99,7 @@ class RiskScore(models.Model):
     household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="risk_scores")
     year = models.PositiveSmallIntegerField("年度")
     risk = models.DecimalField("风险系数", max_digits=5, decimal_places=4)
-    factors = models.JSONField("风险因素", default=list)
+    factor_mask = models.PositiveIntegerField("风险因素", default=0)  # bit i: the i-th of rules.risk.FACTOR_LABELS
     computed_at = models.DateTimeField("计算时间", auto_now=True)
 
     class Meta:
@@ -109,6 +108,12 @@ class RiskScore(models.Model):
             models.UniqueConstraint(fields=["household", "year"], name="one_risk_per_household_year"),
             models.CheckConstraint(name="risk_between_0_and_1", condition=models.Q(risk__gte=0, risk__lte=1)),
         ]
+
+    @property
+    def factor_labels(self) -> list[str]:
+        from .risk import FACTOR_LABELS
+
+        return [label for bit, label in enumerate(FACTOR_LABELS.values()) if self.factor_mask >> bit & 1]
 
 
 class DepartmentSource(models.TextChoices):

@@ -1,0 +1,257 @@
+"""Running the catalog: batches, risk coefficients, and the tickets they write."""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audits.models import Resolution, Ticket, TicketStatus
+from households.models import Area, Household, YearParameters
+
+from . import registry
+from .bases import household_base
+from .engine import Finding, evaluate
+from .expressions import balanced
+from .models import Batch, BatchRuleResult, BatchStatus, RiskScore, RuleSetting
+from .parameters import parameters_for
+from .registry import HOUSEHOLD, MEMBER, Parameters, Rule
+from .risk import FACTOR_LABELS, annotate_factors
+
+# A batch is one task per county and rule group; a group shares one base query.
+GROUPS = {"household": HOUSEHOLD, "member": MEMBER}
+VILLAGE_DAYS = 7  # the village's deadline to verify a new ticket (configurable in the review issue)
+CHUNK = 2000
+
+
+class CleansingError(Exception):
+    """A batch cannot run as asked; the message says why."""
+
+
+@dataclass
+class RuleOutcome:
+    failing: int = 0
+    new: int = 0
+    still_open: int = 0
+    resolved: int = 0
+    by_township: Counter = field(default_factory=Counter)
+
+
+def enabled_rules(rule_ids: list[str] | None = None) -> list[Rule]:
+    """The rules to run: those asked for (all by default) that county staff have not disabled."""
+    rules = registry.all_rules()
+    if rule_ids:
+        unknown = sorted(set(rule_ids) - {r.id for r in rules})
+        if unknown:
+            raise CleansingError(f"未知规则：{'、'.join(unknown)}")
+        rules = [r for r in rules if r.id in rule_ids]
+    disabled = set(RuleSetting.objects.filter(enabled=False).values_list("rule_id", flat=True))
+    return [r for r in rules if r.id not in disabled]
+
+
+def current_year() -> int:
+    params = YearParameters.current()
+    if params is None:
+        raise CleansingError("尚未设置年度参数：请先用 set_parameters 设置当前年度和监测标准")
+    return params.year
+
+
+# --- risk coefficients -------------------------------------------------------------
+
+
+def risk_scores_store(*, params: Parameters, area_prefix: str, household_id: int | None = None) -> int:
+    """Compute and upsert every active household's risk coefficient in one INSERT … SELECT."""
+    base = annotate_factors(household_base(params=params, area_prefix=area_prefix), params)
+    if household_id is not None:
+        base = base.filter(pk=household_id)
+    mask = balanced([F(f"rf_{name}") * (1 << bit) for bit, name in enumerate(FACTOR_LABELS)], lambda a, b: a + b)
+    select = base.annotate(rs_household=F("pk"), rs_mask=mask).values("rs_household", "risk", "rs_mask").order_by()
+    sql, sql_params = select.query.sql_with_params()
+    table = RiskScore._meta.db_table
+    statement = (
+        f'INSERT INTO {table} (household_id, year, risk, factor_mask, computed_at) '
+        f'SELECT s.rs_household, %s, s.risk, s.rs_mask, %s FROM ({sql}) s WHERE true '
+        f'ON CONFLICT (household_id, year) DO UPDATE SET risk = excluded.risk, '
+        f'factor_mask = excluded.factor_mask, computed_at = excluded.computed_at'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (params.year, timezone.now(), *sql_params))
+        return cursor.rowcount
+
+
+# --- tickets -------------------------------------------------------------------------
+
+
+def tickets_sync(*, rules: list[Rule], findings: list[Finding], params: Parameters, area_prefix: str,
+                 household_id: int | None = None, batch: Batch | None = None) -> dict[str, RuleOutcome]:
+    """Make the unclosed tickets of `rules` in an area match `findings`.
+
+    New failures open tickets at the village; records that pass again are marked
+    "系统复核通过" and move on to the township; a record closed as 核实无误 is not
+    raised again while the values that made it fail are unchanged. Runs inside the
+    caller's transaction, so a crash leaves nothing half-written, and the partial
+    unique constraint means a concurrent rerun can never duplicate a ticket.
+    """
+    outcomes = {rule.id: RuleOutcome() for rule in rules}
+    by_id = {rule.id: rule for rule in rules}
+    tickets = Ticket.objects.filter(rule_id__in=list(by_id), year=params.year,
+                                    village__code__startswith=area_prefix)
+    if household_id is not None:
+        tickets = tickets.filter(household_id=household_id)
+    unclosed = {
+        (rule_id, household, member): (pk, resolved_at)
+        for pk, rule_id, household, member, resolved_at in tickets.unclosed().values_list(
+            "pk", "rule_id", "household_id", "member_key", "system_resolved_at")
+    }
+    explained = defaultdict(list)
+    for rule_id, household, member, facts in tickets.filter(
+            status=TicketStatus.CLOSED, resolution=Resolution.EXPLAINED).values_list(
+            "rule_id", "household_id", "member_key", "facts"):
+        explained[(rule_id, household, member)].append(facts)
+
+    failing_again, new = [], []
+    seen = set()
+    for finding in findings:
+        outcome = outcomes[finding.rule_id]
+        outcome.failing += 1
+        outcome.by_township[finding.village_id[:9]] += 1
+        seen.add(finding.key)
+        if finding.key in unclosed:
+            outcome.still_open += 1
+            pk, resolved_at = unclosed[finding.key]
+            if resolved_at is not None:
+                failing_again.append(pk)
+        elif finding.facts not in explained.get(finding.key, []):
+            outcome.new += 1
+            new.append(_new_ticket(finding, by_id[finding.rule_id], params, batch))
+
+    now = timezone.now()
+    Ticket.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
+    for chunk in _chunks(failing_again):
+        Ticket.objects.filter(pk__in=chunk).update(
+            status=TicketStatus.PENDING_VILLAGE, resolution="", system_resolved_at=None, updated_at=now)
+    passing = [(key, pk) for key, (pk, resolved_at) in unclosed.items() if key not in seen and resolved_at is None]
+    for key, _ in passing:
+        outcomes[key[0]].resolved += 1
+    passing_ids = [pk for _, pk in passing]
+    for chunk in _chunks(passing_ids):
+        marked = Ticket.objects.filter(pk__in=chunk)
+        marked.filter(status__in=[TicketStatus.PENDING_VILLAGE, TicketStatus.RETURNED]).update(
+            status=TicketStatus.PENDING_TOWNSHIP, updated_at=now)
+        marked.update(resolution=Resolution.SYSTEM, system_resolved_at=now, updated_at=now)
+    return outcomes
+
+
+def _new_ticket(finding: Finding, rule: Rule, params: Parameters, batch: Batch | None) -> Ticket:
+    return Ticket(
+        rule_id=rule.id, household_id=finding.household_id, member_id=finding.member_id,
+        member_key=finding.member_id or 0, year=params.year, village_id=finding.village_id,
+        severity=rule.severity, final_level=rule.final_level, message=finding.message,
+        facts=finding.facts, batch=batch, due_on=timezone.localdate() + datetime.timedelta(days=VILLAGE_DAYS),
+    )
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# --- batches -------------------------------------------------------------------------
+
+
+def batch_create(*, area: Area, rule_ids: list[str] | None = None, year: int | None = None,
+                 user=None, scheduled: bool = False) -> Batch:
+    """Record a batch over a county or one township of it; `batch_start` sets it running."""
+    if area.level == "village":
+        raise CleansingError("清洗批次的范围应为县或乡镇")
+    rules = enabled_rules(rule_ids)
+    if not rules:
+        raise CleansingError("没有可运行的规则（所选规则均已停用）")
+    county = area if area.level == "county" else area.parent
+    groups = [name for name, scope in GROUPS.items() if any(r.scope == scope for r in rules)]
+    return Batch.objects.create(
+        county=county, area=area, year=year or current_year(), rule_ids=[r.id for r in rules],
+        groups_total=len(groups), created_by=user, scheduled=scheduled,
+    )
+
+
+def batch_groups(batch: Batch) -> list[str]:
+    rules = [registry.get(rule_id) for rule_id in batch.rule_ids]
+    return [name for name, scope in GROUPS.items() if any(r.scope == scope for r in rules)]
+
+
+def batch_run_group(*, batch_id: int, group: str) -> dict[str, RuleOutcome]:
+    """Run one group of a batch: evaluate, store risks, sync tickets, record the outcome.
+
+    Everything is written in one transaction: a worker killed mid-way leaves nothing,
+    and the retried task (acks late) simply runs the group again.
+    """
+    batch = Batch.objects.get(pk=batch_id)
+    Batch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
+        status=BatchStatus.RUNNING, started_at=timezone.now())
+    scope = GROUPS[group]
+    rules = [r for r in (registry.get(rule_id) for rule_id in batch.rule_ids) if r.scope == scope]
+    params = parameters_for(batch.year)
+    with transaction.atomic():
+        if BatchRuleResult.objects.filter(batch=batch, rule_id__in=[r.id for r in rules]).exists():
+            return {}  # this group already finished (a duplicate delivery of the task)
+        if group == "household":
+            risk_scores_store(params=params, area_prefix=batch.area_id)
+        findings = evaluate(rules=rules, params=params, area_prefix=batch.area_id)
+        outcomes = tickets_sync(rules=rules, findings=findings, params=params,
+                                area_prefix=batch.area_id, batch=batch)
+        BatchRuleResult.objects.bulk_create([
+            BatchRuleResult(batch=batch, rule_id=rule_id, failing=o.failing, new=o.new,
+                            still_open=o.still_open, resolved=o.resolved, by_township=dict(o.by_township))
+            for rule_id, o in outcomes.items()
+        ])
+        Batch.objects.filter(pk=batch_id).update(groups_done=F("groups_done") + 1)
+        Batch.objects.filter(pk=batch_id, groups_done=F("groups_total")).update(
+            status=BatchStatus.DONE, finished_at=timezone.now())
+    return outcomes
+
+
+def batch_fail(*, batch_id: int, error: str) -> None:
+    Batch.objects.filter(pk=batch_id).exclude(status=BatchStatus.DONE).update(
+        status=BatchStatus.FAILED, error=error[:2000], finished_at=timezone.now())
+
+
+def batch_start(*, batch: Batch) -> None:
+    """Queue one task per group once the batch row is committed."""
+    from .tasks import run_batch_group
+
+    def enqueue():
+        for group in batch_groups(batch):
+            run_batch_group.delay(batch.pk, group)
+
+    transaction.on_commit(enqueue)
+
+
+def batch_run_sync(*, batch: Batch) -> dict[str, RuleOutcome]:
+    """Run every group of a batch in this process (run_cleansing --sync)."""
+    outcomes = {}
+    try:
+        for group in batch_groups(batch):
+            outcomes.update(batch_run_group(batch_id=batch.pk, group=group))
+    except Exception as error:
+        batch_fail(batch_id=batch.pk, error=repr(error))
+        raise
+    return outcomes
+
+
+# --- one household, at once ---------------------------------------------------------
+
+
+def household_recheck(*, household_id: int) -> dict[str, RuleOutcome]:
+    """Re-run every enabled rule on one household after an approved change (well under a second)."""
+    household = Household.objects.select_related("village").get(pk=household_id)
+    params = parameters_for(current_year())
+    rules = enabled_rules()
+    with transaction.atomic():
+        risk_scores_store(params=params, area_prefix=household.village_id, household_id=household_id)
+        findings = evaluate(rules=rules, params=params, area_prefix=household.village_id,
+                            household_id=household_id)
+        return tickets_sync(rules=rules, findings=findings, params=params,
+                            area_prefix=household.village_id, household_id=household_id)

@@ -1,0 +1,23 @@
+"""Celery tasks: ids in, a service call out."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def run_batch_group(self, batch_id: int, group: str) -> dict:
+    """One county (or township) and one rule group of a batch; safe to run twice."""
+    try:
+        outcomes = services.batch_run_group(batch_id=batch_id, group=group)
+    except Exception as error:
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=error, countdown=5 * (self.request.retries + 1)) from error
+        services.batch_fail(batch_id=batch_id, error=repr(error))
+        raise
+    return {rule_id: vars(o) | {"by_township": dict(o.by_township)} for rule_id, o in outcomes.items()}
+
+
+@shared_task(acks_late=True)
+def recheck_household(household_id: int) -> None:
+    services.household_recheck(household_id=household_id)
