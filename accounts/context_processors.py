@@ -1,17 +1,29 @@
 from django.urls import reverse
 
+from .roles import Role
+
+EVERYONE = tuple(Role)
+COUNTY = (Role.COUNTY_STAFF, Role.INSPECTOR)
+
+# (url name, label, icon, roles that see it, url-name prefix that marks it active)
+MENU = [
+    ("home", "首页", "bi-house", EVERYONE, "home"),
+    ("household_list", "农户信息", "bi-people", EVERYONE, "household"),
+    ("rules_catalog", "清洗规则", "bi-funnel", COUNTY, "rules_catalog"),
+    ("rules_batches", "清洗批次", "bi-play-circle", COUNTY, "rules_batch"),
+]
+
 
 def navigation(request):
     """The side menu: only what the signed-in user's role can use."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = [("home", "首页", "bi-house"), ("household_list", "农户信息", "bi-people")]
     current = request.resolver_match.url_name if request.resolver_match else ""
     return {
         "nav_items": [
-            {"url": reverse(name), "label": label, "icon": icon, "active": current == name
-             or (name == "household_list" and current.startswith("household"))}
-            for name, label, icon in items
+            {"url": reverse(name), "label": label, "icon": icon, "active": (current or "").startswith(prefix)}
+            for name, label, icon, roles, prefix in MENU
+            if user.role in roles or (name in ("home", "household_list"))
         ]
     }

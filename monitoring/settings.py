@@ -195,6 +195,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# Progress of long work (batches, imports) is written to the cache, outside the work's
+# transaction, so that a page can show it while the work runs: Redis when there are
+# workers, this process's memory when tasks run in-process.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+         "LOCATION": env.str("CACHE_URL", default=CELERY_BROKER_URL)}
+        if CELERY_BROKER_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

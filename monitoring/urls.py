@@ -6,6 +6,7 @@ from .views import healthz
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("households.urls")),
+    path("", include("rules.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
 ]

@@ -4,6 +4,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -198,8 +199,11 @@ def batch_run_group(*, batch_id: int, group: str) -> dict[str, RuleOutcome]:
         if BatchRuleResult.objects.filter(batch=batch, rule_id__in=[r.id for r in rules]).exists():
             return {}  # this group already finished (a duplicate delivery of the task)
         if group == "household":
+            progress_note(batch_id=batch_id, group=group, step="计算风险系数", fraction=0.1)
             risk_scores_store(params=params, area_prefix=batch.area_id)
+        progress_note(batch_id=batch_id, group=group, step="执行规则", fraction=0.3)
         findings = evaluate(rules=rules, params=params, area_prefix=batch.area_id)
+        progress_note(batch_id=batch_id, group=group, step="写入问题线索", fraction=0.8)
         outcomes = tickets_sync(rules=rules, findings=findings, params=params,
                                 area_prefix=batch.area_id, batch=batch)
         BatchRuleResult.objects.bulk_create([
@@ -211,6 +215,28 @@ def batch_run_group(*, batch_id: int, group: str) -> dict[str, RuleOutcome]:
         Batch.objects.filter(pk=batch_id, groups_done=F("groups_total")).update(
             status=BatchStatus.DONE, finished_at=timezone.now())
     return outcomes
+
+
+def progress_note(*, batch_id: int, group: str, step: str, fraction: float) -> None:
+    """How far a group has come, kept in the cache: its work runs in one transaction, invisible until the end."""
+    cache.set(f"batch-progress:{batch_id}:{group}", (step, fraction), timeout=24 * 3600)
+
+
+def batch_progress(batch: Batch) -> tuple[float, str]:
+    """(fraction done, what is running) for a batch's progress bar."""
+    if batch.status in (BatchStatus.DONE, BatchStatus.FAILED):
+        return 1.0, batch.get_status_display()
+    done, steps = float(batch.groups_done), []
+    for group in batch_groups(batch):
+        note = cache.get(f"batch-progress:{batch.pk}:{group}")
+        if note and not BatchRuleResult.objects.filter(batch=batch, rule_id__in=_group_rule_ids(batch, group)).exists():
+            done += note[1]
+            steps.append(f"{'户' if group == 'household' else '成员'}规则：{note[0]}")
+    return min(done / max(batch.groups_total, 1), 0.99), "；".join(steps) or batch.get_status_display()
+
+
+def _group_rule_ids(batch: Batch, group: str) -> list[str]:
+    return [rule_id for rule_id in batch.rule_ids if registry.get(rule_id).scope == GROUPS[group]]
 
 
 def batch_fail(*, batch_id: int, error: str) -> None:

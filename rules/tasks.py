@@ -21,3 +21,16 @@ def run_batch_group(self, batch_id: int, group: str) -> dict:
 @shared_task(acks_late=True)
 def recheck_household(household_id: int) -> None:
     services.household_recheck(household_id=household_id)
+
+
+@shared_task
+def run_scheduled_cleansing() -> list[int]:
+    """The monthly batch (Celery beat): every county with households, all enabled rules."""
+    from households.models import Area, Household
+
+    batch_ids = []
+    for code in sorted({v[:6] for v in Household.objects.active().values_list("village_id", flat=True).distinct()}):
+        batch = services.batch_create(area=Area.objects.get(code=code), scheduled=True)
+        services.batch_start(batch=batch)
+        batch_ids.append(batch.pk)
+    return batch_ids

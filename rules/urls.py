@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("rules/", views.catalog, name="rules_catalog"),
+    path("rules/parameters/", views.parameters_update, name="rules_parameters"),
+    path("rules/year-lines/", views.year_lines_update, name="rules_year_lines"),
+    path("rules/batches/", views.batches, name="rules_batches"),
+    path("rules/batches/schedule/", views.schedule_update, name="rules_schedule"),
+    path("rules/batches/<int:batch_id>/", views.batch_detail, name="rules_batch"),
+    path("rules/batches/<int:batch_id>/progress/", views.batch_progress, name="rules_batch_progress"),
+    path("rules/<str:rule_id>/toggle/", views.rule_toggle, name="rules_toggle"),
+]

@@ -1,0 +1,176 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from audits.models import Ticket
+from households.models import Area, YearParameters
+
+from . import registry, services, settings_services
+from .forms import BatchForm, ParametersForm, ScheduleForm, YearLinesForm
+from .models import Batch, BatchStatus, RuleSetting, SettingChange
+from .parameters import current_values
+
+
+def _county_area_or_404(user, *, write: bool = False) -> Area:
+    """County staff (and, to read, inspectors) only; everyone else gets a 404."""
+    allowed = user.is_county_staff or (not write and user.is_inspector)
+    if not allowed:
+        raise Http404
+    return user.area
+
+
+@login_required
+def catalog(request):
+    _county_area_or_404(request.user)
+    year = YearParameters.current()
+    return render(request, "rules/catalog.html", {
+        **_catalog_context(request),
+        "parameters_form": ParametersForm(values=current_values()),
+        "year_form": YearLinesForm(initial={"year": year.year, "monitoring_line": year.monitoring_line,
+                                            "attention_line": year.attention_line} if year else None),
+    })
+
+
+@login_required
+@require_POST
+def rule_toggle(request, rule_id):
+    _county_area_or_404(request.user, write=True)
+    try:
+        registry.get(rule_id)
+    except KeyError:
+        raise Http404 from None
+    enabled = request.POST.get("enabled") == "1"
+    settings_services.rule_enabled_set(rule_id=rule_id, enabled=enabled, user=request.user)
+    messages.success(request, f"规则 {rule_id} 已{'启用' if enabled else '停用'}。")
+    return redirect("rules_catalog")
+
+
+@login_required
+@require_POST
+def parameters_update(request):
+    _county_area_or_404(request.user, write=True)
+    form = ParametersForm(request.POST, values=current_values())
+    if form.is_valid():
+        changed = settings_services.parameters_set(values=form.cleaned_data, user=request.user)
+        messages.success(request, f"已保存，{changed} 项参数有变化。" if changed else "参数没有变化。")
+        return redirect("rules_catalog")
+    messages.error(request, "参数有误，请按提示修改。")
+    return _catalog_with(request, parameters_form=form)
+
+
+@login_required
+@require_POST
+def year_lines_update(request):
+    _county_area_or_404(request.user, write=True)
+    form = YearLinesForm(request.POST)
+    if form.is_valid():
+        settings_services.year_lines_set(**form.cleaned_data, user=request.user)
+        messages.success(request, f"{form.cleaned_data['year']} 年度监测标准已保存。")
+        return redirect("rules_catalog")
+    return _catalog_with(request, year_form=form)
+
+
+def _catalog_with(request, **forms):
+    """The catalog again with the bound forms, so errors sit next to their fields."""
+    context = {
+        "parameters_form": forms.get("parameters_form") or ParametersForm(values=current_values()),
+        "year_form": forms.get("year_form") or YearLinesForm(),
+    }
+    return render(request, "rules/catalog.html", {**_catalog_context(request), **context}, status=400)
+
+
+def _catalog_context(request) -> dict:
+    open_counts = dict(
+        Ticket.objects.in_scope(request.user).unclosed().values_list("rule_id").annotate(n=Count("pk")).order_by()
+    )
+    disabled = set(RuleSetting.objects.filter(enabled=False).values_list("rule_id", flat=True))
+    rules = [{"rule": r, "enabled": r.id not in disabled, "open": open_counts.get(r.id, 0)} for r in registry.all_rules()]
+    return {
+        "categories": [(code, label, [r for r in rules if r["rule"].category == code])
+                       for code, label in registry.CATEGORIES.items()],
+        "changes": SettingChange.objects.select_related("user")[:30],
+        "open_total": sum(open_counts.values()),
+    }
+
+
+@login_required
+def batches(request):
+    county = _county_area_or_404(request.user)
+    form = BatchForm(request.POST or None, county=county)
+    if request.method == "POST":
+        _county_area_or_404(request.user, write=True)
+        if form.is_valid():
+            area = get_object_or_404(Area.objects.in_scope(request.user), code=form.cleaned_data["area"])
+            try:
+                with transaction.atomic():
+                    batch = services.batch_create(area=area, rule_ids=form.cleaned_data["rules"] or None,
+                                                  user=request.user)
+                    services.batch_start(batch=batch)
+            except services.CleansingError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("rules_batch", batch.pk)
+    day, hour, enabled = settings_services.schedule_get()
+    return render(request, "rules/batches.html", {
+        "form": form,
+        "schedule_form": ScheduleForm(initial={"day": day, "hour": hour, "enabled": enabled}),
+        "schedule": (day, hour, enabled),
+        "batches": Batch.objects.filter(county=county).select_related("area", "created_by")[:50],
+    })
+
+
+@login_required
+@require_POST
+def schedule_update(request):
+    _county_area_or_404(request.user, write=True)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        settings_services.schedule_set(**form.cleaned_data, user=request.user)
+        messages.success(request, f"自动清洗时间已设为每月{form.cleaned_data['day']}日{form.cleaned_data['hour']}时。")
+    else:
+        messages.error(request, "自动清洗时间有误：日期应为1–28，时间应为0–23。")
+    return redirect("rules_batches")
+
+
+def _batch_or_404(request, batch_id) -> Batch:
+    county = _county_area_or_404(request.user)
+    return get_object_or_404(Batch.objects.select_related("area"), pk=batch_id, county=county)
+
+
+@login_required
+def batch_detail(request, batch_id):
+    batch = _batch_or_404(request, batch_id)
+    return render(request, "rules/batch_detail.html", _batch_context(batch))
+
+
+@login_required
+def batch_progress(request, batch_id):
+    """The progress fragment htmx polls; HTTP 286 stops the polling once the batch has ended."""
+    batch = _batch_or_404(request, batch_id)
+    finished = batch.status in (BatchStatus.DONE, BatchStatus.FAILED)
+    return render(request, "rules/_batch_progress.html", _batch_context(batch), status=286 if finished else 200)
+
+
+def _batch_context(batch: Batch) -> dict:
+    fraction, step = services.batch_progress(batch)
+    results = list(batch.results.all())
+    names = {rule.id: rule for rule in registry.all_rules()}
+    townships = dict(Area.objects.townships().filter(parent=batch.county).values_list("code", "name"))
+    by_township = {}
+    for result in results:
+        for code, count in result.by_township.items():
+            by_township[code] = by_township.get(code, 0) + count
+    return {
+        "batch": batch,
+        "percent": round(fraction * 100),
+        "step": step,
+        "finished": batch.status in (BatchStatus.DONE, BatchStatus.FAILED),
+        "results": [(result, names.get(result.rule_id)) for result in results],
+        "totals": {key: sum(getattr(r, key) for r in results) for key in ("failing", "new", "still_open", "resolved")},
+        "townships": sorted(((townships.get(code, code), count) for code, count in by_township.items()),
+                            key=lambda item: -item[1]),
+    }
