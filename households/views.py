@@ -74,13 +74,17 @@ def _detail_context(household: Household) -> dict:
     members = list(household.members.all())
     active_members = [m for m in members if m.is_active]
     heads = [m for m in active_members if m.relationship == Relationship.HEAD]
+    params = YearParameters.current()
+    risk = household.risk_scores.filter(year=params.year).first() if params else None
     return {
+        "risk": risk,
+        "open_tickets": household.tickets.unclosed().select_related("member").order_by("rule_id"),
         "household": household,
         "members": members,
         "active_members": active_members,
         "head_name": heads[0].name if len(heads) == 1 else "",
         "incomes": incomes,
         "measures": household.measures.all(),
-        "params": YearParameters.current(),
+        "params": params,
         "revealed": {},
     }

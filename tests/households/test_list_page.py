@@ -83,3 +83,18 @@ def test_reveal_works_without_javascript(client, world):
 def test_reveal_is_a_post(client, world):
     client.force_login(world.clerk)
     assert client.get(reverse("household_reveal", args=[world.home.number])).status_code == 405
+
+
+def test_the_detail_page_shows_the_risk_coefficient_and_open_tickets(client, world):
+    from households.choices import LabourAbility
+    from households.models import Area
+    from rules import services
+
+    household = make_household(VILLAGE_A1, members=0, phone="")
+    make_member(household, labour_ability=LabourAbility.WEAK)
+    make_income(household, 2025, wage="1000")
+    services.batch_run_sync(batch=services.batch_create(area=Area.objects.get(code="230381")))
+    client.force_login(world.clerk)
+    page = client.get(reverse("household_detail", args=[household.number])).content.decode()
+    assert "0.7400" in page and "收入低于监测标准" in page and "无劳动力" in page
+    assert "B06" in page and "联系电话" in page
