@@ -1,28 +1,25 @@
 """The two bases every rule reads, annotated once per batch.
 
-`household_base` has one row per active household: its size, its single active head's
-age, four years of income in cents, member aggregates and department-list matches.
-`member_base` has one row per active member: age, the household's head, ID-number
-parts, duplicates and department-list matches. Both are plain querysets; the engine
-adds one flag column per rule and keeps the failing rows.
+`household_base` has one row per active household. Its members are aggregated per
+household in one pass (the CTE `member_summary`), its incomes of Y…Y−3 pivoted into
+columns in another (`income_summary`), its measures of Y counted in a third; each is
+LEFT-joined to the households, so a batch reads every table once and the rules'
+conditions are plain column comparisons. `member_base` has one row per active member,
+joined to its household's heads. The engine adds one flag column per rule and keeps
+the failing rows.
+
+Column names the catalog reads: size, head_count, head_age; has0…has3 (1 when the
+income record of Y−k exists), net0…net3 (纯收入 in cents), wage0, welfare_income0,
+transfer0, transfer1, transfer_parts0, property0, property1, pension0, subsistence0,
+extreme_support0, medical0, education0 (cents); any_* member flags (1/0); has_measure.
 """
 
 from datetime import timedelta
 
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    FilteredRelation,
-    IntegerField,
-    Max,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Window,
-)
-from django.db.models.functions import Cast, Substr
+from django.db.models import Case, CharField, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Substr
+from django_cte import CTE, with_cte
+from django.db.models.sql.constants import LOUTER
 
 from households.choices import (
     DisabilityGrade,
@@ -35,21 +32,36 @@ from households.choices import (
     StudentStatus,
 )
 from households.expressions import age_on_reference_date, reference_date
-from households.models import AssistanceMeasure, Household, Member, TRANSFER_PARTS
+from households.models import TRANSFER_PARTS, AnnualIncome, AssistanceMeasure, Household, Member
 
-from .expressions import any_of, cents, decimal_cents, net_cents, sum_cents, times
+from .expressions import any_of, boolean, cents, net_cents, sum_cents
 from .models import DepartmentRecord, DepartmentSource
 from .registry import Parameters
 
 YEARS_BACK = 4  # Y, Y−1, Y−2, Y−3
 WORKING = Q(employment__in=[e for e in Employment.values if e != Employment.NONE])
+HEAD = Q(relationship=Relationship.HEAD)
+
+# income columns: (name, field, years back)
+INCOME_COLUMNS = [
+    ("wage", "wage", (0,)),
+    ("welfare_income", "public_welfare_income", (0,)),
+    ("transfer", "transfer_total", (0, 1)),
+    ("property", "property_income", (0, 1)),
+    ("pension", "pension", (0,)),
+    ("subsistence", "subsistence", (0,)),
+    ("extreme_support", "extreme_poverty_support", (0,)),
+    ("medical", "medical_expense", (0,)),
+    ("education", "education_expense", (0,)),
+]
 
 
 def listed_ids(params: Parameters, source: str, **conditions):
     """ID numbers on the newest list of `source` for the batch's year (none without a list)."""
     batch_id = params.department_batch(source)
-    records = DepartmentRecord.objects.filter(batch_id=batch_id, **conditions) if batch_id else DepartmentRecord.objects.none()
-    return records.values("id_number")
+    if not batch_id:
+        return DepartmentRecord.objects.none().values("id_number")
+    return DepartmentRecord.objects.filter(batch_id=batch_id, **conditions).values("id_number")
 
 
 def duplicated_ids():
@@ -61,139 +73,139 @@ def duplicated_ids():
         .annotate(holders=Count("pk"))
         .filter(holders__gt=1)
         .values("id_number")
+        .order_by()
     )
 
 
-def _member(condition: Q, prefix: str = "members__") -> Q:
-    """Rewrite a member condition to reach members through the household's join."""
-    def rewrite(node):
-        if isinstance(node, Q):
-            clone = Q(*[rewrite(child) for child in node.children], _connector=node.connector, _negated=node.negated)
-            return clone
-        key, value = node
-        return (prefix + key, value)
-    return rewrite(condition)
+def _households(area_prefix: str, household_id: int | None):
+    households = Household.objects.active().filter(village__code__startswith=area_prefix)
+    return households.filter(pk=household_id) if household_id is not None else households
 
 
-def household_base(*, params: Parameters, area_prefix: str):
+def _active_members(area_prefix: str, household_id: int | None):
+    members = Member.objects.filter(
+        status=MemberStatus.NORMAL, household__removed_on__isnull=True,
+        household__village__code__startswith=area_prefix,
+    )
+    return members.filter(household_id=household_id) if household_id is not None else members
+
+
+def member_summary(params: Parameters, area_prefix: str, household_id: int | None = None):
+    """Per household: size, heads, and whether any active member meets each condition."""
     year = params.year
     ref = reference_date(year)
-    households = Household.objects.active().filter(village__code__startswith=area_prefix)
-    for back in range(YEARS_BACK):
-        households = households.annotate(
-            **{f"inc{back}": FilteredRelation("incomes", condition=Q(incomes__year=year - back))}
-        )
-    active = Q(members__status=MemberStatus.NORMAL)
-    age = age_on_reference_date(year, "members__birth_date")
-
-    def anyone(condition: Q):
-        return any_of(active & _member(condition))
-
-    aggregates = {
-        "size": Count("members", filter=active),
-        "head_count": Count("members", filter=active & Q(members__relationship=Relationship.HEAD)),
-        "head_age": Max(age, filter=active & Q(members__relationship=Relationship.HEAD)),
-        "any_worker": anyone(WORKING),
-        "any_worker_long": anyone(WORKING & Q(months_worked__gte=int(params.min_months_for_wage))),
-        "any_aged_60": any_of(active & Q(members__birth_date__lte=ref.replace(year=year - 60))),
-        "any_welfare_job": anyone(Q(public_welfare_job=True)),
-        "any_major_illness": anyone(Q(health=Health.MAJOR_ILLNESS)),
-        "any_severe_disability": anyone(Q(disability_grade__in=[DisabilityGrade.GRADE_1, DisabilityGrade.GRADE_2])),
-        "any_labour": anyone(Q(labour_ability__in=[LabourAbility.SKILLED, LabourAbility.ORDINARY])),
-        "any_dropout": anyone(Q(student_status=StudentStatus.DROPOUT)),
-        "any_uninsured": anyone(Q(medical_insurance=MedicalInsurance.NONE)),
-        "any_young_dropout": any_of(
-            active & Q(members__student_status=StudentStatus.DROPOUT,
-                       members__birth_date__gt=ref.replace(year=year - 17))
-        ),
-        "any_uninsured_not_newborn": any_of(
-            active & Q(members__medical_insurance=MedicalInsurance.NONE,
-                       members__birth_date__lte=ref - timedelta(days=90))
-        ),
-        "any_on_subsistence": anyone(Q(id_number__in=listed_ids(params, DepartmentSource.SUBSISTENCE))),
-        "any_on_extreme_poverty": anyone(Q(id_number__in=listed_ids(params, DepartmentSource.EXTREME_POVERTY))),
-        "any_large_medical": anyone(Q(id_number__in=listed_ids(
+    age = age_on_reference_date(year)
+    return _active_members(area_prefix, household_id).values("household_id").annotate(
+        size=Count("pk"),
+        head_count=Count("pk", filter=HEAD),
+        head_age=Max(age, filter=HEAD),
+        any_worker=any_of(WORKING),
+        any_worker_long=any_of(WORKING & Q(months_worked__gte=int(params.min_months_for_wage))),
+        any_aged_60=any_of(Q(birth_date__lte=ref.replace(year=year - 60))),
+        any_welfare_job=any_of(Q(public_welfare_job=True)),
+        any_major_illness=any_of(Q(health=Health.MAJOR_ILLNESS)),
+        any_severe_disability=any_of(Q(disability_grade__in=[DisabilityGrade.GRADE_1, DisabilityGrade.GRADE_2])),
+        any_labour=any_of(Q(labour_ability__in=[LabourAbility.SKILLED, LabourAbility.ORDINARY])),
+        any_dropout=any_of(Q(student_status=StudentStatus.DROPOUT)),
+        any_uninsured=any_of(Q(medical_insurance=MedicalInsurance.NONE)),
+        # A03's and A04's conditions, which R03 reads whether or not those rules are enabled
+        any_young_dropout=any_of(Q(student_status=StudentStatus.DROPOUT, birth_date__gt=ref.replace(year=year - 17))),
+        any_uninsured_not_newborn=any_of(
+            Q(medical_insurance=MedicalInsurance.NONE, birth_date__lte=ref - timedelta(days=90))),
+        any_on_subsistence=any_of(Q(id_number__in=listed_ids(params, DepartmentSource.SUBSISTENCE))),
+        any_on_extreme_poverty=any_of(Q(id_number__in=listed_ids(params, DepartmentSource.EXTREME_POVERTY))),
+        any_large_medical=any_of(Q(id_number__in=listed_ids(
             params, DepartmentSource.LARGE_MEDICAL, amount__gte=params.large_medical_expense))),
-        "any_unsafe_house": anyone(Q(id_number__in=listed_ids(params, DepartmentSource.UNSAFE_HOUSING))),
-    }
-    for back in range(YEARS_BACK):
-        prefix = f"inc{back}__"
-        aggregates[f"has{back}"] = any_of(Q(**{f"inc{back}__id__isnull": False}))
-        aggregates[f"net{back}"] = Max(net_cents(prefix))
-    for name, source, backs in [
-        ("wage", "wage", (0,)),
-        ("welfare_income", "public_welfare_income", (0,)),
-        ("transfer", "transfer_total", (0, 1)),
-        ("property", "property_income", (0, 1)),
-        ("pension", "pension", (0,)),
-        ("subsistence", "subsistence", (0,)),
-        ("extreme_support", "extreme_poverty_support", (0,)),
-        ("medical", "medical_expense", (0,)),
-        ("education", "education_expense", (0,)),
-    ]:
-        for back in backs:
-            aggregates[f"{name}{back}"] = Max(cents(F(f"inc{back}__{source}")))
-    aggregates["transfer_parts0"] = Max(sum_cents([f"inc0__{part}" for part in TRANSFER_PARTS]))
-
-    measures = AssistanceMeasure.objects.filter(household=OuterRef("pk"), year=year)
-    return households.annotate(**aggregates).annotate(has_measure=Exists(measures))
+        any_unsafe_house=any_of(Q(id_number__in=listed_ids(params, DepartmentSource.UNSAFE_HOUSING))),
+    ).order_by()
 
 
-def member_base(*, params: Parameters, area_prefix: str):
+def income_summary(params: Parameters, area_prefix: str, household_id: int | None = None):
+    """Per household: the income records of Y…Y−3 pivoted into columns, amounts in cents."""
     year = params.year
-    head = Q(relationship=Relationship.HEAD)
-    by_household = {"partition_by": F("household_id")}
-    members = Member.objects.filter(
-        status=MemberStatus.NORMAL,
-        household__removed_on__isnull=True,
-        household__village__code__startswith=area_prefix,
-    ).annotate(
+    incomes = AnnualIncome.objects.filter(
+        year__gte=year - YEARS_BACK + 1, year__lte=year,
+        household__removed_on__isnull=True, household__village__code__startswith=area_prefix,
+    )
+    if household_id is not None:
+        incomes = incomes.filter(household_id=household_id)
+
+    def of_year(back: int, expression):
+        return Max(Case(When(year=year - back, then=expression), output_field=IntegerField()))
+
+    columns = {}
+    for back in range(YEARS_BACK):
+        columns[f"has{back}"] = any_of(Q(year=year - back))
+        columns[f"net{back}"] = of_year(back, net_cents(""))
+    for name, field, backs in INCOME_COLUMNS:
+        for back in backs:
+            columns[f"{name}{back}"] = of_year(back, cents(F(field)))
+    columns["transfer_parts0"] = of_year(0, sum_cents(list(TRANSFER_PARTS)))
+    return incomes.values("household_id").annotate(**columns).order_by()
+
+
+def household_base(*, params: Parameters, area_prefix: str, household_id: int | None = None):
+    members = CTE(member_summary(params, area_prefix, household_id), name="member_summary")
+    incomes = CTE(income_summary(params, area_prefix, household_id), name="income_summary")
+    measures = CTE(
+        AssistanceMeasure.objects.filter(year=params.year).values("household_id").annotate(n=Count("pk")).order_by(),
+        name="measure_summary",
+    )
+    households = _households(area_prefix, household_id)
+    households = members.join(households, id=members.col.household_id, _join_type=LOUTER)
+    households = incomes.join(households, id=incomes.col.household_id, _join_type=LOUTER)
+    households = measures.join(households, id=measures.col.household_id, _join_type=LOUTER)
+    zero = Value(0)
+    columns = {"size": Coalesce(members.col.size, zero), "head_count": Coalesce(members.col.head_count, zero),
+               "head_age": members.col.head_age}
+    for name in member_summary(params, area_prefix).query.annotations:
+        if name.startswith("any_"):
+            columns[name] = Coalesce(getattr(members.col, name), zero)
+    for name in income_summary(params, area_prefix).query.annotations:
+        columns[name] = Coalesce(getattr(incomes.col, name), zero) if name.startswith("has") else getattr(incomes.col, name)
+    columns["has_measure"] = boolean(Q(measure_count__gt=0))
+    return with_cte(members, incomes, measures, select=households.annotate(
+        measure_count=Coalesce(measures.col.n, zero), **columns))
+
+
+def member_base(*, params: Parameters, area_prefix: str, household_id: int | None = None):
+    year = params.year
+    heads = CTE(
+        _active_members(area_prefix, household_id).values("household_id").annotate(
+            head_count=Count("pk", filter=HEAD),
+            head_age=Max(age_on_reference_date(year), filter=HEAD),
+        ).order_by(),
+        name="household_heads",
+    )
+    members = heads.join(_active_members(area_prefix, household_id), household_id=heads.col.household_id)
+    return with_cte(heads, select=members.annotate(
         age=age_on_reference_date(year),
-        household_heads=Window(Sum(any_of_row(head)), **by_household),
-        head_age=Window(Max(_head_age(year)), **by_household),
+        household_heads=heads.col.head_count,
+        head_age=heads.col.head_age,
         id_year=_id_digits(7, 4),
         id_month=_id_digits(11, 2),
         id_day=_id_digits(13, 2),
         id_sequence_odd=_odd_17th_digit(),
-        duplicated=Q(id_number__in=duplicated_ids()),
-        on_deaths=Q(id_number__in=listed_ids(params, DepartmentSource.DEATHS)),
-        on_enrolment=Q(id_number__in=listed_ids(params, DepartmentSource.ENROLMENT)),
-        on_dropouts=Q(id_number__in=listed_ids(params, DepartmentSource.DROPOUTS)),
-        on_employment=Q(id_number__in=listed_ids(params, DepartmentSource.EMPLOYMENT)),
+        duplicated=boolean(Q(id_number__in=duplicated_ids())),
+        on_deaths=boolean(Q(id_number__in=listed_ids(params, DepartmentSource.DEATHS))),
+        on_enrolment=boolean(Q(id_number__in=listed_ids(params, DepartmentSource.ENROLMENT))),
+        on_dropouts=boolean(Q(id_number__in=listed_ids(params, DepartmentSource.DROPOUTS))),
+        on_employment=boolean(Q(id_number__in=listed_ids(params, DepartmentSource.EMPLOYMENT))),
         listed_disability=_last_listed_value(params, DepartmentSource.DISABILITY),
-    )
-    return members
-
-
-def any_of_row(condition: Q):
-    from .expressions import flag
-
-    return flag(condition)
-
-
-def _head_age(year: int):
-    from django.db.models import Case, When
-
-    return Case(When(relationship=Relationship.HEAD, then=age_on_reference_date(year)), output_field=IntegerField())
+    ))
 
 
 def _id_digits(start: int, length: int):
     """Digits of a valid ID number as an integer; NULL for an invalid one (never cast garbage)."""
-    from django.db.models import Case, When
-
-    return Case(
-        When(id_valid=True, then=Cast(Substr("id_number", start, length), IntegerField())),
-        output_field=IntegerField(),
-    )
+    return Case(When(id_valid=True, then=Cast(Substr("id_number", start, length), IntegerField())),
+                output_field=IntegerField())
 
 
 def _odd_17th_digit():
-    from django.db.models import Case, Value, When
-
     from django.db.models import BooleanField
 
     return Case(
-        When(Q(id_valid=True) & Q(**{"id_number__regex": r"^.{16}[13579]"}), then=Value(True)),
+        When(Q(id_valid=True) & Q(id_number__regex=r"^.{16}[13579]"), then=Value(True)),
         When(id_valid=True, then=Value(False)),
         output_field=BooleanField(),
     )
@@ -203,11 +215,6 @@ def _last_listed_value(params: Parameters, source: str):
     """The value on the last row of the list for this member's ID (rules.md: D05 reads the last row)."""
     batch_id = params.department_batch(source)
     if not batch_id:
-        from django.db.models import CharField, Value
-
         return Value(None, output_field=CharField())
     rows = DepartmentRecord.objects.filter(batch_id=batch_id, id_number=OuterRef("id_number")).order_by("-row_number")
     return Subquery(rows.values("text_value")[:1])
-
-
-__all__ = ["household_base", "member_base", "times", "decimal_cents"]

@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from .bases import household_base, member_base
 from .expressions import boolean
-from .messages import household_context, member_context, render
+from .messages import household_context, member_context, parameter_context, render
 from .registry import HOUSEHOLD, MEMBER, Parameters, Rule
 from .risk import FACTOR_LABELS, annotate_factors
 
@@ -49,6 +49,7 @@ def evaluate(*, rules: list[Rule], params: Parameters, area_prefix: str,
              household_id: int | None = None) -> list[Finding]:
     """The failing records of `rules` in an area (or one household of it)."""
     findings = []
+    texts = parameter_context(params)
     household_rules = [r for r in rules if r.scope == HOUSEHOLD]
     member_rules = [r for r in rules if r.scope == MEMBER]
     if household_rules:
@@ -60,7 +61,7 @@ def evaluate(*, rules: list[Rule], params: Parameters, area_prefix: str,
             for rule in household_rules:
                 if row[f"f_{rule.id}"]:
                     findings.append(Finding(rule.id, row["pk"], None, row["village_id"],
-                                            render(rule, context, params), _jsonable(row, HOUSEHOLD_FACTS)))
+                                            render(rule, context, texts), _jsonable(row, HOUSEHOLD_FACTS)))
     if member_rules:
         base = member_base(params=params, area_prefix=area_prefix)
         if household_id is not None:
@@ -70,16 +71,17 @@ def evaluate(*, rules: list[Rule], params: Parameters, area_prefix: str,
             for rule in member_rules:
                 if row[f"f_{rule.id}"]:
                     findings.append(Finding(rule.id, row["household_id"], row["pk"], row["household__village_id"],
-                                            render(rule, context, params), _jsonable(row, MEMBER_FACTS)))
+                                            render(rule, context, texts), _jsonable(row, MEMBER_FACTS)))
     return findings
 
 
 def _failing_rows(base, rules: list[Rule], params: Parameters, facts: list[str]):
     flags = {f"f_{rule.id}": boolean(rule.condition(params)) for rule in rules}
     failing = reduce(or_, (Q(**{name: True}) for name in flags))
-    return base.annotate(**flags).filter(failing).values(*facts, *flags).order_by().iterator(chunk_size=5000)
+    return list(base.annotate(**flags).filter(failing).values(*facts, *flags).order_by())
 
 
 def _jsonable(row: dict, facts: list[str]) -> dict:
-    return {key: (value if isinstance(value, (int, str, bool, type(None))) else str(value))
-            for key, value in row.items() if key in facts and key != "pk"}
+    """The values that made a record fail, as JSON (dates and decimals as text)."""
+    plain = (int, str, bool, type(None))
+    return {key: row[key] if isinstance(row[key], plain) else str(row[key]) for key in facts if key != "pk"}

@@ -26,8 +26,14 @@ def yuan_amount(amount) -> str:
     return f"{value:,.0f}" if value == value.to_integral_value() else f"{value.quantize(CENT):,}"
 
 
+_LABELS: dict = {}
+
+
 def label(choices, value) -> str:
-    return choices(value).label if value in choices.values else (value or "未登记")
+    labels = _LABELS.get(choices)
+    if labels is None:
+        labels = _LABELS[choices] = dict(choices.choices)
+    return labels.get(value) or value or "未登记"
 
 
 class _Defaulting(dict):
@@ -80,14 +86,21 @@ def member_context(row: dict, p: Parameters) -> dict:
     return context
 
 
-def render(rule: Rule, context: dict, p: Parameters) -> str:
-    values = _Defaulting(context)
-    values["year"] = p.year
-    values["monitoring_line"] = yuan_amount(p.monitoring_line)
-    values["attention_line"] = yuan_amount(p.attention_line)
-    for key, value in p.values.items():
-        values.setdefault(key, yuan_amount(value) if key == "large_medical_expense" else _plain(value))
-    values["growth_threshold_percent"] = f"{p.growth_threshold * 100:.0f}%"
+def parameter_context(p: Parameters) -> dict:
+    """The parameters as message text, computed once per evaluation."""
+    values = {key: yuan_amount(value) if key == "large_medical_expense" else _plain(value)
+              for key, value in p.values.items()}
+    values.update(
+        year=p.year, monitoring_line=yuan_amount(p.monitoring_line), attention_line=yuan_amount(p.attention_line),
+        growth_threshold_percent=f"{p.growth_threshold * 100:.0f}%",
+    )
+    return values
+
+
+def render(rule: Rule, context: dict, parameters: dict) -> str:
+    """The rule's message for one failing row; `parameters` comes from parameter_context."""
+    values = _Defaulting(parameters)
+    values.update(context)
     return string.Formatter().vformat(rule.message, (), values)[:500]
 
 
