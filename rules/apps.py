@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class RulesConfig(AppConfig):
     name = "rules"
     verbose_name = "数据清洗规则"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

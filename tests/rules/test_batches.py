@@ -148,3 +148,15 @@ def test_household_recheck_resolves_and_raises_for_that_household_only(defects, 
     services.household_recheck(household_id=household.pk)
     assert Ticket.objects.get(household=household, rule_id="B06").resolution == Resolution.SYSTEM
     assert Ticket.objects.get(household=neighbour, rule_id="B06").resolution == ""
+
+
+def test_a_household_changed_event_rechecks_that_household_on_commit(defects, django_capture_on_commit_callbacks):
+    from households.signals import household_changed_send
+
+    household, _ = defects
+    run(rules=["B06"])
+    household.phone = "13912345678"
+    household.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        household_changed_send(household_id=household.pk)
+    assert Ticket.objects.get(rule_id="B06").resolution == Resolution.SYSTEM
