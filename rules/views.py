@@ -164,8 +164,10 @@ def _batch_context(batch: Batch) -> dict:
     for result in results:
         for code, count in result.by_township.items():
             by_township[code] = by_township.get(code, 0) + count
+    seconds = (batch.finished_at - batch.started_at).total_seconds() if batch.finished_at and batch.started_at else None
     return {
         "batch": batch,
+        "duration": None if seconds is None else (f"{seconds:.1f} 秒" if seconds < 120 else f"{seconds / 60:.1f} 分钟"),
         "percent": round(fraction * 100),
         "step": step,
         "finished": batch.status in (BatchStatus.DONE, BatchStatus.FAILED),
