@@ -16,7 +16,7 @@ extreme_support0, medical0, education0 (cents); any_* member flags (1/0); has_me
 
 from datetime import timedelta
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, Substr
 from django_cte import CTE, with_cte
 from django.db.models.sql.constants import LOUTER
@@ -147,10 +147,12 @@ def income_summary(params: Parameters, area_prefix: str, household_id: int | Non
 def household_base(*, params: Parameters, area_prefix: str, household_id: int | None = None):
     members = CTE(member_summary(params, area_prefix, household_id), name="member_summary")
     incomes = CTE(income_summary(params, area_prefix, household_id), name="income_summary")
-    measures = CTE(
-        AssistanceMeasure.objects.filter(year=params.year).values("household_id").annotate(n=Count("pk")).order_by(),
-        name="measure_summary",
-    )
+    measures_of_year = AssistanceMeasure.objects.filter(
+        year=params.year, household__village__code__startswith=area_prefix)
+    if household_id is not None:
+        measures_of_year = measures_of_year.filter(household_id=household_id)
+    measures = CTE(measures_of_year.values("household_id").annotate(n=Count("pk")).order_by(),
+                   name="measure_summary")
     households = _households(area_prefix, household_id)
     households = members.join(households, id=members.col.household_id, _join_type=LOUTER)
     households = incomes.join(households, id=incomes.col.household_id, _join_type=LOUTER)
@@ -186,13 +188,23 @@ def member_base(*, params: Parameters, area_prefix: str, household_id: int | Non
         id_month=_id_digits(11, 2),
         id_day=_id_digits(13, 2),
         id_sequence_odd=_odd_17th_digit(),
-        duplicated=boolean(Q(id_number__in=duplicated_ids())),
+        duplicated=_duplicated(household_id),
         on_deaths=boolean(Q(id_number__in=listed_ids(params, DepartmentSource.DEATHS))),
         on_enrolment=boolean(Q(id_number__in=listed_ids(params, DepartmentSource.ENROLMENT))),
         on_dropouts=boolean(Q(id_number__in=listed_ids(params, DepartmentSource.DROPOUTS))),
         on_employment=boolean(Q(id_number__in=listed_ids(params, DepartmentSource.EMPLOYMENT))),
         listed_disability=_last_listed_value(params, DepartmentSource.DISABILITY),
     ))
+
+
+def _duplicated(household_id: int | None):
+    """B02's test: one hashed scan of all members for a batch; a few index lookups for one household."""
+    if household_id is None:
+        return boolean(Q(id_number__in=duplicated_ids()))
+    others = Member.objects.filter(
+        id_number=OuterRef("id_number"), status=MemberStatus.NORMAL, household__removed_on__isnull=True,
+    ).exclude(pk=OuterRef("pk"))
+    return boolean(~Q(id_number="") & Exists(others))
 
 
 def _id_digits(start: int, length: int):
