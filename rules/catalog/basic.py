@@ -8,8 +8,9 @@ from .common import (
 )
 from django.db.models import Value
 
-MOBILE = r"^1[3-9][0-9]{9}$"
-LANDLINE = r"^0[0-9]{2,3}-?[0-9]{7,8}$"
+# \Z, not $: in Python's re (SQLite's REGEXP) $ also matches before a final line break.
+MOBILE = r"^1[3-9][0-9]{9}\Z"
+LANDLINE = r"^0[0-9]{2,3}-?[0-9]{7,8}\Z"
 
 
 @rule("B01", "证件号码不合规", scope=MEMBER, severity=ERROR,

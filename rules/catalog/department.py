@@ -50,7 +50,7 @@ def disability_grade_disagrees(p):
 
 
 @rule("D06", "大额医疗支出疑似风险户", scope=HOUSEHOLD, severity=WARNING, parameters=("large_medical_expense",),
-      message="有在册成员个人自付医疗费用达到 {large_medical_expense} 元，未纳入监测")
+      message="有在册成员个人自付医疗费用达到 {large_medical_expense} 元，且不是风险未消除的监测对象")
 def large_medical_expense_not_monitored(p):
     """有在册成员在医保-大额医疗支出名单中且某一行个人自付金额≥标准，且该户不是风险未消除的监测对象。"""
     return Q(any_large_medical=1) & NOT_UNRESOLVED

@@ -7,7 +7,7 @@ from .common import (
 
 
 @rule("I01", "收入低于监测标准未纳入监测", scope=HOUSEHOLD, severity=ERROR,
-      message="人均纯收入 {pc0} 元低于监测标准 {monitoring_line} 元，未纳入监测（风险未消除）")
+      message="人均纯收入 {pc0} 元低于监测标准 {monitoring_line} 元，且不是风险未消除的监测对象")
 def income_below_line_not_monitored(p):
     """当年人均纯收入低于当年监测标准，且该户不是风险未消除的监测对象。"""
     if p.monitoring_line is None:

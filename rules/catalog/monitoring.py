@@ -10,14 +10,14 @@ from datetime import timedelta
 
 @rule("R01", "风险系数达到乡镇审核线", scope=HOUSEHOLD, severity=WARNING,
       parameters=("risk_township", "risk_county"),
-      message="风险系数 {risk}（{risk_factors}）达到乡镇审核线 {risk_township}，未纳入监测")
+      message="风险系数 {risk:.4f}（{risk_factors}）达到乡镇审核线 {risk_township}，且不是风险未消除的监测对象")
 def risk_reaches_township_line(p):
     """乡镇审核线 ≤ 风险系数 < 县级复核线，且该户不是风险未消除的监测对象。"""
     return gte(F("risk"), Value(p.risk_township)) & lt(F("risk"), Value(p.risk_county)) & NOT_UNRESOLVED
 
 
 @rule("R02", "风险系数达到县级复核线", scope=HOUSEHOLD, severity=ERROR, parameters=("risk_county",),
-      message="风险系数 {risk}（{risk_factors}）达到县级复核线 {risk_county}，未纳入监测")
+      message="风险系数 {risk:.4f}（{risk_factors}）达到县级复核线 {risk_county}，且不是风险未消除的监测对象")
 def risk_reaches_county_line(p):
     """风险系数 ≥ 县级复核线，且该户不是风险未消除的监测对象。"""
     return gte(F("risk"), Value(p.risk_county)) & NOT_UNRESOLVED
