@@ -9,7 +9,9 @@ from households.demo import (
     build_demo_county,
     create_demo_accounts,
 )
+from households.models import YearParameters
 from households.progress import progress_bar
+from rules.demo_lists import build_demo_department_lists
 
 
 class Command(BaseCommand):
@@ -40,6 +42,7 @@ class Command(BaseCommand):
                 progress=advance,
             )
             accounts = create_demo_accounts(county)
+            lists = build_demo_department_lists(county_code=county, year=YearParameters.current().year, seed=seed)
         except DemoError as error:
             raise CommandError(str(error)) from error
         elapsed = time.monotonic() - started
@@ -65,6 +68,7 @@ class Command(BaseCommand):
         write(f"埋设的问题数据（供数据清洗规则发现）共 {sum(planted.values())} 处：")
         for code, n in planted.items():
             write(f"  {code} {DEFECT_LABELS[code]}：{n}")
+        write(f"部门比对名单 {len(lists)} 份，共 {sum(lists.values())} 行")
         write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, area in accounts:
             write(f"  {username:<10} {role}  {area}")
