@@ -48,37 +48,69 @@ class Finding:
 def evaluate(*, rules: list[Rule], params: Parameters, area_prefix: str,
              household_id: int | None = None) -> list[Finding]:
     """The failing records of `rules` in an area (or one household of it)."""
-    findings = []
-    texts = parameter_context(params)
     household_rules = [r for r in rules if r.scope == HOUSEHOLD]
-    member_rules = [r for r in rules if r.scope == MEMBER]
+    findings = []
     if household_rules:
-        base = annotate_factors(household_base(params=params, area_prefix=area_prefix), params)
-        if household_id is not None:
-            base = base.filter(pk=household_id)
-        for row in _failing_rows(base, household_rules, params, HOUSEHOLD_FACTS):
-            context = household_context(row, params)
-            for rule in household_rules:
-                if row[f"f_{rule.id}"]:
-                    findings.append(Finding(rule.id, row["pk"], None, row["village_id"],
-                                            render(rule, context, texts), _jsonable(row, HOUSEHOLD_FACTS)))
-    if member_rules:
-        base = member_base(params=params, area_prefix=area_prefix)
-        if household_id is not None:
-            base = base.filter(household_id=household_id)
-        for row in _failing_rows(base, member_rules, params, MEMBER_FACTS):
-            context = member_context(row, params)
-            for rule in member_rules:
-                if row[f"f_{rule.id}"]:
-                    findings.append(Finding(rule.id, row["household_id"], row["pk"], row["household__village_id"],
-                                            render(rule, context, texts), _jsonable(row, MEMBER_FACTS)))
+        rows = _rows(_household_base(params, area_prefix, household_id), household_rules, params,
+                     HOUSEHOLD_FACTS, only_failing=True)
+        findings += _household_findings(rows, household_rules, params)
+    return findings + _member_findings(rules, params, area_prefix, household_id)
+
+
+def evaluate_household(*, rules: list[Rule], params: Parameters, household_id: int, area_prefix: str):
+    """One household's failing records and its risk coefficient, read in the same query.
+
+    Returns (findings, risk, factor names): the re-check after an approved change
+    compiles two queries instead of three.
+    """
+    household_rules = [r for r in rules if r.scope == HOUSEHOLD]
+    rows = _rows(_household_base(params, area_prefix, household_id), household_rules, params,
+                 HOUSEHOLD_FACTS, only_failing=False)
+    if not rows:
+        return [], None, []
+    factors = [name for name in FACTOR_LABELS if rows[0][f"rf_{name}"]]
+    findings = _household_findings(rows, household_rules, params)
+    return findings + _member_findings(rules, params, area_prefix, household_id), rows[0]["risk"], factors
+
+
+def _household_base(params, area_prefix, household_id):
+    return annotate_factors(household_base(params=params, area_prefix=area_prefix, household_id=household_id), params)
+
+
+def _household_findings(rows, rules: list[Rule], params: Parameters) -> list[Finding]:
+    texts = parameter_context(params)
+    findings = []
+    for row in rows:
+        context = household_context(row, params)
+        for rule in rules:
+            if row[f"f_{rule.id}"]:
+                findings.append(Finding(rule.id, row["pk"], None, row["village_id"],
+                                        render(rule, context, texts), _jsonable(row, HOUSEHOLD_FACTS)))
     return findings
 
 
-def _failing_rows(base, rules: list[Rule], params: Parameters, facts: list[str]):
+def _member_findings(rules, params, area_prefix, household_id) -> list[Finding]:
+    member_rules = [r for r in rules if r.scope == MEMBER]
+    if not member_rules:
+        return []
+    texts = parameter_context(params)
+    findings = []
+    base = member_base(params=params, area_prefix=area_prefix, household_id=household_id)
+    for row in _rows(base, member_rules, params, MEMBER_FACTS, only_failing=True):
+        context = member_context(row, params)
+        for rule in member_rules:
+            if row[f"f_{rule.id}"]:
+                findings.append(Finding(rule.id, row["household_id"], row["pk"], row["household__village_id"],
+                                        render(rule, context, texts), _jsonable(row, MEMBER_FACTS)))
+    return findings
+
+
+def _rows(base, rules: list[Rule], params: Parameters, facts: list[str], *, only_failing: bool):
     flags = {f"f_{rule.id}": boolean(rule.condition(params)) for rule in rules}
-    failing = reduce(or_, (Q(**{name: True}) for name in flags))
-    return list(base.annotate(**flags).filter(failing).values(*facts, *flags).order_by())
+    rows = base.annotate(**flags)
+    if only_failing and flags:
+        rows = rows.filter(reduce(or_, (Q(**{name: True}) for name in flags)))
+    return list(rows.values(*facts, *flags).order_by())
 
 
 def _jsonable(row: dict, facts: list[str]) -> dict:

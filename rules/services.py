@@ -14,7 +14,7 @@ from households.models import Area, Household, YearParameters
 
 from . import registry
 from .bases import household_base
-from .engine import Finding, evaluate
+from .engine import Finding, evaluate, evaluate_household
 from .expressions import balanced
 from .models import Batch, BatchRuleResult, BatchStatus, RiskScore, RuleSetting
 from .parameters import parameters_for
@@ -64,9 +64,8 @@ def current_year() -> int:
 
 def risk_scores_store(*, params: Parameters, area_prefix: str, household_id: int | None = None) -> int:
     """Compute and upsert every active household's risk coefficient in one INSERT … SELECT."""
-    base = annotate_factors(household_base(params=params, area_prefix=area_prefix), params)
-    if household_id is not None:
-        base = base.filter(pk=household_id)
+    base = annotate_factors(
+        household_base(params=params, area_prefix=area_prefix, household_id=household_id), params)
     mask = balanced([F(f"rf_{name}") * (1 << bit) for bit, name in enumerate(FACTOR_LABELS)], lambda a, b: a + b)
     select = base.annotate(rs_household=F("pk"), rs_mask=mask).values("rs_household", "risk", "rs_mask").order_by()
     sql, sql_params = select.query.sql_with_params()
@@ -276,8 +275,11 @@ def household_recheck(*, household_id: int) -> dict[str, RuleOutcome]:
     params = parameters_for(current_year())
     rules = enabled_rules()
     with transaction.atomic():
-        risk_scores_store(params=params, area_prefix=household.village_id, household_id=household_id)
-        findings = evaluate(rules=rules, params=params, area_prefix=household.village_id,
-                            household_id=household_id)
+        findings, risk, factors = evaluate_household(
+            rules=rules, params=params, household_id=household_id, area_prefix=household.village_id)
+        if risk is not None:
+            mask = sum(1 << bit for bit, name in enumerate(FACTOR_LABELS) if name in factors)
+            RiskScore.objects.update_or_create(household_id=household_id, year=params.year,
+                                               defaults={"risk": risk, "factor_mask": mask})
         return tickets_sync(rules=rules, findings=findings, params=params,
                             area_prefix=household.village_id, household_id=household_id)
