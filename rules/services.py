@@ -283,3 +283,33 @@ def household_recheck(*, household_id: int) -> dict[str, RuleOutcome]:
                                                defaults={"risk": risk, "factor_mask": mask})
         return tickets_sync(rules=rules, findings=findings, params=params,
                             area_prefix=household.village_id, household_id=household_id)
+
+
+@dataclass
+class TicketPreview:
+    would_raise: list[Finding]
+    would_resolve: list[Ticket]
+
+
+def household_change_preview(*, household_id: int, apply_change) -> TicketPreview:
+    """What a proposed change would do to a household's tickets, without keeping the change.
+
+    `apply_change()` writes the proposed values; the household's rules run on them inside
+    a transaction that is then rolled back, so nothing of it is ever visible to anyone.
+    """
+    household = Household.objects.select_related("village").get(pk=household_id)
+    params = parameters_for(current_year())
+    rules = enabled_rules()
+    with transaction.atomic():
+        apply_change()
+        findings, _, _ = evaluate_household(rules=rules, params=params, household_id=household_id,
+                                            area_prefix=household.village_id)
+        transaction.set_rollback(True)
+    failing = {finding.key for finding in findings}
+    unclosed = list(Ticket.objects.filter(household_id=household_id, year=params.year).unclosed()
+                    .filter(system_resolved_at__isnull=True).order_by("rule_id"))
+    open_keys = {(t.rule_id, t.household_id, t.member_key) for t in unclosed}
+    return TicketPreview(
+        would_raise=[f for f in findings if f.key not in open_keys],
+        would_resolve=[t for t in unclosed if (t.rule_id, t.household_id, t.member_key) not in failing],
+    )

@@ -160,3 +160,20 @@ def test_a_household_changed_event_rechecks_that_household_on_commit(defects, dj
     with django_capture_on_commit_callbacks(execute=True):
         household_changed_send(household_id=household.pk)
     assert Ticket.objects.get(rule_id="B06").resolution == Resolution.SYSTEM
+
+
+def test_a_change_preview_lists_what_it_would_resolve_and_raise_and_keeps_nothing(defects):
+    from households.models import Household
+
+    household, _ = defects
+    run(rules=["B06", "B07"])  # no phone (B06) and no location (B07)
+
+    def fix_phone_lose_head():
+        Household.objects.filter(pk=household.pk).update(phone="13912345678")
+        household.members.filter(relationship="head").update(relationship="other")
+
+    preview = services.household_change_preview(household_id=household.pk, apply_change=fix_phone_lose_head)
+    assert [t.rule_id for t in preview.would_resolve] == ["B06"]
+    assert "B05" in {f.rule_id for f in preview.would_raise}
+    household.refresh_from_db()
+    assert household.phone == "" and household.members.filter(relationship="head").exists()
