@@ -44,6 +44,7 @@ def bench_env(database_url: str, **extra) -> dict:
            "HTTPS": "false", "STATIC_MANIFEST": "false", "DEBUG": "false",
            "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     env.pop("CELERY_BROKER_URL", None)
+    env.setdefault("PYTHONWARNINGS", "ignore::UserWarning")  # whitenoise: no collected static dir here
     env.update(extra)
     return env
 
