@@ -31,7 +31,7 @@ LIST_QUERIES = [
     {"risk_status": "unresolved", "sort": "-number"},
     {"q": "王"},
     {"township": "__TOWNSHIP__", "page": "2"},
-    {"sort": "-size", "page": "2"},
+    {"village": "__VILLAGE__", "sort": "income"},  # a reviewer: one village, lowest per-capita income first
 ]
 
 
@@ -109,14 +109,15 @@ def main():
                 except OSError:
                     time.sleep(0.2)
             cookie = login(port)
-            township = subprocess.run(
+            village = subprocess.run(
                 [sys.executable, "manage.py", "shell", "-v0", "-c",
-                 "from households.models import Area; print(Area.objects.townships().filter(children__households__isnull=False).first().code)"],
+                 "from households.models import Household; print(Household.objects.order_by('number').first().village_id)"],
                 cwd=ROOT, env=env, capture_output=True, text=True, check=True,
             ).stdout.strip()
+            township = village[:9]
             rng = random.Random(1)
             list_paths = [
-                "/households/?" + urlencode({k: (township if v == "__TOWNSHIP__" else v)
+                "/households/?" + urlencode({k: {"__TOWNSHIP__": township, "__VILLAGE__": village}.get(v, v)
                                              for k, v in rng.choice(LIST_QUERIES).items()})
                 for _ in range(args.requests)
             ]

@@ -10,29 +10,33 @@
       var source = document.getElementById(el.dataset.chart);
       if (!source) return;
       var data = JSON.parse(source.textContent);
+      var kind = window.AppCharts[el.dataset.chartKind];
+      if (kind.height) el.style.height = kind.height(data) + "px";  // CSSOM, allowed by the CSP
       var chart = window.echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(window.AppCharts[el.dataset.chartKind](data));
+      chart.setOption(kind(data));
       el.dataset.rendered = "1";
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
 
   window.AppCharts = {
-    // Households, monitoring objects and unresolved risk per township.
-    townships: function (d) {
+    // Monitoring objects per township, unresolved risk stacked on eliminated, most first.
+    townships: Object.assign(function (d) {
+      var rows = d.townships.map(function (name, i) {
+        return { name: name, unresolved: d.unresolved[i], eliminated: d.monitored[i] - d.unresolved[i] };
+      }).sort(function (a, b) { return (b.unresolved + b.eliminated) - (a.unresolved + a.eliminated); });
       return {
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
         legend: { top: 0 },
-        grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
-        xAxis: { type: "value" },
-        yAxis: { type: "category", data: d.townships, inverse: true },
+        grid: { left: 8, right: 24, bottom: 8, top: 32, containLabel: true },
+        xAxis: { type: "value", minInterval: 1 },
+        yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }) },
         series: [
-          { name: "农户", type: "bar", data: d.households },
-          { name: "监测对象", type: "bar", data: d.monitored },
-          { name: "风险未消除", type: "bar", data: d.unresolved },
+          { name: "风险未消除", type: "bar", stack: "m", color: "#dc3545", data: rows.map(function (r) { return r.unresolved; }) },
+          { name: "风险已消除", type: "bar", stack: "m", color: "#94a3b8", data: rows.map(function (r) { return r.eliminated; }) },
         ],
       };
-    },
+    }, { height: function (d) { return Math.max(240, 60 + d.townships.length * 26); } }),
   };
 
   // A select with data-autosubmit sends its form as soon as it changes.
