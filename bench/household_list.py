@@ -9,6 +9,7 @@ pages; then the same clients fetch /healthz/ (reads one row). Prints
 """
 
 import argparse
+import contextlib
 import http.client
 import random
 import re
@@ -62,9 +63,10 @@ def login(port: int) -> str:
     return f"csrftoken={csrf_cookie}; sessionid={session.group(1)}"
 
 
-def hammer(port: int, cookie: str, paths: list[str], clients: int) -> list[float]:
-    """Every path fetched once, spread over `clients` keep-alive connections; latencies in ms."""
-    def worker(chunk):
+def hammer(port: int, cookies: list[str], paths: list[str], clients: int) -> list[float]:
+    """Every path fetched once, spread over `clients` keep-alive connections, each its own
+    logged-in session (20 users, not one user in 20 tabs); latencies in ms."""
+    def worker(chunk, cookie):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         latencies = []
         for path in chunk:
@@ -79,7 +81,7 @@ def hammer(port: int, cookie: str, paths: list[str], clients: int) -> list[float
 
     chunks = [paths[i::clients] for i in range(clients)]
     with ThreadPoolExecutor(clients) as pool:
-        return [ms for result in pool.map(worker, chunks) for ms in result]
+        return [ms for result in pool.map(worker, chunks, cookies) for ms in result]
 
 
 def main():
@@ -88,13 +90,16 @@ def main():
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--use-database", metavar="URL",
+                        help="an already seeded database (seed_demo) instead of a scratch one")
     args = parser.parse_args()
 
-    with scratch_database("bench_list") as database_url:
+    with (contextlib.nullcontext(args.use_database) if args.use_database
+          else scratch_database("bench_list")) as database_url:
         env = bench_env(database_url)
-        log(f"seeding {args.households} households …")
-        seed_s = seed(env, args.households)
-        log(f"seeded in {seed_s:.1f} s")
+        if not args.use_database:
+            log(f"seeding {args.households} households …")
+            log(f"seeded in {seed(env, args.households):.1f} s")
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "monitoring.wsgi", "-b", f"127.0.0.1:{port}",
@@ -108,7 +113,7 @@ def main():
                     break
                 except OSError:
                     time.sleep(0.2)
-            cookie = login(port)
+            cookies = [login(port) for _ in range(args.clients)]
             village = subprocess.run(
                 [sys.executable, "manage.py", "shell", "-v0", "-c",
                  "from households.models import Household; print(Household.objects.order_by('number').first().village_id)"],
@@ -121,9 +126,9 @@ def main():
                                              for k, v in rng.choice(LIST_QUERIES).items()})
                 for _ in range(args.requests)
             ]
-            hammer(port, cookie, list_paths[: args.clients * 2], args.clients)  # warm up
-            list_ms = hammer(port, cookie, list_paths, args.clients)
-            minimal_ms = hammer(port, cookie, ["/healthz/"] * args.requests, args.clients)
+            hammer(port, cookies, list_paths[: args.clients * 2], args.clients)  # warm up
+            list_ms = hammer(port, cookies, list_paths, args.clients)
+            minimal_ms = hammer(port, cookies, ["/healthz/"] * args.requests, args.clients)
         finally:
             server.terminate()
             server.wait(timeout=30)

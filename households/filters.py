@@ -56,10 +56,15 @@ class HouseholdFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         areas = Area.objects.in_scope(user)
         self.filters["township"].queryset = areas.townships()
+        # A county has hundreds of villages: they are offered once a township is chosen.
+        # A township reviewer's scope is one township, so theirs are offered at once.
         villages = areas.villages()
         township = (data or {}).get("township")
         if township:
             villages = villages.filter(parent_id=township)
+        elif getattr(user, "is_county_staff", False) or getattr(user, "is_inspector", False):
+            villages = villages.none() if not (data or {}).get("village") else villages.filter(
+                code=(data or {}).get("village"))
         self.filters["village"].queryset = villages
         for name in ("household_type", "monitoring_type", "risk_status"):
             self.form.fields[name].widget.attrs["class"] = "form-select"

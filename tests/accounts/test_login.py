@@ -49,9 +49,33 @@ def test_logout_is_a_post_and_is_logged(client, world):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_sessions_end_after_30_idle_minutes():
+def session_expiry(client):
+    from django.contrib.sessions.models import Session
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_sessions_end_after_30_idle_minutes(client, world):
+    """Activity moves the expiry to 30 minutes from now, writing the session at most once a minute."""
+    import datetime
+    import time
+
+    from django.utils import timezone
+
+    client.force_login(world.clerk)
+    client.get(reverse("home"))
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # the 30 minutes restart with every request
+    first = session_expiry(client)
+    assert abs((first - timezone.now()) - datetime.timedelta(minutes=30)) < datetime.timedelta(seconds=5)
+
+    client.get(reverse("home"))
+    assert session_expiry(client) == first  # within the minute: no write
+
+    session = client.session
+    session["last_seen"] = int(time.time()) - 120  # as if the last write was two minutes ago
+    session.save()
+    before = session_expiry(client)
+    client.get(reverse("home"))
+    assert session_expiry(client) > before
 
 
 @pytest.mark.parametrize("persona, heading", [
