@@ -4,7 +4,6 @@
 `rules/services.py` turns findings into tickets.
 """
 
-from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
@@ -31,18 +30,35 @@ MEMBER_FACTS = [
 ]
 
 
-@dataclass(frozen=True)
 class Finding:
-    rule_id: str
-    household_id: int
-    member_id: int | None
-    village_id: str
-    message: str
-    facts: dict
+    """One failing record of one rule. Its message and facts are built only when asked for:
+    a rerun finds mostly records whose tickets are already open and need neither."""
+
+    __slots__ = ("rule", "household_id", "member_id", "village_id", "_row", "_describe", "_facts")
+
+    def __init__(self, rule: Rule, household_id: int, member_id: int | None, village_id: str, row: dict,
+                 describe, facts: list[str]):
+        self.rule, self.household_id, self.member_id, self.village_id = rule, household_id, member_id, village_id
+        self._row, self._describe, self._facts = row, describe, facts
+
+    @property
+    def rule_id(self) -> str:
+        return self.rule.id
 
     @property
     def key(self) -> tuple[str, int, int]:
-        return (self.rule_id, self.household_id, self.member_id or 0)
+        return (self.rule.id, self.household_id, self.member_id or 0)
+
+    @property
+    def message(self) -> str:
+        return self._describe(self.rule, self._row)
+
+    @property
+    def facts(self) -> dict:
+        """The values that made the record fail, as JSON (dates and decimals as text)."""
+        plain = (int, str, bool, type(None))
+        row = self._row
+        return {key: row[key] if isinstance(row[key], plain) else str(row[key]) for key in self._facts if key != "pk"}
 
 
 def evaluate(*, rules: list[Rule], params: Parameters, area_prefix: str,
@@ -77,32 +93,39 @@ def _household_base(params, area_prefix, household_id):
     return annotate_factors(household_base(params=params, area_prefix=area_prefix, household_id=household_id), params)
 
 
-def _household_findings(rows, rules: list[Rule], params: Parameters) -> list[Finding]:
+def _describer(params: Parameters, context_of):
+    """render(rule, row) with the row's context built once however many rules it fails."""
     texts = parameter_context(params)
-    findings = []
-    for row in rows:
-        context = household_context(row, params)
-        for rule in rules:
-            if row[f"f_{rule.id}"]:
-                findings.append(Finding(rule.id, row["pk"], None, row["village_id"],
-                                        render(rule, context, texts), _jsonable(row, HOUSEHOLD_FACTS)))
-    return findings
+    contexts = {}
+
+    def describe(rule: Rule, row: dict) -> str:
+        key = id(row)
+        if key not in contexts:
+            contexts[key] = context_of(row, params)
+        return render(rule, contexts[key], texts)
+
+    return describe
+
+
+def _household_findings(rows, rules: list[Rule], params: Parameters) -> list[Finding]:
+    describe = _describer(params, household_context)
+    return [
+        Finding(rule, row["pk"], None, row["village_id"], row, describe, HOUSEHOLD_FACTS)
+        for row in rows for rule in rules if row[f"f_{rule.id}"]
+    ]
 
 
 def _member_findings(rules, params, area_prefix, household_id) -> list[Finding]:
     member_rules = [r for r in rules if r.scope == MEMBER]
     if not member_rules:
         return []
-    texts = parameter_context(params)
-    findings = []
+    describe = _describer(params, member_context)
     base = member_base(params=params, area_prefix=area_prefix, household_id=household_id)
-    for row in _rows(base, member_rules, params, MEMBER_FACTS, only_failing=True):
-        context = member_context(row, params)
-        for rule in member_rules:
-            if row[f"f_{rule.id}"]:
-                findings.append(Finding(rule.id, row["household_id"], row["pk"], row["household__village_id"],
-                                        render(rule, context, texts), _jsonable(row, MEMBER_FACTS)))
-    return findings
+    return [
+        Finding(rule, row["household_id"], row["pk"], row["household__village_id"], row, describe, MEMBER_FACTS)
+        for row in _rows(base, member_rules, params, MEMBER_FACTS, only_failing=True)
+        for rule in member_rules if row[f"f_{rule.id}"]
+    ]
 
 
 def _rows(base, rules: list[Rule], params: Parameters, facts: list[str], *, only_failing: bool):
@@ -111,9 +134,3 @@ def _rows(base, rules: list[Rule], params: Parameters, facts: list[str], *, only
     if only_failing and flags:
         rows = rows.filter(reduce(or_, (Q(**{name: True}) for name in flags)))
     return list(rows.values(*facts, *flags).order_by())
-
-
-def _jsonable(row: dict, facts: list[str]) -> dict:
-    """The values that made a record fail, as JSON (dates and decimals as text)."""
-    plain = (int, str, bool, type(None))
-    return {key: row[key] if isinstance(row[key], plain) else str(row[key]) for key in facts if key != "pk"}

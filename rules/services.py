@@ -123,7 +123,7 @@ def tickets_sync(*, rules: list[Rule], findings: list[Finding], params: Paramete
             pk, resolved_at = unclosed[finding.key]
             if resolved_at is not None:
                 failing_again.append(pk)
-        elif finding.facts not in explained.get(finding.key, []):
+        elif finding.key not in explained or finding.facts not in explained[finding.key]:
             outcome.new += 1
             new.append(_new_ticket(finding, by_id[finding.rule_id], params, batch))
 
