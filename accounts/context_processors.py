@@ -11,6 +11,7 @@ MENU = [
     ("household_list", "农户信息", "bi-people", EVERYONE, "household"),
     ("rules_catalog", "清洗规则", "bi-funnel", COUNTY, "rules_catalog"),
     ("rules_batches", "清洗批次", "bi-play-circle", COUNTY, "rules_batch"),
+    ("registry_import_list", "登记数据导入", "bi-upload", (Role.COUNTY_STAFF,), "registry_import"),
 ]
 
 

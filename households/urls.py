@@ -7,3 +7,16 @@ urlpatterns = [
     path("households/<str:number>/", views.household_detail, name="household_detail"),
     path("households/<str:number>/reveal/", views.household_reveal, name="household_reveal"),
 ]
+
+# The registry workbook import (county staff): history, upload, dry-run result, confirm, report.
+from . import import_views  # appended here, so that this block stands on its own
+
+urlpatterns += [
+    path("registry/imports/", import_views.registry_import_list, name="registry_import_list"),
+    path("registry/imports/new/", import_views.registry_import_new, name="registry_import_new"),
+    path("registry/imports/template/", import_views.registry_import_template, name="registry_import_template"),
+    path("registry/imports/<int:pk>/", import_views.registry_import_detail, name="registry_import_detail"),
+    path("registry/imports/<int:pk>/status/", import_views.registry_import_status, name="registry_import_status"),
+    path("registry/imports/<int:pk>/confirm/", import_views.registry_import_confirm, name="registry_import_confirm"),
+    path("registry/imports/<int:pk>/report/", import_views.registry_import_report, name="registry_import_report"),
+]

@@ -1,0 +1,114 @@
+"""Registry workbook export and import, time and peak memory, at two sizes to show linearity.
+
+    python bench/registry_import.py [--households 100000] [--small 10000]
+
+For each size: seed_demo builds a county in a scratch PostgreSQL database; the
+`export_registry` command writes it as the import workbook; a second scratch database,
+migrated and empty, receives it through `import_registry`, and then through a second
+`import_registry` of the same file (every row matched, nothing written). Each command
+runs in its own process, timed, its peak resident memory read with wait4(). Ends with
+`households=… export_s=… export_mb=… import_s=… import_mb=… … ratio=…`, where ratio is
+the import time per household at the large size over that at the small size (1.0:
+exactly linear).
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _support import PYTHON, ROOT, bench_env, log, manage, scratch_database, seed
+
+COUNTY = "360732"  # seed_demo's default county
+
+
+def measured(env: dict, *args: str) -> tuple[float, float, str]:
+    """Run `manage.py ARGS` in its own process: (seconds, peak RSS in MB, stdout)."""
+    started = time.perf_counter()
+    process = subprocess.Popen([PYTHON, "manage.py", *args], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Drain stdout while it runs so a chatty command never blocks on a full pipe.
+    out_chunks = list(process.stdout)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    stderr = process.stderr.read()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        sys.exit(f"manage.py {' '.join(args)} failed ({process.returncode}):\n{stderr[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024, "".join(out_chunks)
+
+
+def created(output: str, sheet: str) -> int:
+    """The 新增 column of a sheet in import_registry's summary."""
+    match = re.search(rf"^{sheet}\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)", output, re.MULTILINE)
+    return int(match.group(2)) if match else -1
+
+
+def changes(output: str) -> int:
+    """新增 + 更新 over all sheets of import_registry's summary (0 when nothing was written)."""
+    rows = re.finditer(r"^\S+\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$", output, re.MULTILINE)
+    return sum(int(m.group(2)) + int(m.group(3)) for m in rows)
+
+
+def run_size(households: int, workdir: Path) -> dict:
+    workbook = workdir / f"registry_{households}.xlsx"
+    with scratch_database("bench_regexp") as source_url:
+        env = bench_env(source_url)
+        log(f"[{households}] seeding …")
+        seed_s = seed(env, households)
+        log(f"[{households}] seeded in {seed_s:.1f} s; exporting …")
+        export_s, export_mb, _ = measured(env, "export_registry", str(workbook), "--county", COUNTY)
+    size_mb = workbook.stat().st_size / 1024 / 1024
+    log(f"[{households}] exported in {export_s:.1f} s, {export_mb:.0f} MB peak, file {size_mb:.1f} MB; importing …")
+    with scratch_database("bench_regimp") as target_url:
+        env = bench_env(target_url)
+        manage(env, "migrate", "-v0")
+        import_s, import_mb, output = measured(env, "import_registry", str(workbook))
+        log(f"[{households}] imported in {import_s:.1f} s, {import_mb:.0f} MB peak; importing again …")
+        reimport_s, reimport_mb, again = measured(env, "import_registry", str(workbook))
+        log(f"[{households}] re-imported (no change) in {reimport_s:.1f} s, {reimport_mb:.0f} MB peak")
+    return {
+        "households": created(output, "户信息"), "members": created(output, "家庭成员"),
+        "incomes": created(output, "年度收入"), "measures": created(output, "帮扶措施"),
+        "file_mb": size_mb, "export_s": export_s, "export_mb": export_mb,
+        "import_s": import_s, "import_mb": import_mb, "reimport_s": reimport_s, "reimport_mb": reimport_mb,
+        "reimport_changes": changes(again), "seed_s": seed_s,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=None, help="the smaller size (default: a tenth)")
+    args = parser.parse_args()
+    small = args.small or max(1, args.households // 10)
+
+    with tempfile.TemporaryDirectory(prefix="bench_registry_") as workdir:
+        low = run_size(small, Path(workdir))
+        high = run_size(args.households, Path(workdir))
+
+    for figures in (low, high):
+        if figures["households"] != (args.households if figures is high else small):
+            log(f"warning: {figures['households']} households imported")
+    ratio = (high["import_s"] / high["households"]) / (low["import_s"] / low["households"])
+    export_ratio = (high["export_s"] / high["households"]) / (low["export_s"] / low["households"])
+    print(
+        f"households={high['households']} members={high['members']} incomes={high['incomes']} "
+        f"measures={high['measures']} file_mb={high['file_mb']:.1f} "
+        f"export_s={high['export_s']:.1f} export_mb={high['export_mb']:.0f} "
+        f"import_s={high['import_s']:.1f} import_mb={high['import_mb']:.0f} "
+        f"reimport_s={high['reimport_s']:.1f} reimport_mb={high['reimport_mb']:.0f} "
+        f"reimport_changes={high['reimport_changes']} "
+        f"small_households={low['households']} small_export_s={low['export_s']:.1f} "
+        f"small_export_mb={low['export_mb']:.0f} small_import_s={low['import_s']:.1f} "
+        f"small_import_mb={low['import_mb']:.0f} export_ratio={export_ratio:.2f} ratio={ratio:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
