@@ -229,4 +229,6 @@ def _last_listed_value(params: Parameters, source: str):
     if not batch_id:
         return Value(None, output_field=CharField())
     rows = DepartmentRecord.objects.filter(batch_id=batch_id, id_number=OuterRef("id_number")).order_by("-row_number")
-    return Subquery(rows.values("text_value")[:1])
+    # Looked up only for IDs on the list: one hashed test per member, one index lookup per listed one.
+    return Case(When(Q(id_number__in=listed_ids(params, source)), then=Subquery(rows.values("text_value")[:1])),
+                output_field=CharField())

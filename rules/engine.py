@@ -7,13 +7,16 @@
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db import connection
+from django_cte import CTE, with_cte
+from django_cte.raw import raw_cte_sql
 
 from .bases import household_base, member_base
 from .expressions import boolean
 from .messages import household_context, member_context, parameter_context, render
 from .registry import HOUSEHOLD, MEMBER, Parameters, Rule
-from .risk import FACTOR_LABELS, annotate_factors
+from .risk import FACTOR_LABELS, annotate_factors, factor_mask, upsert_statement
 
 HOUSEHOLD_FACTS = [
     "pk", "village_id", "number", "phone", "household_type", "monitoring_type", "risk_status",
@@ -62,13 +65,17 @@ class Finding:
 
 
 def evaluate(*, rules: list[Rule], params: Parameters, area_prefix: str,
-             household_id: int | None = None) -> list[Finding]:
-    """The failing records of `rules` in an area (or one household of it)."""
+             household_id: int | None = None, store_risk: bool = False) -> list[Finding]:
+    """The failing records of `rules` in an area (or one household of it).
+
+    With `store_risk`, every active household's risk coefficient of the area is upserted
+    too, from the same household base: on PostgreSQL in the same statement (a
+    data-modifying CTE), elsewhere in a statement of its own just before.
+    """
     household_rules = [r for r in rules if r.scope == HOUSEHOLD]
     findings = []
-    if household_rules:
-        rows = _rows(_household_base(params, area_prefix, household_id), household_rules, params,
-                     HOUSEHOLD_FACTS, only_failing=True)
+    if household_rules or store_risk:
+        rows = _household_rows(household_rules, params, area_prefix, household_id, store_risk=store_risk)
         findings += _household_findings(rows, household_rules, params)
     return findings + _member_findings(rules, params, area_prefix, household_id)
 
@@ -91,6 +98,33 @@ def evaluate_household(*, rules: list[Rule], params: Parameters, household_id: i
 
 def _household_base(params, area_prefix, household_id):
     return annotate_factors(household_base(params=params, area_prefix=area_prefix, household_id=household_id), params)
+
+
+def _household_rows(rules: list[Rule], params: Parameters, area_prefix: str, household_id: int | None,
+                    *, store_risk: bool) -> list[dict]:
+    """The failing households, their facts and flags, from a MATERIALIZED household base.
+
+    The base (member, income and measure summaries, risk factors, coefficient) is computed
+    once per household; the rules, and the risk upsert when asked, read its plain columns.
+    """
+    base = _household_base(params, area_prefix, household_id).annotate(
+        rs_household=F("pk"), rs_mask=factor_mask()).order_by()
+    households = CTE(base, name="household_facts", materialized=True)
+    ctes = [households]
+    if store_risk and rules and connection.vendor == "postgresql":
+        statement, statement_params = upsert_statement(connection.ops.quote_name("household_facts"), params)
+        ctes.append(CTE(raw_cte_sql(statement, statement_params, {}), name="risk_upsert"))
+    elif store_risk:  # no data-modifying CTE (SQLite): the same INSERT … SELECT from the same base, on its own
+        sql, sql_params = base.values("rs_household", "risk", "rs_mask").query.sql_with_params()
+        statement, statement_params = upsert_statement(f"({sql})", params)
+        with connection.cursor() as cursor:
+            cursor.execute(statement, (*statement_params, *sql_params))
+    if not rules:
+        return []
+    flags = {f"f_{rule.id}": boolean(rule.condition(params)) for rule in rules}
+    rows = with_cte(*ctes, select=households.queryset()).annotate(**flags)
+    rows = rows.filter(reduce(or_, (Q(**{name: True}) for name in flags)))
+    return list(rows.values(*HOUSEHOLD_FACTS, *flags).order_by())
 
 
 def _describer(params: Parameters, context_of):
@@ -123,9 +157,29 @@ def _member_findings(rules, params, area_prefix, household_id) -> list[Finding]:
     base = member_base(params=params, area_prefix=area_prefix, household_id=household_id)
     return [
         Finding(rule, row["household_id"], row["pk"], row["household__village_id"], row, describe, MEMBER_FACTS)
-        for row in _rows(base, member_rules, params, MEMBER_FACTS, only_failing=True)
+        for row in _member_rows(base, member_rules, params)
         for rule in member_rules if row[f"f_{rule.id}"]
     ]
+
+
+def _member_rows(base, rules: list[Rule], params: Parameters) -> list[dict]:
+    """The failing members, their facts and flags.
+
+    The member base is a MATERIALIZED CTE: its derived columns (age, the ID number's
+    parts, B02's duplicate test, the department lists) are computed once per member and
+    the rules' conditions compare plain columns. Inlined, PostgreSQL recomputed each of
+    them in every rule that reads it, and every flag twice (in WHERE and in SELECT).
+    """
+    facts = [name for name in MEMBER_FACTS if name != "household__village_id"]
+    members = CTE(base.annotate(member_village_id=F("household__village_id")).order_by(), name="member_facts",
+                  materialized=True)
+    flags = {f"f_{rule.id}": boolean(rule.condition(params)) for rule in rules}
+    rows = with_cte(members, select=members.queryset()).annotate(**flags)
+    rows = rows.filter(reduce(or_, (Q(**{name: True}) for name in flags)))
+    found = list(rows.values(*facts, "member_village_id", *flags).order_by())
+    for row in found:
+        row["household__village_id"] = row.pop("member_village_id")
+    return found
 
 
 def _rows(base, rules: list[Rule], params: Parameters, facts: list[str], *, only_failing: bool):

@@ -81,6 +81,28 @@ def annotate_factors(base, p: Parameters):
     return base.annotate(risk=Round(exact, 4, output_field=DecimalField(max_digits=5, decimal_places=4)))
 
 
+def factor_mask():
+    """The factors as a bit mask (bit i: the i-th of FACTOR_LABELS), on a base annotated with `annotate_factors`."""
+    return balanced([F(f"rf_{name}") * (1 << bit) for bit, name in enumerate(FACTOR_LABELS)], lambda a, b: a + b)
+
+
+def upsert_statement(source: str, p: Parameters) -> tuple[str, list]:
+    """INSERT … SELECT … ON CONFLICT of the risk coefficients of `source` (a table, CTE or
+    parenthesised subquery with the columns rs_household, risk, rs_mask), and its parameters."""
+    from django.utils import timezone
+
+    from .models import RiskScore
+
+    table = RiskScore._meta.db_table
+    statement = (
+        f'INSERT INTO {table} (household_id, year, risk, factor_mask, computed_at) '
+        f'SELECT s.rs_household, %s, s.risk, s.rs_mask, %s FROM {source} s WHERE true '
+        f'ON CONFLICT (household_id, year) DO UPDATE SET risk = excluded.risk, '
+        f'factor_mask = excluded.factor_mask, computed_at = excluded.computed_at'
+    )
+    return statement, [p.year, timezone.now()]
+
+
 def risk_of(factors: list[str], p: Parameters) -> Decimal:
     """The same coefficient computed in Python, exactly (for explanations and tests)."""
     product = Decimal(1)
@@ -89,4 +111,4 @@ def risk_of(factors: list[str], p: Parameters) -> Decimal:
     return (1 - product).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
-__all__ = ["annotate_factors", "factor_conditions", "risk_of", "FACTOR_LABELS", "gt"]
+__all__ = ["annotate_factors", "factor_conditions", "factor_mask", "upsert_statement", "risk_of", "FACTOR_LABELS", "gt"]
