@@ -88,7 +88,10 @@ def factor_mask():
 
 def upsert_statement(source: str, p: Parameters) -> tuple[str, list]:
     """INSERT … SELECT … ON CONFLICT of the risk coefficients of `source` (a table, CTE or
-    parenthesised subquery with the columns rs_household, risk, rs_mask), and its parameters."""
+    parenthesised subquery with the columns rs_household, risk, rs_mask), and its parameters.
+
+    A coefficient that has not changed is not rewritten (a rerun changes few of them), so
+    `computed_at` is when the coefficient last changed."""
     from django.utils import timezone
 
     from .models import RiskScore
@@ -98,7 +101,8 @@ def upsert_statement(source: str, p: Parameters) -> tuple[str, list]:
         f'INSERT INTO {table} (household_id, year, risk, factor_mask, computed_at) '
         f'SELECT s.rs_household, %s, s.risk, s.rs_mask, %s FROM {source} s WHERE true '
         f'ON CONFLICT (household_id, year) DO UPDATE SET risk = excluded.risk, '
-        f'factor_mask = excluded.factor_mask, computed_at = excluded.computed_at'
+        f'factor_mask = excluded.factor_mask, computed_at = excluded.computed_at '
+        f'WHERE {table}.risk <> excluded.risk OR {table}.factor_mask <> excluded.factor_mask'
     )
     return statement, [p.year, timezone.now()]
 

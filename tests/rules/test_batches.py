@@ -177,3 +177,16 @@ def test_a_change_preview_lists_what_it_would_resolve_and_raise_and_keeps_nothin
     assert "B05" in {f.rule_id for f in preview.would_raise}
     household.refresh_from_db()
     assert household.phone == "" and household.members.filter(relationship="head").exists()
+
+
+def test_a_rerun_rewrites_only_the_risk_coefficients_that_changed(defects, village):
+    steady = make_household(village, members=1)
+    household, _ = defects
+    run(rules=["R01"])
+    before = dict(RiskScore.objects.values_list("household_id", "computed_at"))
+    household.housing_safe = False  # a new risk factor for this household only
+    household.save()
+    run(rules=["R01"])
+    after = dict(RiskScore.objects.values_list("household_id", "computed_at"))
+    assert after[steady.pk] == before[steady.pk]
+    assert after[household.pk] > before[household.pk]
