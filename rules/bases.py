@@ -214,10 +214,12 @@ def _id_digits(start: int, length: int):
 
 
 def _odd_17th_digit():
+    """Whether a valid ID number's 17th digit is odd (male); NULL for an invalid one."""
     from django.db.models import BooleanField
+    from django.db.models.lookups import In
 
     return Case(
-        When(Q(id_valid=True) & Q(id_number__regex=r"^.{16}[13579]"), then=Value(True)),
+        When(Q(id_valid=True) & Q(In(Substr("id_number", 17, 1), ["1", "3", "5", "7", "9"])), then=Value(True)),
         When(id_valid=True, then=Value(False)),
         output_field=BooleanField(),
     )
