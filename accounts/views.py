@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from households import selectors
+from households import change_selectors, selectors
 from households.choices import AreaLevel
 from households.models import YearParameters
 
@@ -13,6 +13,8 @@ def home(request):
     """Each role's to-do list; a user without a role sees only how to get one."""
     user = request.user
     context = {"params": YearParameters.current(), "totals": selectors.registry_totals(user=user)}
+    if user.role:
+        context["change_todo"] = change_selectors.change_todo(user=user)
     if user.role == Role.VILLAGE_CLERK:
         template = "home/village_clerk.html"
     elif user.role == Role.TOWNSHIP_REVIEWER:

@@ -8,8 +8,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import Regex
 from django.db.models.functions import Left
+from simple_history.models import HistoricalRecords
 
 from . import id_numbers
+from .change_models import ChangeRequest, ChangeRequestEvent, HistoricalChangeLink  # noqa: F401
 from .choices import (
     AreaLevel,
     DisabilityGrade,
@@ -136,6 +138,8 @@ class Household(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = HouseholdQuerySet.as_manager()
+    # Every save keeps who, when and which change request (bulk imports write no history rows).
+    history = HistoricalRecords(bases=[HistoricalChangeLink], excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = verbose_name_plural = "户"
@@ -341,8 +345,6 @@ class YearParameters(models.Model):
     @classmethod
     def current(cls) -> "YearParameters | None":
         return cls.objects.filter(is_current=True).first() or cls.objects.first()
-
-
 
 
 class ImportStatus(models.TextChoices):

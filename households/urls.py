@@ -20,3 +20,15 @@ urlpatterns += [
     path("registry/imports/<int:pk>/confirm/", import_views.registry_import_confirm, name="registry_import_confirm"),
     path("registry/imports/<int:pk>/report/", import_views.registry_import_report, name="registry_import_report"),
 ]
+
+# Change requests (变更申请): propose an edit, the queues, review, revise.
+from . import change_views  # noqa: E402
+
+urlpatterns += [
+    path("households/<str:number>/change/", change_views.household_change_new, name="household_change_new"),
+    path("changes/", change_views.change_list, name="change_list"),
+    path("changes/<int:pk>/", change_views.change_detail, name="change_detail"),
+    path("changes/<int:pk>/approve/", change_views.change_approve, name="change_approve"),
+    path("changes/<int:pk>/return/", change_views.change_return, name="change_return"),
+    path("changes/<int:pk>/revise/", change_views.change_resubmit, name="change_resubmit"),
+]

@@ -5,7 +5,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import change_selectors, selectors, services
+from .change_history import household_timeline
+from .change_views import can_propose
 from .filters import SORT_LABELS, HouseholdFilter
 from .choices import Relationship
 from .models import Household, YearParameters
@@ -44,7 +46,7 @@ def household_list(request):
 @login_required
 def household_detail(request, number):
     household = _household_or_404(request.user, number)
-    return render(request, "households/household_detail.html", _detail_context(household))
+    return render(request, "households/household_detail.html", _detail_context(household, request.user))
 
 
 @login_required
@@ -61,12 +63,12 @@ def household_reveal(request, number):
         raise Http404("没有可显示的信息") from None
     if request.htmx:
         return render(request, "households/_revealed.html", {"revealed": revealed})
-    context = _detail_context(household)
+    context = _detail_context(household, request.user)
     context["revealed"] = {revealed.key: revealed.value}
     return render(request, "households/household_detail.html", context)
 
 
-def _detail_context(household: Household) -> dict:
+def _detail_context(household: Household, user) -> dict:
     lines = selectors.monitoring_lines()
     incomes = [
         (income, lines.get(income.year)) for income in household.incomes.all()
@@ -87,4 +89,7 @@ def _detail_context(household: Household) -> dict:
         "measures": household.measures.all(),
         "params": params,
         "revealed": {},
+        "timeline": household_timeline(household=household),
+        "pending_changes": change_selectors.pending_for_household(user=user, household=household),
+        "can_propose_change": can_propose(user) and not household.is_removed,
     }

@@ -190,3 +190,12 @@ def test_a_rerun_rewrites_only_the_risk_coefficients_that_changed(defects, villa
     after = dict(RiskScore.objects.values_list("household_id", "computed_at"))
     assert after[steady.pk] == before[steady.pk]
     assert after[household.pk] > before[household.pk]
+
+
+def test_a_household_changed_event_without_a_current_year_is_logged_not_raised(db, django_capture_on_commit_callbacks, caplog):
+    from households.signals import household_changed_send
+
+    household = make_household("230381100201", members=1)  # no YearParameters at all
+    with django_capture_on_commit_callbacks(execute=True):
+        household_changed_send(household_id=household.pk)
+    assert "skipped" in caplog.text

@@ -1,0 +1,104 @@
+"""Reads of change requests for the screens; every one starts from `in_scope(user)`."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from . import change_fields
+from .change_models import OVERDUE_DAYS, PENDING, ChangeRequest, ChangeStatus, ReviewLevel
+from .change_services import conflicts_of
+from .models import Household
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    field: str
+    label: str
+    old: str
+    new: str
+    now: str
+    conflict: bool
+
+
+def change_requests(*, user):
+    return ChangeRequest.objects.in_scope(user).select_related(
+        "household", "village", "village__parent", "requested_by", "reviewer"
+    )
+
+
+def change_request_detail(*, user, pk: int) -> ChangeRequest:
+    """One request in scope; raises ChangeRequest.DoesNotExist."""
+    return change_requests(user=user).get(pk=pk)
+
+
+def change_queue(*, user):
+    """The requests waiting for `user`'s review, oldest first."""
+    return change_requests(user=user).queue_for(user)
+
+
+def overdue(queryset):
+    """The pending requests of `queryset` submitted more than OVERDUE_DAYS ago."""
+    limit = timezone.now() - datetime.timedelta(days=OVERDUE_DAYS)
+    return queryset.filter(status__in=PENDING, submitted_at__lt=limit)
+
+
+def my_change_requests(*, user):
+    return change_requests(user=user).mine(user)
+
+
+def diff_rows(*, request: ChangeRequest) -> list[DiffRow]:
+    """Old and proposed value of each field side by side, with the live value when it moved on."""
+    household = Household.objects.get(pk=request.household_id)
+    conflicting = {c.field for c in conflicts_of(request, household)} if request.is_pending else set()
+    return [
+        DiffRow(
+            field=name, label=change_fields.label(name),
+            old=change_fields.display(name, old), new=change_fields.display(name, new),
+            now=change_fields.display(name, change_fields.live(household, name)),
+            conflict=name in conflicting,
+        )
+        for name, (old, new) in request.changes.items()
+    ]
+
+
+def can_review(user, request: ChangeRequest) -> bool:
+    """Whether `user` is the reviewer this pending request waits for (never its requester)."""
+    if request.requested_by_id == user.pk:
+        return False
+    return (request.status == ChangeStatus.PENDING_TOWNSHIP and user.is_township_reviewer
+            or request.status == ChangeStatus.PENDING_COUNTY and user.is_county_staff)
+
+
+def return_label(request: ChangeRequest) -> str:
+    return "退回村级" if request.review_level == ReviewLevel.TOWNSHIP else "退回乡镇"
+
+
+def pending_for_household(*, user, household: Household):
+    return change_requests(user=user).filter(household=household).pending().order_by("submitted_at")
+
+
+def ticket_preview(*, request: ChangeRequest):
+    """What approving would do to the household's tickets (rules.services), or None when it
+    cannot be computed (no current year set)."""
+    from rules.services import CleansingError, household_change_preview
+
+    values = {name: change_fields.load(name, new) for name, (_old, new) in request.changes.items()}
+
+    def apply_change():
+        Household.objects.filter(pk=request.household_id).update(**values)
+
+    try:
+        return household_change_preview(household_id=request.household_id, apply_change=apply_change)
+    except CleansingError:
+        return None
+
+
+def change_todo(*, user) -> dict:
+    """The home page's counts: the user's returned requests, and the queue waiting for them."""
+    queue = ChangeRequest.objects.queue_for(user)
+    return {
+        "returned": ChangeRequest.objects.mine(user).filter(status=ChangeStatus.RETURNED).count(),
+        "queue": queue.count() if (user.is_township_reviewer or user.is_county_staff) else None,
+        "overdue": overdue(queue).count() if (user.is_township_reviewer or user.is_county_staff) else 0,
+    }

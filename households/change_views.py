@@ -1,0 +1,150 @@
+"""Screens of change requests: propose an edit, the queues, review, revise.
+
+Anything outside the user's scope is a 404, and so is a write the user's role cannot do.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import change_selectors as selectors
+from . import change_services as services
+from .change_fields import HOUSEHOLD_INFO_FIELDS
+from .change_forms import HouseholdInfoForm, ReturnForm, initial_from
+from .change_models import ChangeRequest, ChangeStatus
+from .models import Household
+from .scope import scope_prefix
+
+SUBMITTED = {
+    ChangeStatus.PENDING_TOWNSHIP: "已提交乡镇审核。审核通过后才会更新该户信息。",
+    ChangeStatus.PENDING_COUNTY: "已提交县级审核。审核通过后才会更新该户信息。",
+    ChangeStatus.APPROVED: "已修改该户信息，并记入变更历史。",
+}
+
+
+def can_propose(user) -> bool:
+    return user.is_village_clerk or user.is_township_reviewer or user.is_county_staff
+
+
+def _change_or_404(user, pk: int) -> ChangeRequest:
+    try:
+        return selectors.change_request_detail(user=user, pk=pk)
+    except ChangeRequest.DoesNotExist:
+        raise Http404("该申请不存在或不在您的管辖范围内") from None
+
+
+def _reviewer_or_404(user) -> None:
+    if not (user.is_township_reviewer or user.is_county_staff):
+        raise Http404("您无权审核变更申请")
+
+
+@login_required
+def household_change_new(request, number):
+    if not can_propose(request.user):
+        raise Http404("您无权修改农户信息")
+    household = get_object_or_404(Household.objects.in_scope(request.user).active(), number=number)
+    initial = initial_from({name: getattr(household, name) for name in HOUSEHOLD_INFO_FIELDS})
+    form = HouseholdInfoForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.change_request_submit(
+                user=request.user, household=household, data=form.data_for_request,
+                note=form.cleaned_data["note"],
+            )
+        except services.ChangeRequestError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, SUBMITTED[change.status])
+            if change.status == ChangeStatus.APPROVED:
+                return redirect("household_detail", number=household.number)
+            return redirect("change_detail", pk=change.pk)
+    return render(request, "households/change_form.html", {"form": form, "household": household})
+
+
+@login_required
+def change_list(request):
+    user = request.user
+    if scope_prefix(user) is None:
+        raise Http404("没有可查看的变更申请")
+    queue = selectors.change_queue(user=user)
+    page = Paginator(queue, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "households/change_list.html", {
+        "queue_page": page,
+        "overdue_count": selectors.overdue(queue).count() if page.paginator.count else 0,
+        "mine": list(selectors.my_change_requests(user=user)[:50]),
+    })
+
+
+@login_required
+def change_detail(request, pk, return_form=None):
+    change = _change_or_404(request.user, pk)
+    reviewing = change.is_pending and selectors.can_review(request.user, change)
+    return render(request, "households/change_detail.html", {
+        "change": change,
+        "rows": selectors.diff_rows(request=change) if change.household_id else [],
+        "events": change.events.select_related("actor"),
+        "can_review": reviewing,
+        "can_revise": change.status == ChangeStatus.RETURNED and change.requested_by_id == request.user.pk,
+        "preview": selectors.ticket_preview(request=change) if reviewing else None,
+        "return_form": return_form or ReturnForm(),
+        "return_label": selectors.return_label(change),
+    }, status=400 if return_form is not None else 200)
+
+
+@login_required
+@require_POST
+def change_approve(request, pk):
+    _reviewer_or_404(request.user)
+    change = _change_or_404(request.user, pk)
+    try:
+        services.change_request_approve(request=change, reviewer=request.user)
+    except services.ChangeRequestError as error:
+        messages.error(request, error.message)
+        return redirect("change_detail", pk=change.pk)
+    messages.success(request, f"已通过变更申请 #{change.pk}，{change.household}户信息已更新。")
+    return redirect("change_list")
+
+
+@login_required
+@require_POST
+def change_return(request, pk):
+    _reviewer_or_404(request.user)
+    change = _change_or_404(request.user, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return change_detail(request, pk, return_form=form)
+    try:
+        services.change_request_return(request=change, reviewer=request.user, reason=form.cleaned_data["reason"])
+    except services.ChangeRequestError as error:
+        messages.error(request, error.message)
+        return redirect("change_detail", pk=change.pk)
+    messages.success(request, f"已退回变更申请 #{change.pk}，申请人会看到退回原因。")
+    return redirect("change_list")
+
+
+@login_required
+def change_resubmit(request, pk):
+    change = _change_or_404(request.user, pk)
+    if change.requested_by_id != request.user.pk or not can_propose(request.user):
+        raise Http404("只有申请人可以修改自己的申请")
+    if change.status != ChangeStatus.RETURNED:
+        messages.info(request, services.NOT_RETURNED)
+        return redirect("change_detail", pk=change.pk)
+    initial = initial_from(services.proposed_values(change)) | {"note": change.note}
+    form = HouseholdInfoForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_request_resubmit(
+                request=change, user=request.user, data=form.data_for_request, note=form.cleaned_data["note"]
+            )
+        except services.ChangeRequestError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "已修改并重新提交审核。")
+            return redirect("change_detail", pk=change.pk)
+    return render(request, "households/change_form.html",
+                  {"form": form, "household": change.household, "change": change})
