@@ -247,12 +247,14 @@ def batch_start(*, batch: Batch) -> None:
     transaction.on_commit(enqueue)
 
 
-def batch_run_sync(*, batch: Batch) -> dict[str, RuleOutcome]:
-    """Run every group of a batch in this process (run_cleansing --sync)."""
+def batch_run_sync(*, batch: Batch, on_group_done=None) -> dict[str, RuleOutcome]:
+    """Run every group of a batch in this process (run_cleansing --sync); `on_group_done()` after each."""
     outcomes = {}
     try:
         for group in batch_groups(batch):
             outcomes.update(batch_run_group(batch_id=batch.pk, group=group))
+            if on_group_done:
+                on_group_done()
     except Exception as error:
         batch_fail(batch_id=batch.pk, error=repr(error))
         raise

@@ -31,7 +31,8 @@ class Command(BaseCommand):
                     services.batch_start(batch=batch)
             if sync:
                 started = time.perf_counter()
-                services.batch_run_sync(batch=batch)
+                advance = progress_bar(batch.groups_total, sys.stdout, "清洗批次")
+                services.batch_run_sync(batch=batch, on_group_done=advance)
             else:
                 started = time.perf_counter()
                 self._wait(batch)
