@@ -10,6 +10,7 @@ MENU = [
     ("home", "首页", "bi-house", EVERYONE, "home"),
     ("household_list", "农户信息", "bi-people", EVERYONE, "household"),
     ("change_list", "变更申请", "bi-pencil-square", (Role.VILLAGE_CLERK, Role.TOWNSHIP_REVIEWER, Role.COUNTY_STAFF), "change"),
+    ("ticket_list", "问题线索", "bi-clipboard-check", EVERYONE, "ticket"),
     ("rules_catalog", "清洗规则", "bi-funnel", COUNTY, "rules_catalog"),
     ("rules_batches", "清洗批次", "bi-play-circle", COUNTY, "rules_batch"),
     ("registry_import_list", "登记数据导入", "bi-upload", (Role.COUNTY_STAFF,), "registry_import"),

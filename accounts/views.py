@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from audits import ticket_selectors
 from households import change_selectors, selectors
 from households.choices import AreaLevel
 from households.models import YearParameters
@@ -15,6 +16,7 @@ def home(request):
     context = {"params": YearParameters.current(), "totals": selectors.registry_totals(user=user)}
     if user.role:
         context["change_todo"] = change_selectors.change_todo(user=user)
+        context["ticket_todo"] = ticket_selectors.ticket_todo(user=user)
     if user.role == Role.VILLAGE_CLERK:
         template = "home/village_clerk.html"
     elif user.role == Role.TOWNSHIP_REVIEWER:

@@ -1,5 +1,8 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditAction(models.TextChoices):
@@ -72,6 +75,10 @@ class TicketQuerySet(models.QuerySet):
     def unclosed(self):
         return self.exclude(status=TicketStatus.CLOSED)
 
+    def overdue(self, today: datetime.date | None = None):
+        """Unclosed tickets past their level's deadline (审核超时)."""
+        return self.unclosed().filter(due_on__lt=today or timezone.localdate())
+
 
 class Ticket(models.Model):
     """问题线索: one failing record for one rule and assessment year, reviewed until closed.
@@ -129,3 +136,30 @@ class Ticket(models.Model):
 
     def __str__(self):
         return f"{self.rule_id} {self.household_id} {self.year}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status != TicketStatus.CLOSED and self.due_on is not None \
+            and self.due_on < timezone.localdate()
+
+
+class TicketEvent(models.Model):
+    """One step of a ticket's life: who moved it from which status to which, and why."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name="问题线索", on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("时间", default=timezone.now)
+    # Empty for steps the system took itself (a re-check that found the record passing).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    from_status = models.CharField("原状态", max_length=20, choices=TicketStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=TicketStatus.choices)
+    comment = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "问题线索办理记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.from_status}→{self.to_status}"

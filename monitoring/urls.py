@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("households.urls")),
     path("", include("rules.urls")),
+    path("", include("audits.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
 ]

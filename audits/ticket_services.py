@@ -1,0 +1,125 @@
+"""Ticket review (村级核实 → 乡镇审核 → 县级终审 → 销号): every status change goes through
+`ticket_transition`, which checks the TRANSITIONS table, locks the row, writes the event.
+
+Which statuses a user may act from is decided by their role; whether they may act on this
+ticket at all by their scope. A ticket whose status moved on since the page was drawn (a
+second reviewer acting at the same moment) is refused with ALREADY_HANDLED.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ReviewLevel, Resolution, Ticket, TicketEvent, TicketStatus
+
+NOT_FOUND = "该问题线索不存在或不在您的管辖范围内。"
+NOT_ALLOWED = "您无权办理该问题线索。"
+ALREADY_HANDLED = "该问题线索已被他人处理，请刷新页面查看最新状态。"
+EXPLANATION_REQUIRED = "请填写核实情况说明。"
+REASON_REQUIRED = "请填写退回原因。"
+
+# Calendar days each level has to act on a ticket that arrives there (configurable later).
+DEADLINE_DAYS = {
+    TicketStatus.PENDING_VILLAGE: 7,
+    TicketStatus.RETURNED: 7,
+    TicketStatus.PENDING_TOWNSHIP: 3,
+    TicketStatus.PENDING_COUNTY: 3,
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    role: str          # the User property that must be true
+    target: str | None  # the status it leads to; None = the next level, or closed at the final one
+    comment_error: str = ""  # non-empty: a comment is required, and this is the message without one
+
+
+# (status it starts from, action): the step
+TRANSITIONS = {
+    (TicketStatus.PENDING_VILLAGE, "explain"): Step("is_village_clerk", TicketStatus.PENDING_TOWNSHIP,
+                                                    EXPLANATION_REQUIRED),
+    (TicketStatus.RETURNED, "explain"): Step("is_village_clerk", TicketStatus.PENDING_TOWNSHIP,
+                                             EXPLANATION_REQUIRED),
+    (TicketStatus.PENDING_TOWNSHIP, "approve"): Step("is_township_reviewer", None),
+    (TicketStatus.PENDING_TOWNSHIP, "return"): Step("is_township_reviewer", TicketStatus.RETURNED, REASON_REQUIRED),
+    (TicketStatus.PENDING_COUNTY, "approve"): Step("is_county_staff", TicketStatus.CLOSED),
+    (TicketStatus.PENDING_COUNTY, "return"): Step("is_county_staff", TicketStatus.RETURNED, REASON_REQUIRED),
+}
+ACTIONS = sorted({action for _status, action in TRANSITIONS})
+
+
+class TicketError(Exception):
+    """A ticket cannot move as asked; the message says why, for the person acting."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class TicketNotFound(TicketError):
+    """Outside the user's scope (or no such ticket): views answer 404."""
+
+
+class TicketNotAllowed(TicketError):
+    """The user's role can never take this action: views answer 404."""
+
+
+def statuses_for(user, action: str) -> list[str]:
+    """The statuses from which `user`'s role may take `action`."""
+    return [status for (status, name), step in TRANSITIONS.items()
+            if name == action and getattr(user, step.role, False)]
+
+
+def actions_for(user, ticket: Ticket) -> list[str]:
+    """The actions `user`'s role may take on `ticket` in its current status (scope not checked)."""
+    return [name for (status, name), step in TRANSITIONS.items()
+            if status == ticket.status and getattr(user, step.role, False)]
+
+
+def next_status(ticket: Ticket, action: str) -> str:
+    """Where `action` would take `ticket` now: an approval goes on to the county, or closes
+    the ticket at its final level."""
+    step = TRANSITIONS[(ticket.status, action)]
+    if step.target is not None:
+        return step.target
+    return TicketStatus.CLOSED if ticket.final_level == ReviewLevel.TOWNSHIP else TicketStatus.PENDING_COUNTY
+
+
+def ticket_transition(*, ticket_id: int, user, action: str, comment: str = "") -> Ticket:
+    """Take `action` on a ticket for `user`: check role, scope and status, lock the row,
+    move it, and record who moved it from where to where, with the comment."""
+    comment = (comment or "").strip()
+    allowed = statuses_for(user, action)
+    if not allowed:
+        raise TicketNotAllowed(NOT_ALLOWED)
+    with transaction.atomic():
+        try:
+            ticket = (Ticket.objects.in_scope(user).select_for_update(of=("self",)).get(pk=ticket_id))
+        except Ticket.DoesNotExist:
+            raise TicketNotFound(NOT_FOUND) from None
+        if ticket.status not in allowed:
+            raise TicketError(ALREADY_HANDLED)
+        step = TRANSITIONS[(ticket.status, action)]
+        if step.comment_error and not comment:
+            raise TicketError(step.comment_error)
+        from_status, target = ticket.status, next_status(ticket, action)
+        _apply(ticket, action=action, target=target)
+        ticket.save()
+        TicketEvent.objects.create(ticket=ticket, actor=user, from_status=from_status, to_status=target,
+                                   comment=comment)
+    return ticket
+
+
+def _apply(ticket: Ticket, *, action: str, target: str) -> None:
+    today = timezone.localdate()
+    if action == "explain":
+        ticket.resolution = Resolution.EXPLAINED
+    elif action == "return" and ticket.resolution == Resolution.EXPLAINED:
+        ticket.resolution = ""  # the clerk answers again; a re-check's result stays a fact
+    ticket.status = target
+    if target == TicketStatus.CLOSED:
+        ticket.closed_at = timezone.now()
+    else:
+        ticket.due_on = today + datetime.timedelta(days=DEADLINE_DAYS[target])

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import ticket_views
+
+urlpatterns = [
+    path("tickets/", ticket_views.ticket_list, name="ticket_list"),
+    path("tickets/<int:pk>/", ticket_views.ticket_detail, name="ticket_detail"),
+    path("tickets/<int:pk>/explain/", ticket_views.ticket_explain, name="ticket_explain"),
+    path("tickets/<int:pk>/approve/", ticket_views.ticket_approve, name="ticket_approve"),
+    path("tickets/<int:pk>/return/", ticket_views.ticket_return, name="ticket_return"),
+]
