@@ -9,7 +9,8 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from audits.models import Resolution, Ticket, TicketStatus
+from audits.models import Resolution, Ticket, TicketEvent, TicketStatus
+from audits.ticket_services import DEADLINE_DAYS
 from households.models import Area, Household, YearParameters
 
 from . import registry
@@ -21,7 +22,6 @@ from .risk import FACTOR_LABELS
 
 # A batch is one task per county and rule group; a group shares one base query.
 GROUPS = {"household": HOUSEHOLD, "member": MEMBER}
-VILLAGE_DAYS = 7  # the village's deadline to verify a new ticket (configurable in the review issue)
 CHUNK = 2000
 
 
@@ -106,18 +106,32 @@ def tickets_sync(*, rules: list[Rule], findings: list[Finding], params: Paramete
     now = timezone.now()
     Ticket.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
     for chunk in _chunks(failing_again):
-        Ticket.objects.filter(pk__in=chunk).update(
-            status=TicketStatus.PENDING_VILLAGE, resolution="", system_resolved_at=None, updated_at=now)
+        _system_step(chunk, to_status=TicketStatus.PENDING_VILLAGE, comment="系统复核：记录仍不通过，退回村级核实",
+                     now=now, resolution="", system_resolved_at=None)
     passing = [(key, pk) for key, (pk, resolved_at) in unclosed.items() if key not in seen and resolved_at is None]
     for key, _ in passing:
         outcomes[key[0]].resolved += 1
-    passing_ids = [pk for _, pk in passing]
-    for chunk in _chunks(passing_ids):
-        marked = Ticket.objects.filter(pk__in=chunk)
-        marked.filter(status__in=[TicketStatus.PENDING_VILLAGE, TicketStatus.RETURNED]).update(
-            status=TicketStatus.PENDING_TOWNSHIP, updated_at=now)
-        marked.update(resolution=Resolution.SYSTEM, system_resolved_at=now, updated_at=now)
+    for chunk in _chunks([pk for _, pk in passing]):
+        _system_step(chunk, to_status=TicketStatus.PENDING_TOWNSHIP, comment="系统复核通过", now=now,
+                     resolution=Resolution.SYSTEM, system_resolved_at=now, only_from_village=True)
     return outcomes
+
+
+def _system_step(ticket_ids: list[int], *, to_status: str, comment: str, now, only_from_village: bool = False,
+                 **fields) -> None:
+    """A re-check's verdict on some tickets: their fields set, and where the status moves
+    (a ticket the township or county already holds stays there), a system event and a new deadline."""
+    tickets = Ticket.objects.filter(pk__in=ticket_ids)
+    movable = tickets.filter(status__in=[TicketStatus.PENDING_VILLAGE, TicketStatus.RETURNED]) if only_from_village \
+        else tickets.exclude(status=to_status)
+    moved = list(movable.values_list("pk", "status"))
+    due = timezone.localdate() + datetime.timedelta(days=DEADLINE_DAYS[to_status])
+    Ticket.objects.filter(pk__in=[pk for pk, _ in moved]).update(status=to_status, due_on=due, updated_at=now)
+    tickets.update(updated_at=now, **fields)
+    TicketEvent.objects.bulk_create([
+        TicketEvent(ticket_id=pk, actor=None, at=now, from_status=status, to_status=to_status, comment=comment)
+        for pk, status in moved
+    ])
 
 
 def _new_ticket(finding: Finding, rule: Rule, params: Parameters, batch: Batch | None) -> Ticket:
@@ -125,7 +139,7 @@ def _new_ticket(finding: Finding, rule: Rule, params: Parameters, batch: Batch |
         rule_id=rule.id, household_id=finding.household_id, member_id=finding.member_id,
         member_key=finding.member_id or 0, year=params.year, village_id=finding.village_id,
         severity=rule.severity, final_level=rule.final_level, message=finding.message,
-        facts=finding.facts, batch=batch, due_on=timezone.localdate() + datetime.timedelta(days=VILLAGE_DAYS),
+        facts=finding.facts, batch=batch, due_on=timezone.localdate() + datetime.timedelta(days=DEADLINE_DAYS[TicketStatus.PENDING_VILLAGE]),
     )
 
 

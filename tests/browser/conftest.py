@@ -37,9 +37,12 @@ def csp_violations(page):
 
 @pytest.fixture
 def screenshot(page, request):
-    """Save a PNG of the current page under screenshots/ when SCREENSHOTS=1 (for looking, not asserting)."""
-    def take(name: str):
+    """Save a PNG under screenshots/ when SCREENSHOTS=1 (for looking, not asserting).
+
+    Of the test's `page` by default; a test that opens a page per persona passes that page.
+    """
+    def take(name: str, target=None):
         if os.environ.get("SCREENSHOTS"):
             os.makedirs("screenshots", exist_ok=True)
-            page.screenshot(path=f"screenshots/{name}.png", full_page=True)
+            (target or page).screenshot(path=f"screenshots/{name}.png", full_page=True)
     return take

@@ -199,3 +199,18 @@ def test_a_household_changed_event_without_a_current_year_is_logged_not_raised(d
     with django_capture_on_commit_callbacks(execute=True):
         household_changed_send(household_id=household.pk)
     assert "skipped" in caplog.text
+
+
+def test_a_system_resolution_is_recorded_as_a_system_step_with_the_townships_deadline(defects):
+    from audits.models import TicketEvent
+
+    household, _ = defects
+    run(rules=["B06"])
+    household.phone = "13912345678"
+    household.save()
+    run(rules=["B06"])
+    event = TicketEvent.objects.get()
+    assert (event.actor, event.from_status, event.to_status, event.comment) == (
+        None, TicketStatus.PENDING_VILLAGE, TicketStatus.PENDING_TOWNSHIP, "系统复核通过")
+    ticket = Ticket.objects.get()
+    assert (ticket.due_on - ticket.updated_at.date()).days in (2, 3)
