@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ticket_views
+from . import ledger_views, ticket_views
 
 urlpatterns = [
     path("tickets/", ticket_views.ticket_list, name="ticket_list"),
@@ -8,4 +8,6 @@ urlpatterns = [
     path("tickets/<int:pk>/explain/", ticket_views.ticket_explain, name="ticket_explain"),
     path("tickets/<int:pk>/approve/", ticket_views.ticket_approve, name="ticket_approve"),
     path("tickets/<int:pk>/return/", ticket_views.ticket_return, name="ticket_return"),
+    path("ledger/", ledger_views.ledger, name="ledger"),
+    path("ledger/download/", ledger_views.ledger_download, name="ledger_download"),
 ]

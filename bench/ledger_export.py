@@ -1,0 +1,106 @@
+"""The problem ledger export: time and peak memory of `export_ledger` over many tickets.
+
+    python bench/ledger_export.py [--households 20000] [--tickets 100000]
+
+Builds a county in a scratch PostgreSQL database (seed_demo), opens `--tickets` tickets
+spread over its households (five rules per household, every status, one event each),
+then runs `manage.py export_ledger` in a child process and reads its peak RSS. The
+reference is `COPY (SELECT * FROM audits_ticket) TO STDOUT` into a null sink, in the
+same run. Prints `tickets=… export_s=… peak_mb=… copy_s=… ratio=…` (goal: peak < 300 MB).
+"""
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _support import PYTHON, ROOT, bench_env, log, scratch_database, seed  # noqa: E402
+
+OPEN_TICKETS = """
+import datetime, itertools, sys
+import django
+django.setup()
+from django.utils import timezone
+from audits.models import ReviewLevel, Severity, Ticket, TicketEvent, TicketStatus
+from households.models import Household
+
+wanted = int(sys.argv[1])
+rules = ["B01", "B02", "B03", "B05", "B06"]
+statuses = itertools.cycle(TicketStatus.values)
+households = list(Household.objects.values_list("pk", "village_id"))
+today = timezone.localdate()
+batch = []
+made = 0
+for rule_id in rules:
+    for pk, village in households:
+        if made == wanted:
+            break
+        status = next(statuses)
+        batch.append(Ticket(rule_id=rule_id, household_id=pk, village_id=village, year=2025,
+                            severity=Severity.ERROR, final_level=ReviewLevel.COUNTY, status=status,
+                            message="=测试问题 " + rule_id, due_on=today + datetime.timedelta(days=made % 15 - 7),
+                            closed_at=timezone.now() if status == TicketStatus.CLOSED else None))
+        made += 1
+        if len(batch) == 5000:
+            Ticket.objects.bulk_create(batch)
+            batch = []
+Ticket.objects.bulk_create(batch)
+TicketEvent.objects.bulk_create(
+    [TicketEvent(ticket_id=pk, from_status="", to_status=TicketStatus.PENDING_VILLAGE, comment="发现")
+     for pk in Ticket.objects.values_list("pk", flat=True)], batch_size=5000)
+print(Ticket.objects.count())
+"""
+
+# The export in a process of its own, so that its peak RSS is its own (not the seeding's).
+EXPORT = """
+import resource, sys
+import django
+django.setup()
+from django.core.management import call_command
+call_command("export_ledger", sys.argv[1], stdout=sys.stderr)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def copy_seconds(database_url: str) -> float:
+    import psycopg
+
+    started = time.perf_counter()
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as connection:
+        with connection.cursor() as cursor:
+            with cursor.copy("COPY (SELECT * FROM audits_ticket) TO STDOUT") as copy:
+                for _ in copy:
+                    pass
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=20000)
+    parser.add_argument("--tickets", type=int, default=100000)
+    args = parser.parse_args()
+    with scratch_database("bench_ledger") as database_url:
+        env = bench_env(database_url, DJANGO_SETTINGS_MODULE="monitoring.settings")
+        log(f"seeding {args.households} households: {seed(env, args.households):.0f} s")
+        made = subprocess.run([PYTHON, "-c", OPEN_TICKETS, str(args.tickets)], cwd=ROOT, env=env, check=True,
+                              capture_output=True, text=True).stdout.strip()
+        log(f"tickets opened: {made}")
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "ledger.xlsx"
+            started = time.perf_counter()
+            peak_kb = subprocess.run([PYTHON, "-c", EXPORT, str(out)], cwd=ROOT, env=env, check=True,
+                                     capture_output=True, text=True).stdout.strip().splitlines()[-1]
+            export_s = time.perf_counter() - started
+            size_mb = out.stat().st_size / 1024 / 1024
+        peak_mb = int(peak_kb) / 1024
+        copy_s = copy_seconds(database_url)
+        log(f"workbook {size_mb:.1f} MB")
+        print(f"tickets={made} export_s={export_s:.1f} peak_mb={peak_mb:.0f} copy_s={copy_s:.2f} "
+              f"ratio={export_s / copy_s:.1f}")
+
+
+if __name__ == "__main__":
+    main()
