@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import models
 
 from . import id_numbers
-from .models import Household
+from .models import INCOME_MONEY_FIELDS, AnnualIncome, Household
 
 # 户基本信息及生活条件: what a household_info request may change.
 HOUSEHOLD_INFO_FIELDS = (
@@ -17,9 +17,14 @@ HOUSEHOLD_INFO_FIELDS = (
     "housing_safe", "water_safe", "helper_name", "helper_phone", "helper_employer",
 )
 MASKED_FIELDS = ("phone", "helper_phone")
+# 年度收入: what an income request may change (of the AnnualIncome row of its year).
+INCOME_FIELDS = INCOME_MONEY_FIELDS
 
 
 def field(name: str) -> models.Field:
+    """The model field behind a request's key: the household's, else the annual income's."""
+    if name in INCOME_FIELDS:
+        return AnnualIncome._meta.get_field(name)
     return Household._meta.get_field(name)
 
 
@@ -47,8 +52,9 @@ def load(name: str, value):
     return model_field.to_python(value)
 
 
-def live(household: Household, name: str):
-    return dump(name, getattr(household, name))
+def live(record, name: str):
+    """The stored form of `record`'s value (a household, or an income row; None for no row yet)."""
+    return dump(name, getattr(record, name) if record is not None else None)
 
 
 def display(name: str, value) -> str:
@@ -62,4 +68,6 @@ def display(name: str, value) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if name in MASKED_FIELDS:
         return id_numbers.mask_phone(str(value))
+    if name in INCOME_FIELDS:
+        return f"{Decimal(value):,.2f} 元"
     return str(value)

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
 from . import change_fields
-from .models import Household
+from .models import AnnualIncome, Household
 
 TIMELINE_LENGTH = 30
 # Bookkeeping columns that are not the household's information.
@@ -16,7 +16,7 @@ NOT_SHOWN = {"id", "created_at", "updated_at"}
 @receiver(pre_create_historical_record)
 def link_change_request(sender, instance, history_instance, **kwargs):
     """Record on the history row the change request being applied (set by change_services)."""
-    if isinstance(instance, Household):  # the sender is the historical model
+    if isinstance(instance, (Household, AnnualIncome)):  # the sender is the historical model
         history_instance.change_request_id = getattr(instance, "_change_request_id", None)
 
 
@@ -46,6 +46,8 @@ def household_timeline(*, household: Household, limit: int = TIMELINE_LENGTH) ->
         if previous is None and len(records) > limit:
             continue  # the oldest row fetched only serves as the base of the next one's diff
         changes = []
+        if previous is None and record.history_type == "~":
+            changes = _changes_of_request(record.change_request_id)  # imported rows have no base row
         if previous is not None:
             for name in names:
                 old = change_fields.dump(name, getattr(previous, _attname(name)))
@@ -59,7 +61,58 @@ def household_timeline(*, household: Household, limit: int = TIMELINE_LENGTH) ->
             changes=changes,
         ))
     entries.reverse()
-    return entries
+    merged = sorted([*entries, *income_timeline(household=household, limit=limit)],
+                    key=lambda entry: entry.at, reverse=True)
+    return merged[:limit]
+
+
+def income_timeline(*, household: Household, limit: int = TIMELINE_LENGTH) -> list[TimelineEntry]:
+    """The household's last income changes, newest first; each row's fields are named with its year."""
+    records = list(
+        AnnualIncome.history.filter(household_id=household.pk).select_related("history_user")
+        .order_by("-history_date", "-history_id")[: limit * 2]
+    )
+    records.reverse()
+    previous_of = {}  # income id -> its previous history row
+    entries = []
+    for record in records:
+        previous = previous_of.get(record.id)
+        previous_of[record.id] = record
+        if previous is None and record.history_type == "~":  # an imported row: no base row to compare
+            changes = _changes_of_request(record.change_request_id, prefix=f"{record.year} 年度")
+            entries.append(_entry(record, changes))
+            continue
+        changes = []
+        for name in change_fields.INCOME_FIELDS:
+            old = change_fields.dump(name, getattr(previous, name)) if previous is not None else None
+            new = change_fields.dump(name, getattr(record, name))
+            if old != new:
+                changes.append((f"{record.year} 年度{change_fields.label(name)}",
+                                change_fields.display(name, old), change_fields.display(name, new)))
+        entries.append(_entry(record, changes))
+    entries.reverse()
+    return entries[:limit]
+
+
+def _entry(record, changes) -> TimelineEntry:
+    return TimelineEntry(
+        at=record.history_date, user=record.history_user,
+        kind="~" if record.history_type == "+" else record.history_type,  # a new income year is not 建档
+        change_request_id=record.change_request_id, reason=record.history_change_reason or "",
+        changes=changes,
+    )
+
+
+def _changes_of_request(change_request_id: int | None, prefix: str = "") -> list[tuple[str, str, str]]:
+    """The (label, old, new) a change request recorded: the diff of a row that has no earlier
+    history row (bulk imports write none), so its first edit still shows what changed."""
+    from .change_models import ChangeRequest
+
+    request = ChangeRequest.objects.filter(pk=change_request_id).only("changes").first()
+    if request is None:
+        return []
+    return [(prefix + change_fields.label(name), change_fields.display(name, old), change_fields.display(name, new))
+            for name, (old, new) in request.changes.items()]
 
 
 def _attname(name: str) -> str:

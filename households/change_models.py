@@ -90,6 +90,8 @@ class ChangeRequest(models.Model):
     status = models.CharField("状态", max_length=20, choices=ChangeStatus.choices, db_index=True)
     review_level = models.CharField("审核层级", max_length=10, choices=ReviewLevel.choices)
     changes = models.JSONField("变更内容", default=dict)
+    # The assessment year an income request is about (empty for every other kind).
+    year = models.PositiveSmallIntegerField("收入年度", null=True, blank=True)
     note = models.TextField("申请说明", blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT,
@@ -118,6 +120,13 @@ class ChangeRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in PENDING
+
+    @property
+    def title(self) -> str:
+        """The kind as a list shows it; an income request names its year."""
+        if self.year:
+            return f"{self.year} {self.get_kind_display()}"
+        return self.get_kind_display()
 
     @property
     def changed_labels(self) -> list[str]:

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from . import change_fields
 from .change_models import OVERDUE_DAYS, PENDING, ChangeRequest, ChangeStatus, ReviewLevel
-from .change_services import conflicts_of
-from .models import Household
+from .change_models import ChangeKind
+from .change_services import conflicts_of, live_record
+from .models import AnnualIncome, Household
 
 
 @dataclass(frozen=True)
@@ -51,11 +52,12 @@ def diff_rows(*, request: ChangeRequest) -> list[DiffRow]:
     """Old and proposed value of each field side by side, with the live value when it moved on."""
     household = Household.objects.get(pk=request.household_id)
     conflicting = {c.field for c in conflicts_of(request, household)} if request.is_pending else set()
+    record = live_record(request.kind, household, request.year)
     return [
         DiffRow(
             field=name, label=change_fields.label(name),
             old=change_fields.display(name, old), new=change_fields.display(name, new),
-            now=change_fields.display(name, change_fields.live(household, name)),
+            now=change_fields.display(name, change_fields.live(record, name)),
             conflict=name in conflicting,
         )
         for name, (old, new) in request.changes.items()
@@ -86,7 +88,11 @@ def ticket_preview(*, request: ChangeRequest):
     values = {name: change_fields.load(name, new) for name, (_old, new) in request.changes.items()}
 
     def apply_change():
-        Household.objects.filter(pk=request.household_id).update(**values)
+        if request.kind == ChangeKind.INCOME:
+            AnnualIncome.objects.update_or_create(household_id=request.household_id, year=request.year,
+                                                  defaults=values)
+        else:
+            Household.objects.filter(pk=request.household_id).update(**values)
 
     try:
         return household_change_preview(household_id=request.household_id, apply_change=apply_change)
@@ -102,3 +108,44 @@ def change_todo(*, user) -> dict:
         "queue": queue.count() if (user.is_township_reviewer or user.is_county_staff) else None,
         "overdue": overdue(queue).count() if (user.is_township_reviewer or user.is_county_staff) else 0,
     }
+
+
+@dataclass(frozen=True)
+class IncomeFigures:
+    net: object          # Decimal
+    size: int            # the household's current active members
+    per_capita: object   # Decimal, or None without active members
+
+
+def income_figures(*, household_id: int, values: dict) -> IncomeFigures:
+    """Net and per-capita income of proposed amounts, by the same expressions the registry uses
+    (households.expressions), over the household's current active members."""
+    from django.db.models import F, Value
+
+    from . import expressions
+
+    amounts = {
+        f"proposed_{name}": Value(values.get(name), output_field=expressions.MONEY)
+        for name in (*expressions.INCOME_FIELDS, *expressions.EXPENSE_FIELDS)
+    }
+    row = (
+        Household.objects.filter(pk=household_id).alias(**amounts)
+        .annotate(net=expressions.net_income("proposed_"), size=expressions.active_member_count())
+        .annotate(per_capita=expressions.per_capita(F("net"), F("size")))
+        .values("net", "size", "per_capita").get()
+    )
+    return IncomeFigures(**row)
+
+
+def income_request_figures(*, request: ChangeRequest) -> tuple[IncomeFigures | None, IncomeFigures] | None:
+    """An income request's figures before (the live row) and after approval; None for other kinds."""
+    if request.kind != ChangeKind.INCOME:
+        return None
+    household = Household.objects.get(pk=request.household_id)
+    record = live_record(request.kind, household, request.year)
+    before = {name: getattr(record, name, None) for name in change_fields.INCOME_FIELDS}
+    after = dict(before)
+    after.update({name: change_fields.load(name, new) for name, (_old, new) in request.changes.items()})
+    # A year without a row yet has no figures before (shown as —, not as 0.00).
+    return (income_figures(household_id=household.pk, values=before) if record is not None else None,
+            income_figures(household_id=household.pk, values=after))

@@ -21,7 +21,7 @@ from .change_models import (
     ChangeStatus,
     ReviewLevel,
 )
-from .models import Household
+from .models import AnnualIncome, Household
 from .signals import household_changed_send
 
 NOTHING_CHANGED = "没有修改任何内容：请修改后再提交。"
@@ -33,6 +33,8 @@ REASON_REQUIRED = "请填写退回原因。"
 NOT_RETURNED = "只有已退回的申请可以修改后重新提交。"
 NOT_REQUESTER = "只有申请人可以修改自己的申请。"
 REMOVED = "该户已核减，不能再修改。"
+BAD_YEAR = "请选择 2000 到 2100 之间的收入年度。"
+MIN_YEAR, MAX_YEAR = 2000, 2100  # as the income_year_plausible constraint
 CONFLICT = "该户信息在申请提交后已被修改，不能直接通过：请退回村级，按最新信息重新填报。"
 
 # action: (statuses it may start from, status it leads to; None = back to the request's level)
@@ -85,13 +87,26 @@ def _move(request: ChangeRequest, *, action: str, actor, comment: str = "") -> N
     )
 
 
-def _diff(household: Household, data: dict) -> dict:
-    """{field: [live, proposed]} for each household-info field whose proposed value differs."""
+def _fields_of(kind: str) -> tuple[str, ...]:
+    return change_fields.INCOME_FIELDS if kind == ChangeKind.INCOME else change_fields.HOUSEHOLD_INFO_FIELDS
+
+
+def live_record(kind: str, household: Household, year: int | None, *, lock: bool = False):
+    """The live record a request of `kind` changes: the household, or its income row of `year`
+    (None while that year has no row: the request will create it)."""
+    if kind != ChangeKind.INCOME:
+        return household
+    incomes = AnnualIncome.objects.filter(household=household, year=year)
+    return (incomes.select_for_update() if lock else incomes).first()
+
+
+def _diff(record, data: dict, names: tuple[str, ...] = change_fields.HOUSEHOLD_INFO_FIELDS) -> dict:
+    """{field: [live, proposed]} for each of `names` whose proposed value differs."""
     changes = {}
-    for name in change_fields.HOUSEHOLD_INFO_FIELDS:
+    for name in names:
         if name not in data:
             continue
-        old, new = change_fields.live(household, name), change_fields.dump(name, data[name])
+        old, new = change_fields.live(record, name), change_fields.dump(name, data[name])
         if old != new:
             changes[name] = [old, new]
     return changes
@@ -115,6 +130,20 @@ def change_request_submit(*, user, household: Household, data: dict, note: str =
     A clerk's goes to the township, a township reviewer's to the county; county staff's
     edit applies at once (recorded as a request they approved themselves).
     """
+    return _submit(user=user, household=household, kind=ChangeKind.HOUSEHOLD_INFO, year=None,
+                   data=data, note=note)
+
+
+def income_change_submit(*, user, household: Household, year: int, data: dict, note: str = "") -> ChangeRequest:
+    """Record a proposed entry or correction of a household's income of one assessment year,
+    computed against that year's live row (old values empty when the year has no row yet).
+    Reviewed and applied like any change request."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ChangeRequestError(BAD_YEAR)
+    return _submit(user=user, household=household, kind=ChangeKind.INCOME, year=year, data=data, note=note)
+
+
+def _submit(*, user, household: Household, kind: str, year: int | None, data: dict, note: str) -> ChangeRequest:
     if not (user.is_village_clerk or user.is_township_reviewer or user.is_county_staff) \
             or not _in_scope(user, household.pk):
         raise ChangeRequestError(NOT_ALLOWED)
@@ -122,11 +151,11 @@ def change_request_submit(*, user, household: Household, data: dict, note: str =
         live = Household.objects.select_for_update().get(pk=household.pk)
         if live.is_removed:
             raise ChangeRequestError(REMOVED)
-        changes = _diff(live, data)
+        changes = _diff(live_record(kind, live, year), data, _fields_of(kind))
         if not changes:
             raise ChangeRequestError(NOTHING_CHANGED)
         request = ChangeRequest(
-            household=live, village_id=live.village_id, kind=ChangeKind.HOUSEHOLD_INFO,
+            household=live, village_id=live.village_id, kind=kind, year=year,
             changes=changes, note=note.strip(), requested_by=user,
             review_level=_review_level(user) or ReviewLevel.COUNTY,
         )
@@ -159,11 +188,12 @@ def _lock(request: ChangeRequest) -> ChangeRequest:
     return locked
 
 
-def conflicts_of(request: ChangeRequest, household: Household) -> list[Conflict]:
+def conflicts_of(request: ChangeRequest, household: Household, *, lock: bool = False) -> list[Conflict]:
     """The fields whose live value is no longer the value the request was drafted against."""
+    record = live_record(request.kind, household, request.year, lock=lock)
     found = []
     for name, (old, new) in request.changes.items():
-        now = change_fields.live(household, name)
+        now = change_fields.live(record, name)
         if now != old:
             found.append(Conflict(
                 field=name, label=change_fields.label(name), old=change_fields.display(name, old),
@@ -173,12 +203,15 @@ def conflicts_of(request: ChangeRequest, household: Household) -> list[Conflict]
 
 
 def _apply(request: ChangeRequest, household: Household, *, actor) -> None:
+    record = live_record(request.kind, household, request.year, lock=True)
+    if record is None:  # an income year without a row yet
+        record = AnnualIncome(household=household, year=request.year)
     for name, (_old, new) in request.changes.items():
-        setattr(household, name, change_fields.load(name, new))
-    household._history_user = actor
-    household._change_request_id = request.pk  # read by the history row (see change_history)
-    household._change_reason = f"变更申请 #{request.pk}"
-    household.save()
+        setattr(record, name, change_fields.load(name, new))
+    record._history_user = actor
+    record._change_request_id = request.pk  # read by the history row (see change_history)
+    record._change_reason = f"变更申请 #{request.pk}"
+    record.save()
     household_changed_send(household_id=household.pk)
 
 
@@ -188,7 +221,7 @@ def change_request_approve(*, request: ChangeRequest, reviewer) -> ChangeRequest
         locked = _lock(request)
         _check_reviewer(locked, reviewer)
         household = Household.objects.select_for_update().get(pk=locked.household_id)
-        conflicts = conflicts_of(locked, household)
+        conflicts = conflicts_of(locked, household, lock=True)
         if conflicts:
             raise ChangeConflict(conflicts)
         locked.reviewer, locked.reviewed_at = reviewer, timezone.now()
@@ -218,7 +251,8 @@ def change_request_resubmit(*, request: ChangeRequest, user, data: dict, note: s
             raise ChangeRequestError(NOT_REQUESTER)
         if locked.status != ChangeStatus.RETURNED:
             raise ChangeRequestError(NOT_RETURNED)
-        changes = _diff(Household.objects.get(pk=locked.household_id), data)
+        household = Household.objects.get(pk=locked.household_id)
+        changes = _diff(live_record(locked.kind, household, locked.year), data, _fields_of(locked.kind))
         if not changes:
             raise ChangeRequestError(NOTHING_CHANGED)
         locked.changes, locked.note, locked.submitted_at = changes, note.strip(), timezone.now()
@@ -230,6 +264,7 @@ def change_request_resubmit(*, request: ChangeRequest, user, data: dict, note: s
 def proposed_values(request: ChangeRequest) -> dict:
     """The form's initial values for a revision: the live record with the request's values over it."""
     household = Household.objects.get(pk=request.household_id)
-    values = {name: getattr(household, name) for name in change_fields.HOUSEHOLD_INFO_FIELDS}
+    record = live_record(request.kind, household, request.year)
+    values = {name: getattr(record, name, None) for name in _fields_of(request.kind)}
     values.update({name: change_fields.load(name, new) for name, (_old, new) in request.changes.items()})
     return values

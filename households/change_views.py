@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from . import change_selectors as selectors
 from . import change_services as services
-from .change_fields import HOUSEHOLD_INFO_FIELDS
+from .change_fields import HOUSEHOLD_INFO_FIELDS, INCOME_FIELDS
 from .change_forms import HouseholdInfoForm, ReturnForm, initial_from
-from .change_models import ChangeRequest, ChangeStatus
+from .change_models import ChangeKind, ChangeRequest, ChangeStatus
+from .income_forms import IncomeForm, IncomeYearForm, default_year, year_choices
 from .models import Household
 from .scope import scope_prefix
 
@@ -90,6 +91,7 @@ def change_detail(request, pk, return_form=None):
         "can_review": reviewing,
         "can_revise": change.status == ChangeStatus.RETURNED and change.requested_by_id == request.user.pk,
         "preview": selectors.ticket_preview(request=change) if reviewing else None,
+        "figures": selectors.income_request_figures(request=change) if change.household_id else None,
         "return_form": return_form or ReturnForm(),
         "return_label": selectors.return_label(change),
     }, status=400 if return_form is not None else 200)
@@ -134,6 +136,8 @@ def change_resubmit(request, pk):
     if change.status != ChangeStatus.RETURNED:
         messages.info(request, services.NOT_RETURNED)
         return redirect("change_detail", pk=change.pk)
+    if change.kind == ChangeKind.INCOME:
+        return _income_form(request, change.household, year=change.year, change=change)
     initial = initial_from(services.proposed_values(change)) | {"note": change.note}
     form = HouseholdInfoForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -148,3 +152,52 @@ def change_resubmit(request, pk):
             return redirect("change_detail", pk=change.pk)
     return render(request, "households/change_form.html",
                   {"form": form, "household": change.household, "change": change})
+
+
+@login_required
+def household_income_new(request, number):
+    """录入/更正收入: one year's amounts of a household, as a change request."""
+    if not can_propose(request.user):
+        raise Http404("您无权修改农户信息")
+    household = get_object_or_404(Household.objects.in_scope(request.user).active(), number=number)
+    years = year_choices(household)
+    picker = IncomeYearForm(request.GET or None, years=years)
+    year = picker.cleaned_data["year"] if request.GET and picker.is_valid() else default_year(years)
+    return _income_form(request, household, year=year, picker=picker)
+
+
+def _income_form(request, household, *, year, change=None, picker=None):
+    years = year_choices(household) if change is None else [change.year]
+    if change is not None:
+        values = services.proposed_values(change) | {"note": change.note}
+    else:
+        record = household.incomes.filter(year=year).first()
+        values = {name: getattr(record, name, None) for name in INCOME_FIELDS}
+    form = IncomeForm(request.POST or None, initial=values | {"year": year}, years=years)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if change is None:
+                saved = services.income_change_submit(
+                    user=request.user, household=household, year=form.cleaned_data["year"],
+                    data=form.data_for_request, note=form.cleaned_data["note"],
+                )
+            else:
+                saved = services.change_request_resubmit(
+                    request=change, user=request.user, data=form.data_for_request, note=form.cleaned_data["note"]
+                )
+        except services.ChangeRequestError as error:
+            form.add_error(None, error.message)
+        else:
+            if change is not None:
+                messages.success(request, "已修改并重新提交审核。")
+                return redirect("change_detail", pk=change.pk)
+            messages.success(request, SUBMITTED[saved.status])
+            if saved.status == ChangeStatus.APPROVED:
+                return redirect("household_detail", number=household.number)
+            return redirect("change_detail", pk=saved.pk)
+    shown = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else values
+    figures = selectors.income_figures(household_id=household.pk, values=shown) if year else None
+    return render(request, "households/income_form.html", {
+        "form": form, "household": household, "change": change, "year": year, "figures": figures,
+        "picker": picker or IncomeYearForm(initial={"year": year}, years=years),
+    })

@@ -266,6 +266,8 @@ class AnnualIncome(models.Model):
     education_expense = money_field("教育支出")
 
     objects = IncomeQuerySet.as_manager()
+    # Like the household's: who, when and which change request (bulk imports write no history rows).
+    history = HistoricalRecords(bases=[HistoricalChangeLink])
 
     class Meta:
         verbose_name = verbose_name_plural = "年度收入"

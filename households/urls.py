@@ -26,6 +26,7 @@ from . import change_views  # noqa: E402
 
 urlpatterns += [
     path("households/<str:number>/change/", change_views.household_change_new, name="household_change_new"),
+    path("households/<str:number>/income/", change_views.household_income_new, name="household_income_new"),
     path("changes/", change_views.change_list, name="change_list"),
     path("changes/<int:pk>/", change_views.change_detail, name="change_detail"),
     path("changes/<int:pk>/approve/", change_views.change_approve, name="change_approve"),

@@ -114,3 +114,42 @@ def test_a_township_edit_goes_to_the_county_queue_and_is_approved_there(live_ser
     expect(county.get_by_text("户信息已更新")).to_be_visible()
     assert Household.objects.get(pk=world.neighbour.pk).address == "石门村 5 组 12 号"
     assert CSP_ERRORS == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_clerk_enters_income_seeing_per_capita_as_they_type_and_the_township_approves(
+    live_server, browser, world, viewport
+):
+    kind = "phone" if viewport is PHONE else "desktop"
+    household_url = f"{live_server.url}/households/{world.home.number}/"
+
+    clerk = log_in(browser, live_server, "clerk", viewport)
+    clerk.goto(household_url)
+    clerk.get_by_role("link", name="录入/更正收入").click()
+    clerk.get_by_label("工资性收入").fill("24000")
+    clerk.get_by_label("生产经营性收入").fill("6000")
+    clerk.get_by_label("生产经营性支出").fill("1500")
+    figures = clerk.get_by_test_id("income-figures")
+    expect(figures).to_contain_text("28,500.00")  # net, computed in the browser
+    expect(figures).to_contain_text("9,500.00")   # over the 3 active members
+    clerk.get_by_label("工资性收入").fill("-5")
+    screenshot(clerk, f"income-form-{kind}")
+    clerk.get_by_role("button", name="提交乡镇审核").click()
+    expect(clerk.get_by_text("金额不能为负数")).to_be_visible()
+    clerk.get_by_label("工资性收入").fill("24000")
+    clerk.get_by_role("button", name="提交乡镇审核").click()
+    expect(clerk.get_by_test_id("change-status")).to_have_text("待乡镇审核")
+
+    reviewer = log_in(browser, live_server, "reviewer", viewport)
+    reviewer.goto(live_server.url + "/changes/")
+    reviewer.get_by_test_id("change-queue").get_by_role("link").first.click()
+    expect(reviewer.get_by_test_id("income-figures")).to_contain_text("9,500.00")  # the server's values
+    screenshot(reviewer, f"income-review-{kind}")
+    reviewer.get_by_role("button", name="通过").click()
+    expect(reviewer.get_by_text("户信息已更新")).to_be_visible()
+
+    clerk.goto(household_url)
+    expect(clerk.get_by_test_id("income-table")).to_contain_text("9,500.00")
+    expect(clerk.get_by_test_id("history-timeline")).to_contain_text("2025 年度工资性收入：— → 24,000.00 元")
+    screenshot(clerk, f"household-income-{kind}")
+    assert CSP_ERRORS == []
