@@ -23,11 +23,10 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from households.choices import MemberStatus, Relationship
-from households.exporter import text_safe
+from households.exporter import header_row, text_safe
 from households.id_numbers import mask
 from households.models import Member
 from rules import registry
@@ -179,16 +178,6 @@ def _cell(worksheet, value):
     return value
 
 
-def _header(worksheet, headers: list[str]) -> None:
-    bold = Font(bold=True)
-    cells = []
-    for header in headers:
-        cell = WriteOnlyCell(worksheet, header)
-        cell.font = bold
-        cells.append(cell)
-    worksheet.append(cells)
-
-
 def ledger_write(*, tickets, out, full_ids: bool,
                  progress: Callable[[int], None] | None = None) -> int:
     """Write the ledger of `tickets` (any ticket queryset, already scoped) to `out` (a path or a
@@ -199,7 +188,7 @@ def ledger_write(*, tickets, out, full_ids: bool,
     for index, (_header_text, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    _header(sheet, HEADERS)
+    header_row(sheet, HEADERS)
     summary = Summary()
     count = 0
     for ticket in ledger_queryset(tickets).iterator(chunk_size=CHUNK):

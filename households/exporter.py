@@ -67,18 +67,41 @@ def text_safe(value):
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
+def header_row(worksheet, headers: list[str]) -> None:
+    """Append a bold header row to a write-only sheet."""
+    bold = Font(bold=True)
+    cells = []
+    for header in headers:
+        cell = WriteOnlyCell(worksheet, header)
+        cell.font = bold
+        cells.append(cell)
+    worksheet.append(cells)
+
+
+class ExportTargetError(ValueError):
+    """The output path or county of an export command is unusable; the message says why."""
+
+
+def export_target(*, out: str, county: str | None) -> Path:
+    """The checked output path of an .xlsx export, refusing a wrong suffix, folder or county."""
+    from .models import Area
+
+    path = Path(out)
+    if path.suffix.lower() != ".xlsx":
+        raise ExportTargetError(f"输出文件应以 .xlsx 结尾：{path}")
+    if not path.parent.is_dir():
+        raise ExportTargetError(f"目录 {path.parent} 不存在：请先建立目录")
+    if county is not None and not (len(county) == 6 and Area.objects.filter(code=county).exists()):
+        raise ExportTargetError(f"县级区划代码「{county}」不存在：应为系统中已有的6位县级代码")
+    return path
+
+
 def write_rows(worksheet, headers: list[str], rows: Iterable[Iterable]) -> int:
     """Append a bold header row and `rows` to a write-only sheet; returns how many rows."""
     for index, header in enumerate(headers, start=1):
         worksheet.column_dimensions[get_column_letter(index)].width = WIDE_COLUMNS.get(header, max(10, 2 * len(header) + 2))
     worksheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(worksheet, header)
-        cell.font = bold
-        header_cells.append(cell)
-    worksheet.append(header_cells)
+    header_row(worksheet, headers)
     count = 0
     for row in rows:
         worksheet.append([_cell(worksheet, value) for value in row])

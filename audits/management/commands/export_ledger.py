@@ -1,12 +1,11 @@
 import time
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from audits.ledger import ledger_write
 from audits.models import AuditAction, Ticket, TicketStatus
 from audits.services import audit_record
-from households.models import Area
+from households.exporter import ExportTargetError, export_target
 from households.progress import progress_bar
 
 STATUSES = {**{value: value for value in TicketStatus.values}, **{label: value for value, label in TicketStatus.choices}}
@@ -23,13 +22,10 @@ class Command(BaseCommand):
         parser.add_argument("--full-ids", action="store_true", help="导出完整证件号码（记入审计日志）")
 
     def handle(self, *args, out, county, status, full_ids, **options):
-        path = Path(out)
-        if path.suffix.lower() != ".xlsx":
-            raise CommandError(f"输出文件应以 .xlsx 结尾：{path}")
-        if not path.parent.is_dir():
-            raise CommandError(f"目录 {path.parent} 不存在：请先建立目录")
-        if county is not None and not (len(county) == 6 and Area.objects.filter(code=county).exists()):
-            raise CommandError(f"县级区划代码「{county}」不存在：应为系统中已有的6位县级代码")
+        try:
+            path = export_target(out=out, county=county)
+        except ExportTargetError as error:
+            raise CommandError(str(error)) from None
         if status is not None and status not in STATUSES:
             raise CommandError(f"状态「{status}」不存在：应为 " + "、".join(TicketStatus.labels))
         tickets = Ticket.objects.all()

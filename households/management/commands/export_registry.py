@@ -1,12 +1,10 @@
 import time
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from audits.models import AuditAction
 from audits.services import audit_record
-from households.exporter import registry_export
-from households.models import Area
+from households.exporter import ExportTargetError, export_target, registry_export
 
 from ._registry_output import pad, progress_reporter
 
@@ -19,13 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--county", metavar="CODE", help="只导出该县（6位区划代码）；默认全部")
 
     def handle(self, *args, out, county, **options):
-        path = Path(out)
-        if path.suffix.lower() != ".xlsx":
-            raise CommandError(f"输出文件应以 .xlsx 结尾：{path}")
-        if not path.parent.is_dir():
-            raise CommandError(f"目录 {path.parent} 不存在：请先建立目录")
-        if county is not None and not (len(county) == 6 and Area.objects.filter(code=county).exists()):
-            raise CommandError(f"县级区划代码「{county}」不存在：应为系统中已有的6位县级代码")
+        try:
+            path = export_target(out=out, county=county)
+        except ExportTargetError as error:
+            raise CommandError(str(error)) from None
         started = time.monotonic()
         try:
             counts = registry_export(out=path, county=county, progress=progress_reporter(self.stdout, "导出"))
