@@ -73,12 +73,6 @@ def ratio(value: Decimal) -> tuple[int, int]:
     return fraction.numerator, fraction.denominator
 
 
-def times(expression, factor: Decimal):
-    """(expression × numerator, denominator): compare `a < b × factor` as `a × q < b × p`."""
-    p, q = ratio(factor)
-    return expression * Value(p), q
-
-
 def flag(condition: Q):
     """1 where the condition holds for a row, else 0 (NULL comparisons fall to 0)."""
     return Case(When(condition, then=ONE), default=ZERO, output_field=IntegerField())
