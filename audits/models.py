@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from households.uploads import StoredFile, stored_name
+
 
 class AuditAction(models.TextChoices):
     LOGIN = "login", "登录"
@@ -117,6 +119,12 @@ class Ticket(models.Model):
     resolution = models.CharField("处理结果", max_length=12, choices=Resolution.choices, blank=True)
     system_resolved_at = models.DateTimeField("系统复核通过时间", null=True, blank=True)
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
+    # "Corrected": the change request the clerk made to fix the data; the re-check after its
+    # approval resolves the ticket.
+    change_request = models.ForeignKey(
+        "households.ChangeRequest", verbose_name="整改变更申请", on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="tickets",
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = TicketQuerySet.as_manager()
@@ -163,3 +171,31 @@ class TicketEvent(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id} {self.from_status}→{self.to_status}"
+
+
+class TicketEvidence(StoredFile):
+    """佐证材料: a photo or scan a clerk attaches to an answer (核实无误) of a ticket."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name="问题线索", on_delete=models.CASCADE, related_name="evidence")
+    event = models.ForeignKey(TicketEvent, verbose_name="办理记录", on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="evidence")
+    file = models.FileField("文件", upload_to=stored_name("ticket_evidence"))
+
+    class Meta:
+        verbose_name = verbose_name_plural = "佐证材料"
+        ordering = ["uploaded_at", "pk"]
+
+
+class ReviewDeadline(models.Model):
+    """审核时限: the calendar days a level has to act on a ticket that reaches it (county staff set them)."""
+
+    level = models.CharField("层级", max_length=8, choices=ReviewLevel.choices, primary_key=True)
+    days = models.PositiveSmallIntegerField("时限（天）")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审核时限"
+        constraints = [models.CheckConstraint(name="review_deadline_1_to_90_days",
+                                              condition=models.Q(days__gte=1, days__lte=90))]
+
+    def __str__(self):
+        return f"{self.get_level_display()} {self.days} 天"

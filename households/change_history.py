@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
 from . import change_fields
-from .models import AnnualIncome, Household
+from .models import AnnualIncome, AssistanceMeasure, Household, Member
 
 TIMELINE_LENGTH = 30
 # Bookkeeping columns that are not the household's information.
@@ -16,7 +16,7 @@ NOT_SHOWN = {"id", "created_at", "updated_at"}
 @receiver(pre_create_historical_record)
 def link_change_request(sender, instance, history_instance, **kwargs):
     """Record on the history row the change request being applied (set by change_services)."""
-    if isinstance(instance, (Household, AnnualIncome)):  # the sender is the historical model
+    if isinstance(instance, (Household, Member, AnnualIncome, AssistanceMeasure)):  # sender: the historical model
         history_instance.change_request_id = getattr(instance, "_change_request_id", None)
 
 

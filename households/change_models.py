@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from .querysets import ScopedQuerySet
+from .uploads import StoredFile, stored_name
 
 OVERDUE_DAYS = 3  # a pending request older than this is marked overdue in the queues
 
@@ -92,6 +93,13 @@ class ChangeRequest(models.Model):
     changes = models.JSONField("变更内容", default=dict)
     # The assessment year an income request is about (empty for every other kind).
     year = models.PositiveSmallIntegerField("收入年度", null=True, blank=True)
+    # The member a member request is about (for 新增成员, the member created on approval).
+    member = models.ForeignKey(
+        "households.Member", verbose_name="成员", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="change_requests",
+    )
+    # Entry warnings (an ID whose birth date or gender disagrees, …) the requester read and confirmed.
+    confirmed_warnings = models.JSONField("已确认的提示", default=list, blank=True)
     note = models.TextField("申请说明", blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT,
@@ -157,6 +165,18 @@ class ChangeRequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.request_id} {self.from_status}→{self.to_status}"
+
+
+class ChangeRequestAttachment(StoredFile):
+    """附件: a photo of the signed household form, a certificate, attached to a request."""
+
+    request = models.ForeignKey(ChangeRequest, verbose_name="变更申请", on_delete=models.CASCADE,
+                                related_name="attachments")
+    file = models.FileField("文件", upload_to=stored_name("change_attachments"))
+
+    class Meta:
+        verbose_name = verbose_name_plural = "变更申请附件"
+        ordering = ["uploaded_at", "pk"]
 
 
 class HistoricalChangeLink(models.Model):

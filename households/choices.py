@@ -141,6 +141,23 @@ class MemberStatus(models.TextChoices):
     MOVED_OUT = "moved_out", "迁出"
 
 
+class JoinReason(models.TextChoices):
+    """Why a member was added to a household (新增成员)."""
+
+    BIRTH = "birth", "出生"
+    MARRIED_IN = "married_in", "婚入"
+    MOVED_IN = "moved_in", "其他迁入"
+
+
+class LeaveReason(models.TextChoices):
+    """Why a member left a household (减少成员); death sets 死亡, every other reason 迁出."""
+
+    DIED = "died", "死亡"
+    MOVED_OUT = "moved_out", "迁出"
+    MARRIED_OUT = "married_out", "婚出"
+    OTHER = "other", "其他"
+
+
 class MeasureType(models.TextChoices):
     INDUSTRY = "industry", "产业帮扶"
     EMPLOYMENT = "employment", "就业帮扶"

@@ -11,7 +11,12 @@ from django.db.models.functions import Left
 from simple_history.models import HistoricalRecords
 
 from . import id_numbers
-from .change_models import ChangeRequest, ChangeRequestEvent, HistoricalChangeLink  # noqa: F401
+from .change_models import (  # noqa: F401
+    ChangeRequest,
+    ChangeRequestAttachment,
+    ChangeRequestEvent,
+    HistoricalChangeLink,
+)
 from .choices import (
     AreaLevel,
     DisabilityGrade,
@@ -20,7 +25,9 @@ from .choices import (
     Gender,
     Health,
     HouseholdType,
+    JoinReason,
     LabourAbility,
+    LeaveReason,
     MeasureType,
     MedicalInsurance,
     MemberStatus,
@@ -210,8 +217,15 @@ class Member(models.Model):
     status = models.CharField(
         "人员状态", max_length=12, choices=MemberStatus.choices, default=MemberStatus.NORMAL
     )
+    # Set by the change requests that add or remove a member (empty for imported members).
+    joined_on = models.DateField("增员日期", null=True, blank=True)
+    join_reason = choice_field("增员原因", JoinReason.choices)
+    left_on = models.DateField("减员日期", null=True, blank=True)
+    leave_reason = choice_field("减员原因", LeaveReason.choices)
 
     objects = MemberQuerySet.as_manager()
+    # Like the household's: who, when and which change request (bulk imports write no history rows).
+    history = HistoricalRecords(bases=[HistoricalChangeLink])
 
     class Meta:
         verbose_name = verbose_name_plural = "家庭成员"
@@ -301,6 +315,7 @@ class AssistanceMeasure(models.Model):
     content = models.CharField("措施内容", max_length=500, blank=True)
 
     objects = HouseholdChildQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoricalChangeLink])
 
     class Meta:
         verbose_name = verbose_name_plural = "帮扶措施"
