@@ -12,6 +12,7 @@ MENU = [
     ("change_list", "变更申请", "bi-pencil-square", (Role.VILLAGE_CLERK, Role.TOWNSHIP_REVIEWER, Role.COUNTY_STAFF), "change"),
     ("ticket_list", "问题线索", "bi-clipboard-check", EVERYONE, "ticket"),
     ("ledger", "问题台账", "bi-journal-text", (Role.COUNTY_STAFF, Role.TOWNSHIP_REVIEWER, Role.INSPECTOR), "ledger"),
+    ("collection_sheet", "信息采集对照表", "bi-printer", EVERYONE, "collection_sheet"),
     ("rules_catalog", "清洗规则", "bi-funnel", COUNTY, "rules_catalog"),
     ("rules_batches", "清洗批次", "bi-play-circle", COUNTY, "rules_batch"),
     ("registry_import_list", "登记数据导入", "bi-upload", (Role.COUNTY_STAFF,), "registry_import"),

@@ -161,7 +161,8 @@ class Summary:
         return rows
 
 
-def _cell(worksheet, value):
+def sheet_cell(worksheet, value):
+    """A write-only cell: text neutralised and kept as text, dates and times with their formats."""
     value = neutralise(text_safe(value))
     if isinstance(value, datetime.datetime):
         cell = WriteOnlyCell(worksheet, value)
@@ -194,7 +195,7 @@ def ledger_write(*, tickets, out, full_ids: bool,
     for ticket in ledger_queryset(tickets).iterator(chunk_size=CHUNK):
         row = ledger_row(ticket, full_ids=full_ids, today=today)
         summary.add(ticket, overdue=row[HEADERS.index("是否超期")] == "是")
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append([sheet_cell(sheet, value) for value in row])
         count += 1
         if progress and count % 500 == 0:
             progress(500)
@@ -206,6 +207,6 @@ def ledger_write(*, tickets, out, full_ids: bool,
     totals.column_dimensions["A"].width = 12
     totals.column_dimensions["B"].width = 24
     for row in summary.rows():
-        totals.append([_cell(totals, value) for value in row])
+        totals.append([sheet_cell(totals, value) for value in row])
     workbook.save(out)
     return count

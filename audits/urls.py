@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ledger_views, ticket_views
+from . import collection_views, ledger_views, ticket_views
 
 urlpatterns = [
     path("tickets/", ticket_views.ticket_list, name="ticket_list"),
@@ -10,4 +10,6 @@ urlpatterns = [
     path("tickets/<int:pk>/return/", ticket_views.ticket_return, name="ticket_return"),
     path("ledger/", ledger_views.ledger, name="ledger"),
     path("ledger/download/", ledger_views.ledger_download, name="ledger_download"),
+    path("collection-sheet/", collection_views.collection_sheet, name="collection_sheet"),
+    path("collection-sheet/download/", collection_views.collection_sheet_download, name="collection_sheet_download"),
 ]

@@ -51,6 +51,12 @@
     }
   });
 
+  // A button with data-print prints the page (the print stylesheet drops menus and buttons).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) window.print();
+  });
+
   document.addEventListener("DOMContentLoaded", function () { renderCharts(document); });
   document.addEventListener("htmx:afterSettle", function (event) { renderCharts(event.target); });
 })();
