@@ -29,10 +29,12 @@ RECENT_EXPORTS = 10
 
 
 class LedgerFilterForm(TicketFilterForm):
-    """The queue's filters; an empty status means every status (the ledger has no 待办)."""
+    """The queue's filters; an empty status means every status (the ledger has no 待办), and the
+    ledger keeps its own order (village, household, date found)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        del self.fields["sort"]
         self.fields["status"].choices = [("", "全部状态")] + list(TicketStatus.choices)
 
 

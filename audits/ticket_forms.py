@@ -5,8 +5,9 @@ from django import forms
 from households.models import Area
 from rules import registry
 
-from .models import Severity, TicketStatus
-from .ticket_selectors import ALL
+from .deadlines import MAX_DAYS, MIN_DAYS
+from .models import ReviewLevel, Severity, TicketStatus
+from .ticket_selectors import ALL, SORTS
 from .ticket_services import EXPLANATION_REQUIRED, REASON_REQUIRED
 
 
@@ -26,23 +27,34 @@ class ReturnForm(forms.Form):
     )
 
 
+SORT_CHOICES = [("", "默认顺序")] + [(key, label) for key, (label, _order) in SORTS.items()]
+
+
 class TicketFilterForm(forms.Form):
     """The list's filters, read from the URL so that a filtered list can be bookmarked."""
 
     status = forms.ChoiceField(label="状态", required=False)
+    category = forms.ChoiceField(label="规则类别", required=False)
     rule = forms.ChoiceField(label="规则", required=False)
     severity = forms.ChoiceField(label="严重程度", required=False,
                                  choices=[("", "全部")] + list(Severity.choices))
+    township = forms.ChoiceField(label="乡镇", required=False)
     village = forms.ChoiceField(label="行政村", required=False)
     overdue = forms.BooleanField(label="只看审核超时", required=False)
+    sort = forms.ChoiceField(label="排序", required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "我的待办"), (ALL, "全部状态")] + list(TicketStatus.choices)
+        self.fields["category"].choices = [("", "全部类别")] + list(registry.CATEGORIES.items())
         self.fields["rule"].choices = [("", "全部规则")] + [
             (rule.id, f"{rule.id} {rule.name}") for rule in registry.all_rules()
         ]
-        villages = Area.objects.in_scope(user).villages().select_related("parent").order_by("code")
+        areas = list(Area.objects.in_scope(user).filter(level__in=["township", "village"])
+                     .select_related("parent").order_by("code"))
+        townships = [area for area in areas if area.level == "township"]
+        villages = [area for area in areas if area.level == "village"]
+        self.fields["township"].choices = [("", "全部乡镇")] + [(area.code, area.name) for area in townships]
         self.fields["village"].choices = [("", "全部行政村")] + [
             (area.code, f"{area.parent.name} {area.name}" if area.parent_id else area.name) for area in villages
         ]
@@ -57,3 +69,18 @@ class TicketFilterForm(forms.Form):
             return {}
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class DeadlinesForm(forms.Form):
+    """审核时限 per level, in calendar days."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {ReviewLevel.VILLAGE: "村级核实", ReviewLevel.TOWNSHIP: "乡镇审核", ReviewLevel.COUNTY: "县级终审"}
+        for level, label in labels.items():
+            self.fields[level] = forms.IntegerField(
+                label=f"{label}（天）", min_value=MIN_DAYS, max_value=MAX_DAYS,
+                error_messages={"required": f"请填写{label}时限。", "invalid": "请填写整数天数。",
+                                "min_value": f"时限至少 {MIN_DAYS} 天。", "max_value": f"时限最多 {MAX_DAYS} 天。"},
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )

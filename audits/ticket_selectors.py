@@ -1,13 +1,22 @@
 """Reads of tickets for the screens; every one starts from `in_scope(user)`."""
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Left
+from django.utils import timezone
 
-from households.choices import MemberStatus, Relationship
-from households.models import Member
+from households.choices import AreaLevel, MemberStatus, Relationship
+from households.models import CODE_LENGTH, Member
 
 from .models import Ticket, TicketStatus
 
 ALL = "all"  # the status filter's value for every status
+# The list's sort orders (a whitelist: the URL names a key, never a column).
+SORTS = {
+    "due": ("截止日期最早", ("due_on", "pk")),
+    "found": ("最新发现", ("-found_at", "-pk")),
+    "rule": ("按规则", ("rule_id", "village_id", "household__number", "pk")),
+    "household": ("按村和户", ("village_id", "household__number", "rule_id", "pk")),
+}
 
 
 def tickets(*, user):
@@ -39,20 +48,22 @@ def ticket_list(*, user, filters: dict):
     heads = Member.objects.filter(household=OuterRef("household_id"), status=MemberStatus.NORMAL,
                                   relationship=Relationship.HEAD).order_by("pk")
     queryset = filtered(tickets(user=user), filters).annotate(head_name=Subquery(heads.values("name")[:1]))
-    status = filters.get("status") or ""
-    if status == ALL:
-        pass
-    elif status:
-        queryset = queryset.filter(status=status)
-    elif (statuses := queue_statuses(user)) is not None:
+    if (statuses := listed_statuses(user=user, filters=filters)) is not None:
         queryset = queryset.filter(status__in=statuses)
+    if filters.get("sort") in SORTS:
+        return queryset.order_by(*SORTS[filters["sort"]][1])
     if user.is_village_clerk:
         return queryset.order_by("household__number", "rule_id", "pk")
     return queryset.order_by("due_on", "pk")
 
 
 def filtered(queryset, filters: dict):
-    """The rule, severity and village filters (not the status: the tabs count by status)."""
+    """The rule, category, severity, township, village and overdue filters (not the status:
+    the tabs count by status)."""
+    if filters.get("category"):
+        queryset = queryset.filter(rule_id__startswith=filters["category"])
+    if filters.get("township"):
+        queryset = queryset.filter(village__code__startswith=filters["township"])
     if filters.get("rule"):
         queryset = queryset.filter(rule_id=filters["rule"])
     if filters.get("severity"):
@@ -70,6 +81,23 @@ def status_counts(*, user, filters: dict) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
+def queue_counts(*, user, filters: dict) -> tuple[dict[str, int], dict[str, int]]:
+    """Per status, how many tickets match the other filters and how many of them are overdue,
+    in one query (the queue's tabs and its 审核超时 count)."""
+    overdue = Q(due_on__lt=timezone.localdate()) & ~Q(status=TicketStatus.CLOSED)
+    rows = (filtered(Ticket.objects.in_scope(user), filters).order_by().values("status")
+            .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue)))
+    return {row["status"]: row["n"] for row in rows}, {row["status"]: row["overdue"] for row in rows}
+
+
+def listed_statuses(*, user, filters: dict) -> list[str] | None:
+    """The statuses the list shows: the chosen one, every one, or the user's queue."""
+    status = filters.get("status") or ""
+    if status == ALL:
+        return None
+    return [status] if status else queue_statuses(user)
+
+
 def ticket_todo(*, user) -> dict | None:
     """The home page's counts: the tickets waiting for `user`'s role, and how many are overdue."""
     statuses = queue_statuses(user)
@@ -77,3 +105,12 @@ def ticket_todo(*, user) -> dict | None:
         return None
     queue = Ticket.objects.in_scope(user).filter(status__in=statuses)
     return {"queue": queue.count(), "overdue": queue.overdue().count()}
+
+
+def overdue_by_township(*, user) -> list[dict]:
+    """Per township of `user`'s scope (by code): its unclosed tickets and how many are overdue,
+    most overdue first; one query."""
+    rows = (Ticket.objects.in_scope(user).unclosed().order_by()
+            .annotate(township=Left("village_id", CODE_LENGTH[AreaLevel.TOWNSHIP])).values("township")
+            .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=timezone.localdate()))))
+    return sorted(rows, key=lambda row: (-row["overdue"], row["township"]))

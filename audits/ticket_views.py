@@ -9,15 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from households.scope import scope_prefix
 from rules import registry
 
+from . import deadlines
 from . import ticket_selectors as selectors
 from . import ticket_services as services
 from .models import ReviewLevel, Ticket, TicketStatus
-from .ticket_forms import ExplainForm, ReturnForm, TicketFilterForm
+from .ticket_forms import DeadlinesForm, ExplainForm, ReturnForm, TicketFilterForm
 
 DONE = {
     TicketStatus.PENDING_TOWNSHIP: "已提交乡镇审核。",
@@ -43,21 +45,49 @@ def ticket_list(request):
     filters = form.filters
     queryset = selectors.ticket_list(user=user, filters=filters)
     page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = selectors.status_counts(user=user, filters=filters)
+    counts, overdue = selectors.queue_counts(user=user, filters=filters)
     mine = selectors.queue_statuses(user)
     tabs = [{"value": "", "label": "我的待办" if mine is not None else "全部",
              "count": sum(counts.get(s, 0) for s in mine) if mine is not None else sum(counts.values())}]
     if mine is not None:
         tabs.append({"value": selectors.ALL, "label": "全部状态", "count": sum(counts.values())})
     tabs += [{"value": value, "label": label, "count": counts.get(value, 0)} for value, label in TicketStatus.choices]
+    listed = selectors.listed_statuses(user=user, filters=filters)
+    township_names = dict(form.fields["township"].choices)
     return render(request, "audits/ticket_list.html", {
         "form": form,
         "page": page,
         "tabs": tabs,
         "current_status": filters.get("status", ""),
-        "overdue_count": queryset.overdue().count() if page.paginator.count else 0,
-        "grouped": user.is_village_clerk,
+        "overdue_count": sum(n for status, n in overdue.items() if listed is None or status in listed),
+        "townships": [row | {"name": township_names.get(row["township"], row["township"])}
+                      for row in selectors.overdue_by_township(user=user)]
+        if user.is_county_staff or user.is_inspector else None,
+        "can_set_deadlines": user.is_county_staff,
+        "bulk_statuses": services.statuses_for(user, "approve"),
+        # A clerk's queue comes grouped by household, for one visit per household, unless re-sorted.
+        "grouped": user.is_village_clerk and filters.get("sort", "household") == "household",
     })
+
+
+@login_required
+@require_POST
+def ticket_bulk_approve(request):
+    """批量通过: each selected ticket is approved on its own; the messages say which were not."""
+    _role_or_404(request.user, "approve")
+    ids = [int(value) for value in request.POST.getlist("ticket") if value.isdigit()]
+    back = reverse("ticket_list") + (f"?{request.POST['query']}" if request.POST.get("query") else "")
+    if not ids:
+        messages.error(request, "请先勾选要通过的问题线索。")
+        return redirect(back)
+    result = services.tickets_bulk_approve(ticket_ids=ids, user=request.user)
+    if result.approved:
+        closed = sum(ticket.status == TicketStatus.CLOSED for ticket in result.approved)
+        messages.success(request, f"已通过 {len(result.approved)} 条问题线索"
+                         + (f"（其中 {closed} 条已销号）" if closed else "") + "。")
+    for pk, reason in result.failed:
+        messages.error(request, f"问题线索 #{pk} 未通过：{reason}")
+    return redirect(back)
 
 
 @login_required
@@ -131,3 +161,19 @@ def ticket_return(request, pk):
     if not form.is_valid():
         return ticket_detail(request, pk, return_form=form)
     return _act(request, pk, action="return", comment=form.cleaned_data["reason"])
+
+
+@login_required
+def ticket_deadlines(request):
+    """审核时限: county staff set the days each level has; the changes are listed below."""
+    if not request.user.is_county_staff:
+        raise Http404("您无权设置审核时限")
+    form = DeadlinesForm(request.POST or None, initial=deadlines.deadline_days())
+    if request.method == "POST" and form.is_valid():
+        changed = deadlines.deadlines_set(values=form.cleaned_data, user=request.user)
+        messages.success(request, f"已保存审核时限（{changed} 项有变化），新到达各级的问题线索按新时限计算截止日期。"
+                         if changed else "审核时限没有变化。")
+        return redirect("ticket_deadlines")
+    return render(request, "audits/deadlines.html", {
+        "form": form, "changes": deadlines.deadline_changes(), "defaults": deadlines.DEFAULT_DAYS,
+    }, status=400 if form.is_bound else 200)

@@ -4,6 +4,8 @@ from . import collection_views, ledger_views, ticket_views
 
 urlpatterns = [
     path("tickets/", ticket_views.ticket_list, name="ticket_list"),
+    path("tickets/deadlines/", ticket_views.ticket_deadlines, name="ticket_deadlines"),
+    path("tickets/bulk-approve/", ticket_views.ticket_bulk_approve, name="ticket_bulk_approve"),
     path("tickets/<int:pk>/", ticket_views.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/explain/", ticket_views.ticket_explain, name="ticket_explain"),
     path("tickets/<int:pk>/approve/", ticket_views.ticket_approve, name="ticket_approve"),

@@ -1,6 +1,5 @@
 """Running the catalog: batches, risk coefficients, and the tickets they write."""
 
-import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -9,8 +8,8 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audits.deadlines import due_date
 from audits.models import Resolution, Ticket, TicketEvent, TicketStatus
-from audits.ticket_services import DEADLINE_DAYS
 from households.models import Area, Household, YearParameters
 
 from . import registry
@@ -89,6 +88,7 @@ def tickets_sync(*, rules: list[Rule], findings: list[Finding], params: Paramete
 
     failing_again, new = [], []
     seen = set()
+    village_due = due_date(TicketStatus.PENDING_VILLAGE)
     for finding in findings:
         outcome = outcomes[finding.rule_id]
         outcome.failing += 1
@@ -101,7 +101,7 @@ def tickets_sync(*, rules: list[Rule], findings: list[Finding], params: Paramete
                 failing_again.append(pk)
         elif finding.key not in explained or finding.facts not in explained[finding.key]:
             outcome.new += 1
-            new.append(_new_ticket(finding, by_id[finding.rule_id], params, batch))
+            new.append(_new_ticket(finding, by_id[finding.rule_id], params, batch, due_on=village_due))
 
     now = timezone.now()
     Ticket.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
@@ -125,7 +125,7 @@ def _system_step(ticket_ids: list[int], *, to_status: str, comment: str, now, on
     movable = tickets.filter(status__in=[TicketStatus.PENDING_VILLAGE, TicketStatus.RETURNED]) if only_from_village \
         else tickets.exclude(status=to_status)
     moved = list(movable.values_list("pk", "status"))
-    due = timezone.localdate() + datetime.timedelta(days=DEADLINE_DAYS[to_status])
+    due = due_date(to_status)
     Ticket.objects.filter(pk__in=[pk for pk, _ in moved]).update(status=to_status, due_on=due, updated_at=now)
     tickets.update(updated_at=now, **fields)
     TicketEvent.objects.bulk_create([
@@ -134,12 +134,12 @@ def _system_step(ticket_ids: list[int], *, to_status: str, comment: str, now, on
     ])
 
 
-def _new_ticket(finding: Finding, rule: Rule, params: Parameters, batch: Batch | None) -> Ticket:
+def _new_ticket(finding: Finding, rule: Rule, params: Parameters, batch: Batch | None, *, due_on) -> Ticket:
     return Ticket(
         rule_id=rule.id, household_id=finding.household_id, member_id=finding.member_id,
         member_key=finding.member_id or 0, year=params.year, village_id=finding.village_id,
         severity=rule.severity, final_level=rule.final_level, message=finding.message,
-        facts=finding.facts, batch=batch, due_on=timezone.localdate() + datetime.timedelta(days=DEADLINE_DAYS[TicketStatus.PENDING_VILLAGE]),
+        facts=finding.facts, batch=batch, due_on=due_on,
     )
 
 

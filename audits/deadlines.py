@@ -1,0 +1,56 @@
+"""审核时限: the calendar days each level has to act on a ticket that reaches it.
+
+County staff set them (defaults: village 7, township 3, county 3); every change is a
+SettingChange row (who, when, old → new), like the catalog's other settings. A ticket's
+`due_on` is set when it arrives at a level, from the days in force at that moment.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from rules.models import SettingChange
+from rules.settings_services import _record
+
+from .models import ReviewDeadline, ReviewLevel, TicketStatus
+
+DEFAULT_DAYS = {ReviewLevel.VILLAGE: 7, ReviewLevel.TOWNSHIP: 3, ReviewLevel.COUNTY: 3}
+MIN_DAYS, MAX_DAYS = 1, 90  # as the review_deadline_1_to_90_days constraint
+SUBJECT = "审核时限"
+# The level that works on a ticket in each unclosed status.
+LEVEL_OF = {
+    TicketStatus.PENDING_VILLAGE: ReviewLevel.VILLAGE,
+    TicketStatus.RETURNED: ReviewLevel.VILLAGE,
+    TicketStatus.PENDING_TOWNSHIP: ReviewLevel.TOWNSHIP,
+    TicketStatus.PENDING_COUNTY: ReviewLevel.COUNTY,
+}
+
+
+def deadline_days() -> dict[str, int]:
+    """Days per level: the county's settings over the defaults."""
+    return DEFAULT_DAYS | dict(ReviewDeadline.objects.values_list("level", "days"))
+
+
+def due_date(status: str, *, days: dict[str, int] | None = None, today: datetime.date | None = None):
+    """The deadline of a ticket arriving at `status` today."""
+    days = days or deadline_days()
+    return (today or timezone.localdate()) + datetime.timedelta(days=days[LEVEL_OF[status]])
+
+
+@transaction.atomic
+def deadlines_set(*, values: dict[str, int], user) -> int:
+    """Store the levels whose days changed, each recorded; returns how many changed."""
+    current = deadline_days()
+    changed = 0
+    for level, days in values.items():
+        if days == current[level]:
+            continue
+        ReviewDeadline.objects.update_or_create(level=level, defaults={"days": days})
+        _record(user, SUBJECT, ReviewLevel(level).label, f"{current[level]} 天", f"{days} 天")
+        changed += 1
+    return changed
+
+
+def deadline_changes(limit: int = 20):
+    return SettingChange.objects.filter(subject=SUBJECT).select_related("user")[:limit]
