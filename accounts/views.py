@@ -32,6 +32,12 @@ def home(request):
             "monitored": [t.monitored_count for t in townships],
             "unresolved": [t.unresolved_count for t in townships],
         }
+        tickets = {row["township"]: row for row in ticket_selectors.overdue_by_township(user=user)}
+        context["ticket_chart"] = {
+            "townships": [t.name for t in townships],
+            "open": [tickets.get(t.code, {}).get("open", 0) for t in townships],
+            "overdue": [tickets.get(t.code, {}).get("overdue", 0) for t in townships],
+        }
     else:
         template = "home/no_role.html"
     return render(request, template, context)

@@ -37,6 +37,24 @@
         ],
       };
     }, { height: function (d) { return Math.max(240, 60 + d.townships.length * 26); } }),
+
+    // Unclosed tickets per township, the overdue part in red, most overdue first.
+    ticketTownships: Object.assign(function (d) {
+      var rows = d.townships.map(function (name, i) {
+        return { name: name, overdue: d.overdue[i], onTime: d.open[i] - d.overdue[i] };
+      }).sort(function (a, b) { return (b.overdue - a.overdue) || ((b.overdue + b.onTime) - (a.overdue + a.onTime)); });
+      return {
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        legend: { top: 0 },
+        grid: { left: 8, right: 24, bottom: 8, top: 32, containLabel: true },
+        xAxis: { type: "value", minInterval: 1 },
+        yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }) },
+        series: [
+          { name: "审核超时", type: "bar", stack: "t", color: "#dc3545", data: rows.map(function (r) { return r.overdue; }) },
+          { name: "未超时", type: "bar", stack: "t", color: "#0d6efd", data: rows.map(function (r) { return r.onTime; }) },
+        ],
+      };
+    }, { height: function (d) { return Math.max(240, 60 + d.townships.length * 26); } }),
   };
 
   // A select with data-autosubmit sends its form as soon as it changes.

@@ -126,3 +126,12 @@ def test_the_queue_takes_the_same_queries_at_two_sizes(client, world, persona, s
     with django_assert_max_num_queries(len(small)):
         response = client.get(LIST, {"overdue": "on", "sort": "due", "category": "B"})
     assert response.context["page"].paginator.count > 3
+
+
+def test_the_county_home_charts_open_and_overdue_tickets_per_township(client, world):
+    make_ticket(world.home, due_in_days=-1)
+    make_ticket(world.neighbour, rule_id="B06", due_in_days=3)
+    make_ticket(world.other_county, due_in_days=-2)
+    chart = as_user(client, world.county_staff).get(reverse("home")).context["ticket_chart"]
+    by_name = dict(zip(chart["townships"], zip(chart["open"], chart["overdue"], strict=True), strict=True))
+    assert by_name == {"区划230381100": (2, 1), "区划230381101": (0, 0)}
