@@ -149,3 +149,43 @@ def income_request_figures(*, request: ChangeRequest) -> tuple[IncomeFigures | N
     # A year without a row yet has no figures before (shown as —, not as 0.00).
     return (income_figures(household_id=household.pk, values=before) if record is not None else None,
             income_figures(household_id=household.pk, values=after))
+
+
+@dataclass(frozen=True)
+class QueueTab:
+    key: str
+    label: str
+    queryset: object  # of ChangeRequest
+    empty: str
+
+
+def queue_tabs(*, user) -> list[QueueTab]:
+    """The change list's tabs `user` has: reviewers 待我审核 and 已超时 (oldest first),
+    requesters 我的申请 and 已退回 (returned first, then newest)."""
+    tabs = []
+    if user.is_township_reviewer or user.is_county_staff or user.is_inspector:
+        queue = change_queue(user=user).prefetch_related("attachments")
+        tabs += [
+            QueueTab("queue", "待审核的申请" if user.is_inspector else "待我审核", queue,
+                     "没有待审核的变更申请：村级提交的申请会出现在这里，最早提交的排在最前。"),
+            QueueTab("overdue", "已超时", overdue(queue),
+                     f"没有审核超时的申请（提交超过 {OVERDUE_DAYS} 天未审核即为超时）。"),
+        ]
+    if not user.is_inspector:
+        mine = my_change_requests(user=user).prefetch_related("attachments")
+        tabs += [
+            QueueTab("mine", "我的申请", mine,
+                     "您还没有提交变更申请：在农户信息中打开一户，点“申请修改”。"),
+            QueueTab("returned", "已退回", mine.filter(status=ChangeStatus.RETURNED),
+                     "没有被退回的申请。"),
+        ]
+    return tabs
+
+
+def change_attachment(*, user, pk: int, attachment_id: int):
+    """One attachment of a request in `user`'s scope; raises DoesNotExist."""
+    from .change_models import ChangeRequestAttachment
+
+    return ChangeRequestAttachment.objects.get(
+        pk=attachment_id, request__in=ChangeRequest.objects.in_scope(user).filter(pk=pk)
+    )

@@ -7,18 +7,22 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from . import change_review as review
 from . import change_selectors as selectors
 from . import change_services as services
+from .change_filters import ChangeRequestFilter
 from .change_fields import HOUSEHOLD_INFO_FIELDS, INCOME_FIELDS
 from .change_forms import HouseholdInfoForm, ReturnForm, initial_from
-from .change_models import ChangeKind, ChangeRequest, ChangeStatus
+from .change_models import ChangeKind, ChangeRequest, ChangeRequestAttachment, ChangeStatus
 from .income_forms import IncomeForm, IncomeYearForm, default_year, year_choices
 from .models import Household
 from .scope import scope_prefix
+from .uploads import stored_file_response
 
 SUBMITTED = {
     ChangeStatus.PENDING_TOWNSHIP: "已提交乡镇审核。审核通过后才会更新该户信息。",
@@ -50,12 +54,15 @@ def household_change_new(request, number):
     household = get_object_or_404(Household.objects.in_scope(request.user).active(), number=number)
     initial = initial_from({name: getattr(household, name) for name in HOUSEHOLD_INFO_FIELDS})
     form = HouseholdInfoForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    attachments = review.attachments_form(request)
+    if request.method == "POST" and all([form.is_valid(), attachments.is_valid()]):
         try:
-            change = services.change_request_submit(
-                user=request.user, household=household, data=form.data_for_request,
-                note=form.cleaned_data["note"],
-            )
+            with transaction.atomic():
+                change = services.change_request_submit(
+                    user=request.user, household=household, data=form.data_for_request,
+                    note=form.cleaned_data["note"],
+                )
+                review.save_attachments(change, attachments, user=request.user)
         except services.ChangeRequestError as error:
             form.add_error(None, error.message)
         else:
@@ -63,7 +70,8 @@ def household_change_new(request, number):
             if change.status == ChangeStatus.APPROVED:
                 return redirect("household_detail", number=household.number)
             return redirect("change_detail", pk=change.pk)
-    return render(request, "households/change_form.html", {"form": form, "household": household})
+    return render(request, "households/change_form.html",
+                  {"form": form, "household": household, "attachments_form": attachments})
 
 
 @login_required
@@ -71,17 +79,31 @@ def change_list(request):
     user = request.user
     if scope_prefix(user) is None:
         raise Http404("没有可查看的变更申请")
-    queue = selectors.change_queue(user=user)
-    page = Paginator(queue, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    tabs = selectors.queue_tabs(user=user)
+    filterset = ChangeRequestFilter(request.GET or None, queryset=ChangeRequest.objects.all(), user=user)
+
+    def narrowed(queryset):
+        return filterset.filter_queryset(queryset) if filterset.is_valid() else queryset
+
+    current = next((tab for tab in tabs if tab.key == request.GET.get("tab")), tabs[0])
+    page = Paginator(narrowed(current.queryset), settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = [(tab, narrowed(tab.queryset).count()) for tab in tabs]
     return render(request, "households/change_list.html", {
-        "queue_page": page,
-        "overdue_count": selectors.overdue(queue).count() if page.paginator.count else 0,
-        "mine": list(selectors.my_change_requests(user=user)[:50]),
+        "tabs": counts,
+        # the names the page had before it had tabs
+        "queue_page": page if current.key == "queue" else None,
+        "mine": page.object_list if current.key == "mine" else None,
+        "overdue_count": next((count for tab, count in counts if tab.key == "overdue"), 0),
+        "current": current,
+        "page": page,
+        "filter": filterset,
+        "can_bulk_approve": current.key in ("queue", "overdue")
+        and (user.is_township_reviewer or user.is_county_staff),
     })
 
 
 @login_required
-def change_detail(request, pk, return_form=None):
+def change_detail(request, pk, return_form=None, revealed=None):
     change = _change_or_404(request.user, pk)
     reviewing = change.is_pending and selectors.can_review(request.user, change)
     return render(request, "households/change_detail.html", {
@@ -94,6 +116,9 @@ def change_detail(request, pk, return_form=None):
         "figures": selectors.income_request_figures(request=change) if change.household_id else None,
         "return_form": return_form or ReturnForm(),
         "return_label": selectors.return_label(change),
+        "attachments": change.attachments.all(),
+        "can_withdraw": review.can_withdraw(request.user, change),
+        "revealed": revealed or {},
     }, status=400 if return_form is not None else 200)
 
 
@@ -140,18 +165,21 @@ def change_resubmit(request, pk):
         return _income_form(request, change.household, year=change.year, change=change)
     initial = initial_from(services.proposed_values(change)) | {"note": change.note}
     form = HouseholdInfoForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    attachments = review.attachments_form(request)
+    if request.method == "POST" and all([form.is_valid(), attachments.is_valid()]):
         try:
-            services.change_request_resubmit(
-                request=change, user=request.user, data=form.data_for_request, note=form.cleaned_data["note"]
-            )
+            with transaction.atomic():
+                services.change_request_resubmit(
+                    request=change, user=request.user, data=form.data_for_request, note=form.cleaned_data["note"]
+                )
+                review.save_attachments(change, attachments, user=request.user)
         except services.ChangeRequestError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, "已修改并重新提交审核。")
             return redirect("change_detail", pk=change.pk)
     return render(request, "households/change_form.html",
-                  {"form": form, "household": change.household, "change": change})
+                  {"form": form, "household": change.household, "change": change, "attachments_form": attachments})
 
 
 @login_required
@@ -174,17 +202,20 @@ def _income_form(request, household, *, year, change=None, picker=None):
         record = household.incomes.filter(year=year).first()
         values = {name: getattr(record, name, None) for name in INCOME_FIELDS}
     form = IncomeForm(request.POST or None, initial=values | {"year": year}, years=years)
-    if request.method == "POST" and form.is_valid():
+    attachments = review.attachments_form(request)
+    if request.method == "POST" and all([form.is_valid(), attachments.is_valid()]):
         try:
-            if change is None:
-                saved = services.income_change_submit(
-                    user=request.user, household=household, year=form.cleaned_data["year"],
-                    data=form.data_for_request, note=form.cleaned_data["note"],
-                )
-            else:
-                saved = services.change_request_resubmit(
-                    request=change, user=request.user, data=form.data_for_request, note=form.cleaned_data["note"]
-                )
+            with transaction.atomic():
+                if change is None:
+                    saved = services.income_change_submit(
+                        user=request.user, household=household, year=form.cleaned_data["year"],
+                        data=form.data_for_request, note=form.cleaned_data["note"],
+                    )
+                else:
+                    saved = services.change_request_resubmit(
+                        request=change, user=request.user, data=form.data_for_request, note=form.cleaned_data["note"]
+                    )
+                review.save_attachments(saved, attachments, user=request.user)
         except services.ChangeRequestError as error:
             form.add_error(None, error.message)
         else:
@@ -200,4 +231,66 @@ def _income_form(request, household, *, year, change=None, picker=None):
     return render(request, "households/income_form.html", {
         "form": form, "household": household, "change": change, "year": year, "figures": figures,
         "picker": picker or IncomeYearForm(initial={"year": year}, years=years),
+        "attachments_form": attachments,
     })
+
+
+@login_required
+def change_attachment(request, pk, attachment_id):
+    """附件 of a request in scope (a photo opens, a PDF downloads); 404 for anyone else."""
+    try:
+        attachment = selectors.change_attachment(user=request.user, pk=pk, attachment_id=attachment_id)
+    except ChangeRequestAttachment.DoesNotExist:
+        raise Http404("该附件不存在或不在您的管辖范围内") from None
+    return stored_file_response(attachment)
+
+
+@login_required
+@require_POST
+def change_withdraw(request, pk):
+    change = _change_or_404(request.user, pk)
+    if change.requested_by_id != request.user.pk:
+        raise Http404("只有申请人可以撤回自己的申请")
+    try:
+        review.change_request_withdraw(request=change, user=request.user)
+    except services.ChangeRequestError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已撤回变更申请 #{change.pk}，该户信息没有改动。")
+    return redirect("change_detail", pk=change.pk)
+
+
+@login_required
+@require_POST
+def change_bulk_approve(request):
+    """批量通过: each ticked request approved on its own; the refused ones are named with why."""
+    _reviewer_or_404(request.user)
+    outcome = review.bulk_approve(user=request.user, ids=request.POST.getlist("ids"))
+    if outcome.refused or not outcome.approved:
+        messages.warning(request, outcome.summary)
+    else:
+        messages.success(request, outcome.summary + "，相关农户信息已更新。")
+    return redirect(request.POST.get("next") if _is_change_list(request.POST.get("next")) else "change_list")
+
+
+def _is_change_list(url) -> bool:
+    from django.urls import reverse
+
+    return bool(url) and url.split("?")[0] == reverse("change_list")
+
+
+@login_required
+@require_POST
+def change_reveal(request, pk):
+    """A masked phone of the request (original or proposed value) in full, logged."""
+    change = _change_or_404(request.user, pk)
+    if not request.user.can_reveal:
+        raise Http404("您无权查看完整信息")
+    try:
+        revealed = review.change_reveal(request=request, change=change,
+                                        name=request.POST.get("field", ""), which=request.POST.get("which", ""))
+    except review.NothingToReveal:
+        raise Http404("没有可显示的信息") from None
+    if request.htmx:
+        return render(request, "households/_revealed.html", {"revealed": revealed})
+    return change_detail(request, pk, revealed={revealed.key: revealed.value})

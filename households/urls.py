@@ -33,3 +33,12 @@ urlpatterns += [
     path("changes/<int:pk>/return/", change_views.change_return, name="change_return"),
     path("changes/<int:pk>/revise/", change_views.change_resubmit, name="change_resubmit"),
 ]
+
+# The review side of change requests: attachments, withdrawal, bulk approval, revealing a phone.
+urlpatterns += [
+    path("changes/<int:pk>/attachments/<int:attachment_id>/", change_views.change_attachment,
+         name="change_attachment"),
+    path("changes/<int:pk>/withdraw/", change_views.change_withdraw, name="change_withdraw"),
+    path("changes/<int:pk>/reveal/", change_views.change_reveal, name="change_reveal"),
+    path("changes/bulk-approve/", change_views.change_bulk_approve, name="change_bulk_approve"),
+]
