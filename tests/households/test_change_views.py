@@ -226,3 +226,4 @@ def test_the_home_page_lists_returned_requests_and_the_queue_with_overdue(client
     services.change_request_return(request=pending, reviewer=world.reviewer, reason="再核实")
     page = as_user(client, world.clerk).get(reverse("home")).content.decode()
     assert "被退回的变更申请（1）" in page
+    assert f'href="{reverse("change_list")}?tab=returned"' in page
