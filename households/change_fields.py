@@ -1,4 +1,4 @@
-"""The household fields a change request may carry, and how their values are stored and shown.
+"""The fields a change request may carry, and how their values are stored and shown.
 
 A request stores values as JSON (decimals as text with the field's places), so that the
 value recorded at drafting compares exactly with the live value at approval.
@@ -6,26 +6,48 @@ value recorded at drafting compares exactly with the live value at approval.
 
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from . import id_numbers
-from .models import INCOME_MONEY_FIELDS, AnnualIncome, Household
+from .models import INCOME_MONEY_FIELDS, AnnualIncome, AssistanceMeasure, Household, Member
 
 # 户基本信息及生活条件: what a household_info request may change.
 HOUSEHOLD_INFO_FIELDS = (
     "address", "natural_village", "phone", "longitude", "latitude",
     "housing_safe", "water_safe", "helper_name", "helper_phone", "helper_employer",
 )
-MASKED_FIELDS = ("phone", "helper_phone")
+MASKED_FIELDS = ("phone", "helper_phone", "id_number")
 # 年度收入: what an income request may change (of the AnnualIncome row of its year).
 INCOME_FIELDS = INCOME_MONEY_FIELDS
+# 家庭成员: what a member request may set (the head of a new household has the same, less the relationship).
+MEMBER_FIELDS = (
+    "name", "id_number", "gender", "birth_date", "ethnicity", "relationship", "education", "student_status",
+    "health", "disability_grade", "labour_ability", "employment", "months_worked", "public_welfare_job",
+    "medical_insurance", "pension_insurance",
+)
+MEMBER_JOIN_FIELDS = ("join_reason", "joined_on")
+MEMBER_LEAVE_FIELDS = ("leave_reason", "left_on")
+MEASURE_FIELDS = ("year", "measure_type", "content")
+HOUSEHOLD_REMOVE_FIELDS = ("removal_reason", "removed_on")
+NEW_HOUSEHOLD_FIELDS = ("household_type", "natural_village", "address", "phone")
+HEAD_FIELDS = tuple(name for name in MEMBER_FIELDS if name != "relationship")
+
+# Where a key's field is looked up, in order; the field sets above share no name across models
+# (but "year", which income and measure both call 年度).
+MODELS = (Household, AnnualIncome, Member, AssistanceMeasure)
 
 
 def field(name: str) -> models.Field:
-    """The model field behind a request's key: the household's, else the annual income's."""
+    """The model field behind a request's key: the household's, an income's, a member's or a measure's."""
     if name in INCOME_FIELDS:
         return AnnualIncome._meta.get_field(name)
-    return Household._meta.get_field(name)
+    for model in MODELS:
+        try:
+            return model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+    raise FieldDoesNotExist(name)
 
 
 def label(name: str) -> str:
@@ -66,6 +88,8 @@ def display(name: str, value) -> str:
     model_field = field(name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if name == "id_number":
+        return id_numbers.mask(str(value))
     if name in MASKED_FIELDS:
         return id_numbers.mask_phone(str(value))
     if name in INCOME_FIELDS:

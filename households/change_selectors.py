@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from . import change_fields
+from . import change_fields, change_kinds
 from .change_models import OVERDUE_DAYS, PENDING, ChangeRequest, ChangeStatus, ReviewLevel
 from .change_models import ChangeKind
-from .change_services import conflicts_of, live_record
-from .models import AnnualIncome, Household
+from .change_services import _record_of, conflicts_of, live_record
+from .models import Household
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,9 @@ def my_change_requests(*, user):
 
 def diff_rows(*, request: ChangeRequest) -> list[DiffRow]:
     """Old and proposed value of each field side by side, with the live value when it moved on."""
-    household = Household.objects.get(pk=request.household_id)
+    household = Household.objects.get(pk=request.household_id) if request.household_id else None
     conflicting = {c.field for c in conflicts_of(request, household)} if request.is_pending else set()
-    record = live_record(request.kind, household, request.year)
+    record = _record_of(request, household)
     return [
         DiffRow(
             field=name, label=change_fields.label(name),
@@ -85,14 +85,15 @@ def ticket_preview(*, request: ChangeRequest):
     cannot be computed (no current year set)."""
     from rules.services import CleansingError, household_change_preview
 
-    values = {name: change_fields.load(name, new) for name, (_old, new) in request.changes.items()}
+    if not request.household_id:  # 新增农户: no household to check yet
+        return None
 
     def apply_change():
-        if request.kind == ChangeKind.INCOME:
-            AnnualIncome.objects.update_or_create(household_id=request.household_id, year=request.year,
-                                                  defaults=values)
-        else:
-            Household.objects.filter(pk=request.household_id).update(**values)
+        # The approval's own writes (change_kinds), rolled back by the preview.
+        spec = change_kinds.kind_of(request.kind)
+        household = Household.objects.select_for_update().get(pk=request.household_id)
+        if spec.check(request, household) is None:
+            spec.apply(request, household, spec.record(request, household, True), None)
 
     try:
         return household_change_preview(household_id=request.household_id, apply_change=apply_change)

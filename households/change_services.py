@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from . import change_fields
+from . import change_fields, change_kinds
 from .change_models import (
     PENDING,
     ChangeKind,
@@ -21,7 +21,8 @@ from .change_models import (
     ChangeStatus,
     ReviewLevel,
 )
-from .models import AnnualIncome, Household
+from .change_kinds import REMOVED  # noqa: F401  (re-exported: the views and tests name it here)
+from .models import Area, Household
 from .signals import household_changed_send
 
 NOTHING_CHANGED = "没有修改任何内容：请修改后再提交。"
@@ -32,7 +33,6 @@ WRONG_LEVEL = "该申请不在您的审核范围内。"
 REASON_REQUIRED = "请填写退回原因。"
 NOT_RETURNED = "只有已退回的申请可以修改后重新提交。"
 NOT_REQUESTER = "只有申请人可以修改自己的申请。"
-REMOVED = "该户已核减，不能再修改。"
 BAD_YEAR = "请选择 2000 到 2100 之间的收入年度。"
 MIN_YEAR, MAX_YEAR = 2000, 2100  # as the income_year_plausible constraint
 CONFLICT = "该户信息在申请提交后已被修改，不能直接通过：请退回村级，按最新信息重新填报。"
@@ -88,28 +88,19 @@ def _move(request: ChangeRequest, *, action: str, actor, comment: str = "") -> N
 
 
 def _fields_of(kind: str) -> tuple[str, ...]:
-    return change_fields.INCOME_FIELDS if kind == ChangeKind.INCOME else change_fields.HOUSEHOLD_INFO_FIELDS
+    return change_kinds.kind_of(kind).fields
 
 
-def live_record(kind: str, household: Household, year: int | None, *, lock: bool = False):
-    """The live record a request of `kind` changes: the household, or its income row of `year`
-    (None while that year has no row: the request will create it)."""
-    if kind != ChangeKind.INCOME:
-        return household
-    incomes = AnnualIncome.objects.filter(household=household, year=year)
-    return (incomes.select_for_update() if lock else incomes).first()
+def live_record(kind: str, household: Household | None, year: int | None = None, *, member_id: int | None = None,
+                lock: bool = False):
+    """The live record a request of `kind` changes (see change_kinds): the household, a member,
+    its income row of `year`, or None where there is none yet (the request will create it)."""
+    target = ChangeRequest(kind=kind, household=household, year=year, member_id=member_id)
+    return change_kinds.kind_of(kind).record(target, household, lock)
 
 
-def _diff(record, data: dict, names: tuple[str, ...] = change_fields.HOUSEHOLD_INFO_FIELDS) -> dict:
-    """{field: [live, proposed]} for each of `names` whose proposed value differs."""
-    changes = {}
-    for name in names:
-        if name not in data:
-            continue
-        old, new = change_fields.live(record, name), change_fields.dump(name, data[name])
-        if old != new:
-            changes[name] = [old, new]
-    return changes
+def _record_of(request: ChangeRequest, household: Household | None, *, lock: bool = False):
+    return change_kinds.kind_of(request.kind).record(request, household, lock)
 
 
 def _review_level(user) -> str | None:
@@ -143,22 +134,47 @@ def income_change_submit(*, user, household: Household, year: int, data: dict, n
     return _submit(user=user, household=household, kind=ChangeKind.INCOME, year=year, data=data, note=note)
 
 
-def _submit(*, user, household: Household, kind: str, year: int | None, data: dict, note: str) -> ChangeRequest:
-    if not (user.is_village_clerk or user.is_township_reviewer or user.is_county_staff) \
-            or not _in_scope(user, household.pk):
+def change_submit(*, user, kind: str, household: Household | None = None, village_id: str | None = None,
+                  member=None, year: int | None = None, data: dict, note: str = "",
+                  warnings: list[str] | tuple = ()) -> ChangeRequest:
+    """Record a proposed change of any kind (change_kinds), computed against its live record.
+
+    `household` for every kind but 新增农户, which names the `village_id` instead; `member`
+    for 修改成员信息 and 减员. `warnings` are the entry warnings the requester confirmed.
+    """
+    return _submit(user=user, household=household, kind=kind, year=year, data=data, note=note,
+                   village_id=village_id, member=member, warnings=warnings)
+
+
+def _village_in_scope(user, village_id: str | None) -> bool:
+    return bool(village_id) and Area.objects.in_scope(user).villages().filter(pk=village_id).exists()
+
+
+def _submit(*, user, household: Household | None, kind: str, year: int | None, data: dict, note: str,
+            village_id: str | None = None, member=None, warnings=()) -> ChangeRequest:
+    may_propose = user.is_village_clerk or user.is_township_reviewer or user.is_county_staff
+    if (household is None) != (kind == ChangeKind.HOUSEHOLD_ADD):  # only a new household has none yet
         raise ChangeRequestError(NOT_ALLOWED)
+    in_scope = _village_in_scope(user, village_id) if household is None else _in_scope(user, household.pk)
+    if not may_propose or not in_scope:
+        raise ChangeRequestError(NOT_ALLOWED)
+    spec = change_kinds.kind_of(kind)
     with transaction.atomic():
-        live = Household.objects.select_for_update().get(pk=household.pk)
-        if live.is_removed:
-            raise ChangeRequestError(REMOVED)
-        changes = _diff(live_record(kind, live, year), data, _fields_of(kind))
-        if not changes:
-            raise ChangeRequestError(NOTHING_CHANGED)
+        live = Household.objects.select_for_update().get(pk=household.pk) if household is not None else None
         request = ChangeRequest(
-            household=live, village_id=live.village_id, kind=kind, year=year,
-            changes=changes, note=note.strip(), requested_by=user,
-            review_level=_review_level(user) or ReviewLevel.COUNTY,
+            household=live, village_id=live.village_id if live else village_id, kind=kind, year=year,
+            member_id=getattr(member, "pk", None), note=note.strip(), requested_by=user,
+            confirmed_warnings=list(warnings), review_level=_review_level(user) or ReviewLevel.COUNTY,
         )
+        if live is not None:
+            refusal = spec.check(request, live)
+            if refusal:
+                raise ChangeRequestError(refusal)
+            if live.is_removed:
+                raise ChangeRequestError(REMOVED)
+        request.changes = spec.diff(spec.record(request, live, False), data)
+        if not request.changes:
+            raise ChangeRequestError(NOTHING_CHANGED)
         if user.is_county_staff:
             request.reviewer, request.reviewed_at = user, timezone.now()
             _move(request, action="apply", actor=user, comment=request.note)
@@ -190,7 +206,7 @@ def _lock(request: ChangeRequest) -> ChangeRequest:
 
 def conflicts_of(request: ChangeRequest, household: Household, *, lock: bool = False) -> list[Conflict]:
     """The fields whose live value is no longer the value the request was drafted against."""
-    record = live_record(request.kind, household, request.year, lock=lock)
+    record = _record_of(request, household, lock=lock)
     found = []
     for name, (old, new) in request.changes.items():
         now = change_fields.live(record, name)
@@ -202,17 +218,15 @@ def conflicts_of(request: ChangeRequest, household: Household, *, lock: bool = F
     return found
 
 
-def _apply(request: ChangeRequest, household: Household, *, actor) -> None:
-    record = live_record(request.kind, household, request.year, lock=True)
-    if record is None:  # an income year without a row yet
-        record = AnnualIncome(household=household, year=request.year)
-    for name, (_old, new) in request.changes.items():
-        setattr(record, name, change_fields.load(name, new))
-    record._history_user = actor
-    record._change_request_id = request.pk  # read by the history row (see change_history)
-    record._change_reason = f"变更申请 #{request.pk}"
-    record.save()
-    household_changed_send(household_id=household.pk)
+def _apply(request: ChangeRequest, household: Household | None, *, actor) -> None:
+    """Write the request's change (change_kinds) and link the request to what it created."""
+    spec = change_kinds.kind_of(request.kind)
+    applied = spec.apply(request, household, spec.record(request, household, True), actor)
+    if request.household_id != applied.household.pk or (applied.member and request.member_id != applied.member.pk):
+        request.household = applied.household
+        request.member = applied.member or request.member
+        request.save(update_fields=["household", "member", "updated_at"])
+    household_changed_send(household_id=applied.household.pk)
 
 
 def change_request_approve(*, request: ChangeRequest, reviewer) -> ChangeRequest:
@@ -220,7 +234,11 @@ def change_request_approve(*, request: ChangeRequest, reviewer) -> ChangeRequest
     with transaction.atomic():
         locked = _lock(request)
         _check_reviewer(locked, reviewer)
-        household = Household.objects.select_for_update().get(pk=locked.household_id)
+        household = (Household.objects.select_for_update().get(pk=locked.household_id)
+                     if locked.household_id else None)
+        refusal = change_kinds.kind_of(locked.kind).check(locked, household) if household else None
+        if refusal:
+            raise ChangeRequestError(refusal)
         conflicts = conflicts_of(locked, household, lock=True)
         if conflicts:
             raise ChangeConflict(conflicts)
@@ -243,18 +261,27 @@ def change_request_return(*, request: ChangeRequest, reviewer, reason: str) -> C
     return locked
 
 
-def change_request_resubmit(*, request: ChangeRequest, user, data: dict, note: str = "") -> ChangeRequest:
+def change_request_resubmit(*, request: ChangeRequest, user, data: dict, note: str = "",
+                            warnings: list[str] | tuple | None = None) -> ChangeRequest:
     """The requester's revision of a returned request, diffed afresh against the live record."""
     with transaction.atomic():
         locked = ChangeRequest.objects.select_for_update().get(pk=request.pk)
-        if locked.requested_by_id != user.pk or not _in_scope(user, locked.household_id):
+        in_scope = (_in_scope(user, locked.household_id) if locked.household_id
+                    else _village_in_scope(user, locked.village_id))
+        if locked.requested_by_id != user.pk or not in_scope:
             raise ChangeRequestError(NOT_REQUESTER)
         if locked.status != ChangeStatus.RETURNED:
             raise ChangeRequestError(NOT_RETURNED)
-        household = Household.objects.get(pk=locked.household_id)
-        changes = _diff(live_record(locked.kind, household, locked.year), data, _fields_of(locked.kind))
+        household = Household.objects.get(pk=locked.household_id) if locked.household_id else None
+        spec = change_kinds.kind_of(locked.kind)
+        refusal = spec.check(locked, household) if household else None
+        if refusal:
+            raise ChangeRequestError(refusal)
+        changes = spec.diff(spec.record(locked, household, False), data)
         if not changes:
             raise ChangeRequestError(NOTHING_CHANGED)
+        if warnings is not None:
+            locked.confirmed_warnings = list(warnings)
         locked.changes, locked.note, locked.submitted_at = changes, note.strip(), timezone.now()
         locked.reviewer, locked.reviewed_at = None, None
         _move(locked, action="resubmit", actor=user, comment=locked.note)
@@ -263,8 +290,8 @@ def change_request_resubmit(*, request: ChangeRequest, user, data: dict, note: s
 
 def proposed_values(request: ChangeRequest) -> dict:
     """The form's initial values for a revision: the live record with the request's values over it."""
-    household = Household.objects.get(pk=request.household_id)
-    record = live_record(request.kind, household, request.year)
+    household = Household.objects.get(pk=request.household_id) if request.household_id else None
+    record = _record_of(request, household)
     values = {name: getattr(record, name, None) for name in _fields_of(request.kind)}
     values.update({name: change_fields.load(name, new) for name, (_old, new) in request.changes.items()})
     return values

@@ -66,6 +66,7 @@ def household_change_new(request, number):
         except services.ChangeRequestError as error:
             form.add_error(None, error.message)
         else:
+            _link_ticket(request, change)
             messages.success(request, SUBMITTED[change.status])
             if change.status == ChangeStatus.APPROVED:
                 return redirect("household_detail", number=household.number)
@@ -108,7 +109,7 @@ def change_detail(request, pk, return_form=None, revealed=None):
     reviewing = change.is_pending and selectors.can_review(request.user, change)
     return render(request, "households/change_detail.html", {
         "change": change,
-        "rows": selectors.diff_rows(request=change) if change.household_id else [],
+        "rows": selectors.diff_rows(request=change),
         "events": change.events.select_related("actor"),
         "can_review": reviewing,
         "can_revise": change.status == ChangeStatus.RETURNED and change.requested_by_id == request.user.pk,
@@ -128,7 +129,7 @@ def change_approve(request, pk):
     _reviewer_or_404(request.user)
     change = _change_or_404(request.user, pk)
     try:
-        services.change_request_approve(request=change, reviewer=request.user)
+        change = services.change_request_approve(request=change, reviewer=request.user)
     except services.ChangeRequestError as error:
         messages.error(request, error.message)
         return redirect("change_detail", pk=change.pk)
@@ -163,6 +164,8 @@ def change_resubmit(request, pk):
         return redirect("change_detail", pk=change.pk)
     if change.kind == ChangeKind.INCOME:
         return _income_form(request, change.household, year=change.year, change=change)
+    if change.kind in KIND_FORMS:
+        return kind_resubmit(request, change)
     initial = initial_from(services.proposed_values(change)) | {"note": change.note}
     form = HouseholdInfoForm(request.POST or None, initial=initial)
     attachments = review.attachments_form(request)
@@ -222,6 +225,7 @@ def _income_form(request, household, *, year, change=None, picker=None):
             if change is not None:
                 messages.success(request, "已修改并重新提交审核。")
                 return redirect("change_detail", pk=change.pk)
+            _link_ticket(request, saved)
             messages.success(request, SUBMITTED[saved.status])
             if saved.status == ChangeStatus.APPROVED:
                 return redirect("household_detail", number=household.number)
@@ -294,3 +298,153 @@ def change_reveal(request, pk):
     if request.htmx:
         return render(request, "households/_revealed.html", {"revealed": revealed})
     return change_detail(request, pk, revealed={revealed.key: revealed.value})
+
+
+# Members, measures and the household roll (新增/修改/减员, 帮扶措施, 新增农户, 核减): one form per kind.
+from .change_models import ChangeKind as _Kind  # noqa: E402
+from .member_forms import (  # noqa: E402
+    HouseholdAddForm,
+    HouseholdRemoveForm,
+    MeasureForm,
+    MemberAddForm,
+    MemberForm,
+    MemberRemoveForm,
+)
+from .member_forms import initial_from as member_initial  # noqa: E402
+
+KIND_FORMS = {
+    _Kind.MEMBER_EDIT: MemberForm,
+    _Kind.MEMBER_ADD: MemberAddForm,
+    _Kind.MEMBER_REMOVE: MemberRemoveForm,
+    _Kind.MEASURE: MeasureForm,
+    _Kind.HOUSEHOLD_ADD: HouseholdAddForm,
+    _Kind.HOUSEHOLD_REMOVE: HouseholdRemoveForm,
+}
+
+
+def _proposable_household(request, number) -> Household:
+    if not can_propose(request.user):
+        raise Http404("您无权修改农户信息")
+    return get_object_or_404(Household.objects.in_scope(request.user).active(), number=number)
+
+
+def _active_member(household, member_id):
+    from .choices import MemberStatus
+
+    return get_object_or_404(household.members, pk=member_id, status=MemberStatus.NORMAL)
+
+
+def _villages(user):
+    from .models import Area
+
+    return Area.objects.in_scope(user).villages().select_related("parent").order_by("code")
+
+
+def _kind_form(request, *, kind, household=None, member=None, change=None, initial=None):
+    form_class = KIND_FORMS[kind]
+    extra = {"villages": _villages(request.user)} if kind == _Kind.HOUSEHOLD_ADD else {}
+    bound = request.POST if request.method == "POST" else None  # an empty POST is still a submission
+    form = form_class(bound, initial=member_initial(initial or {}), **extra)
+    attachments = review.attachments_form(request)
+    if request.method == "POST" and all([form.is_valid(), attachments.is_valid()]):
+        try:
+            with transaction.atomic():
+                if change is None:
+                    village = form.cleaned_data.get("village")
+                    saved = services.change_submit(
+                        user=request.user, kind=kind, household=household, member=member,
+                        village_id=village.pk if village else None, data=form.data_for_request,
+                        note=form.cleaned_data["note"], warnings=form.confirmed_warnings,
+                    )
+                else:
+                    saved = services.change_request_resubmit(
+                        request=change, user=request.user, data=form.data_for_request,
+                        note=form.cleaned_data["note"], warnings=form.confirmed_warnings,
+                    )
+                review.save_attachments(saved, attachments, user=request.user)
+        except services.ChangeRequestError as error:
+            form.add_error(None, error.message)
+        else:
+            if change is not None:
+                messages.success(request, "已修改并重新提交审核。")
+                return redirect("change_detail", pk=change.pk)
+            messages.success(request, SUBMITTED[saved.status])
+            if saved.status == ChangeStatus.APPROVED:
+                return redirect("household_detail", number=saved.household.number)
+            return redirect("change_detail", pk=saved.pk)
+    return render(request, "households/member_form.html", {
+        "form": form, "household": household, "member": member, "change": change,
+        "kind_label": _Kind(kind).label, "attachments_form": attachments,
+        "sections": form.sections(_Kind(kind).label),
+    })
+
+
+@login_required
+def member_change_new(request, number, member_id):
+    """修改成员信息 of one active member."""
+    household = _proposable_household(request, number)
+    member = _active_member(household, member_id)
+    initial = {name: getattr(member, name) for name in MemberForm.names}
+    return _kind_form(request, kind=_Kind.MEMBER_EDIT, household=household, member=member, initial=initial)
+
+
+@login_required
+def member_add_new(request, number):
+    """新增成员 (出生, 婚入, 其他迁入)."""
+    household = _proposable_household(request, number)
+    return _kind_form(request, kind=_Kind.MEMBER_ADD, household=household)
+
+
+@login_required
+def member_remove_new(request, number, member_id):
+    """减员 of one active member (死亡, 迁出, 婚出, 其他)."""
+    household = _proposable_household(request, number)
+    member = _active_member(household, member_id)
+    return _kind_form(request, kind=_Kind.MEMBER_REMOVE, household=household, member=member)
+
+
+@login_required
+def measure_new(request, number):
+    """新增帮扶措施."""
+    household = _proposable_household(request, number)
+    return _kind_form(request, kind=_Kind.MEASURE, household=household,
+                      initial={"year": MeasureForm.initial_year()})
+
+
+@login_required
+def household_remove_new(request, number):
+    """农户核减."""
+    household = _proposable_household(request, number)
+    return _kind_form(request, kind=_Kind.HOUSEHOLD_REMOVE, household=household)
+
+
+@login_required
+def household_add_new(request):
+    """新增农户 in a village of the user's scope, with its head."""
+    if not can_propose(request.user) or not _villages(request.user).exists():
+        raise Http404("您无权新增农户")
+    return _kind_form(request, kind=_Kind.HOUSEHOLD_ADD)
+
+
+def kind_resubmit(request, change):
+    """The revision form of a returned member, measure or household-roll request."""
+    initial = services.proposed_values(change) | {"note": change.note}
+    if change.kind == _Kind.HOUSEHOLD_ADD:
+        initial["village"] = change.village_id
+    return _kind_form(request, kind=change.kind, household=change.household, member=change.member,
+                      change=change, initial=initial)
+
+
+def _link_ticket(request, change) -> None:
+    """?ticket=N (from a ticket's 去修改数据): the submitted request is that ticket's fix."""
+    ticket_id = request.GET.get("ticket") or request.POST.get("ticket") or ""
+    if not ticket_id.isdigit():
+        return
+    from audits.ticket_services import TicketError, ticket_link_change
+
+    try:
+        ticket_link_change(ticket_id=int(ticket_id), change_request=change, user=request.user)
+    except TicketError as error:
+        messages.warning(request, f"变更申请未关联问题线索：{error.message}")
+    else:
+        messages.info(request, f"已关联问题线索 #{ticket_id}，审核通过后系统会复核。")

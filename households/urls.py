@@ -42,3 +42,15 @@ urlpatterns += [
     path("changes/<int:pk>/reveal/", change_views.change_reveal, name="change_reveal"),
     path("changes/bulk-approve/", change_views.change_bulk_approve, name="change_bulk_approve"),
 ]
+
+# Members, measures and the household roll, each as a change request.
+urlpatterns += [
+    path("registry/households/new/", change_views.household_add_new, name="household_add_new"),
+    path("households/<str:number>/members/new/", change_views.member_add_new, name="member_add_new"),
+    path("households/<str:number>/members/<int:member_id>/change/", change_views.member_change_new,
+         name="member_change_new"),
+    path("households/<str:number>/members/<int:member_id>/remove/", change_views.member_remove_new,
+         name="member_remove_new"),
+    path("households/<str:number>/measures/new/", change_views.measure_new, name="measure_new"),
+    path("households/<str:number>/remove/", change_views.household_remove_new, name="household_remove_new"),
+]
