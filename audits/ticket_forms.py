@@ -3,12 +3,16 @@
 from django import forms
 
 from households.models import Area
+from households.uploads import MAX_FILES, AttachmentsField, MultipleFileInput
 from rules import registry
 
 from .deadlines import MAX_DAYS, MIN_DAYS
 from .models import ReviewLevel, Severity, TicketStatus
 from .ticket_selectors import ALL, SORTS
 from .ticket_services import EXPLANATION_REQUIRED, REASON_REQUIRED
+
+# Phones offer the camera for image/*; the type is still checked from the file's first bytes.
+EVIDENCE_ACCEPT = "image/*,application/pdf"
 
 
 class ExplainForm(forms.Form):
@@ -17,6 +21,26 @@ class ExplainForm(forms.Form):
         error_messages={"required": EXPLANATION_REQUIRED},
         help_text="写明入户核实的情况，说明数据为什么是对的，乡镇审核时会看到。",
     )
+    evidence = AttachmentsField(
+        label="佐证材料（可选）",
+        widget=MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
+        help_text=f"可用手机拍照，或上传扫描件：JPG、PNG、WebP 照片或 PDF，最多 {MAX_FILES} 个。",
+    )
+
+
+class LinkChangeForm(forms.Form):
+    """已整改: one of the household's pending change requests is the fix."""
+
+    change_request = forms.TypedChoiceField(label="本户待审核的变更申请", coerce=int,
+                                            error_messages={"required": "请选择变更申请。",
+                                                            "invalid_choice": "请选择本户待审核的变更申请。"})
+
+    def __init__(self, *args, changes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["change_request"].choices = [("", "请选择")] + [
+            (change.pk, f"#{change.pk} {change.get_kind_display()} {change.submitted_at:%Y-%m-%d}") for change in changes
+        ]
+        self.fields["change_request"].widget.attrs["class"] = "form-select"
 
 
 class ReturnForm(forms.Form):

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .deadlines import due_date
-from .models import ReviewLevel, Resolution, Ticket, TicketEvent, TicketStatus
+from .models import ReviewLevel, Resolution, Ticket, TicketEvent, TicketEvidence, TicketStatus
 
 NOT_FOUND = "该问题线索不存在或不在您的管辖范围内。"
 NOT_ALLOWED = "您无权办理该问题线索。"
@@ -100,6 +100,44 @@ def ticket_transition(*, ticket_id: int, user, action: str, comment: str = "") -
         ticket.save()
         TicketEvent.objects.create(ticket=ticket, actor=user, from_status=from_status, to_status=target,
                                    comment=comment)
+    return ticket
+
+
+def ticket_explain(*, ticket_id: int, user, explanation: str, evidence=()) -> Ticket:
+    """核实无误: the transition, and the evidence files [(upload, content type)] saved with its event,
+    all in one transaction (a refused explanation keeps no file)."""
+    with transaction.atomic():
+        ticket = ticket_transition(ticket_id=ticket_id, user=user, action="explain", comment=explanation)
+        event = ticket.events.order_by("-pk").first()
+        for upload, content_type in evidence:
+            TicketEvidence.from_upload(upload, content_type, user=user, ticket=ticket, event=event).save()
+    return ticket
+
+
+# A change request can fix a ticket while the clerk still holds it.
+LINKABLE = (TicketStatus.PENDING_VILLAGE, TicketStatus.RETURNED)
+NOT_LINKABLE = "该问题线索已提交审核，不能再关联变更申请。"
+OTHER_HOUSEHOLD = "只能关联本户的变更申请。"
+
+
+def ticket_link_change(*, ticket_id: int, change_request, user) -> Ticket:
+    """已整改: `change_request` (of the ticket's household) is the one that fixes the data. The
+    ticket stays with the clerk; the re-check after the request's approval resolves it."""
+    if not user.is_village_clerk:
+        raise TicketNotAllowed(NOT_ALLOWED)
+    with transaction.atomic():
+        try:
+            ticket = Ticket.objects.in_scope(user).select_for_update(of=("self",)).get(pk=ticket_id)
+        except Ticket.DoesNotExist:
+            raise TicketNotFound(NOT_FOUND) from None
+        if ticket.status not in LINKABLE:
+            raise TicketError(NOT_LINKABLE)
+        if change_request.household_id != ticket.household_id:
+            raise TicketError(OTHER_HOUSEHOLD)
+        ticket.change_request = change_request
+        ticket.save(update_fields=["change_request", "updated_at"])
+        TicketEvent.objects.create(ticket=ticket, actor=user, from_status=ticket.status, to_status=ticket.status,
+                                   comment=f"已提交变更申请 #{change_request.pk} 整改")
     return ticket
 
 

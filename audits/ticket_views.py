@@ -12,14 +12,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from households.change_models import ChangeRequest
 from households.scope import scope_prefix
+from households.uploads import stored_file_response
 from rules import registry
 
 from . import deadlines
 from . import ticket_selectors as selectors
 from . import ticket_services as services
-from .models import ReviewLevel, Ticket, TicketStatus
-from .ticket_forms import DeadlinesForm, ExplainForm, ReturnForm, TicketFilterForm
+from .models import ReviewLevel, Ticket, TicketEvidence, TicketStatus
+from .ticket_forms import DeadlinesForm, ExplainForm, LinkChangeForm, ReturnForm, TicketFilterForm
+from . import ticket_record as record_reads
+from .ticket_record import ticket_record
 
 DONE = {
     TicketStatus.PENDING_TOWNSHIP: "已提交乡镇审核。",
@@ -91,7 +95,7 @@ def ticket_bulk_approve(request):
 
 
 @login_required
-def ticket_detail(request, pk, explain_form=None, return_form=None):
+def ticket_detail(request, pk, explain_form=None, return_form=None, link_form=None):
     ticket = _ticket_or_404(request.user, pk)
     actions = services.actions_for(request.user, ticket)
     try:
@@ -100,17 +104,26 @@ def ticket_detail(request, pk, explain_form=None, return_form=None):
         rule = None
     approve_to = services.next_status(ticket, "approve") if "approve" in actions else None
     events = list(ticket.events.select_related("actor"))
+    evidence = list(ticket.evidence.all())
+    for event in events:
+        event.evidence_files = [item for item in evidence if item.event_id == event.pk]
     last_return = next((e for e in reversed(events) if e.to_status == TicketStatus.RETURNED), None)
-    invalid = explain_form is not None or return_form is not None
+    can_link = "explain" in actions
+    pending_changes = record_reads.pending_changes(user=request.user, ticket=ticket) if can_link else []
+    invalid = explain_form is not None or return_form is not None or link_form is not None
     return render(request, "audits/ticket_detail.html", {
         "ticket": ticket,
         "rule": rule,
+        "record": ticket_record(ticket),
         "events": events,
+        "evidence": evidence,
         "last_return": last_return if ticket.status == TicketStatus.RETURNED else None,
         "actions": actions,
         "approve_label": "通过并销号" if approve_to == TicketStatus.CLOSED else "通过并提交县级终审",
         "explain_form": explain_form or ExplainForm(),
         "return_form": return_form or ReturnForm(),
+        "link_form": link_form or (LinkChangeForm(changes=pending_changes) if pending_changes else None),
+        "can_link": can_link,
         "final_level_county": ticket.final_level == ReviewLevel.COUNTY,
     }, status=400 if invalid else 200)
 
@@ -138,10 +151,50 @@ def _role_or_404(user, action: str) -> None:
 def ticket_explain(request, pk):
     _role_or_404(request.user, "explain")
     _ticket_or_404(request.user, pk)
-    form = ExplainForm(request.POST)
+    form = ExplainForm(request.POST, request.FILES)
     if not form.is_valid():
         return ticket_detail(request, pk, explain_form=form)
-    return _act(request, pk, action="explain", comment=form.cleaned_data["explanation"])
+    try:
+        ticket = services.ticket_explain(ticket_id=pk, user=request.user, explanation=form.cleaned_data["explanation"],
+                                         evidence=form.cleaned_data["evidence"])
+    except (services.TicketNotFound, services.TicketNotAllowed) as error:
+        raise Http404(error.message) from None
+    except services.TicketError as error:
+        messages.error(request, error.message)
+        return redirect("ticket_detail", pk=pk)
+    messages.success(request, f"问题线索 #{ticket.pk}：{DONE[ticket.status]}")
+    return redirect("ticket_list")
+
+
+@login_required
+@require_POST
+def ticket_link_change(request, pk):
+    """已整改: link one of the household's pending change requests to the ticket."""
+    _role_or_404(request.user, "explain")
+    ticket = _ticket_or_404(request.user, pk)
+    form = LinkChangeForm(request.POST, changes=record_reads.pending_changes(user=request.user, ticket=ticket))
+    if not form.is_valid():
+        return ticket_detail(request, pk, link_form=form)
+    change = ChangeRequest.objects.in_scope(request.user).get(pk=form.cleaned_data["change_request"])
+    try:
+        services.ticket_link_change(ticket_id=pk, change_request=change, user=request.user)
+    except (services.TicketNotFound, services.TicketNotAllowed) as error:
+        raise Http404(error.message) from None
+    except services.TicketError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已关联变更申请 #{change.pk}，审核通过后系统会复核。")
+    return redirect("ticket_detail", pk=pk)
+
+
+@login_required
+def ticket_evidence(request, pk, evidence_id):
+    """A 佐证材料 file, only to users whose scope holds the ticket."""
+    try:
+        item = record_reads.ticket_evidence(user=request.user, pk=pk, evidence_id=evidence_id)
+    except TicketEvidence.DoesNotExist:
+        raise Http404(services.NOT_FOUND) from None
+    return stored_file_response(item)
 
 
 @login_required

@@ -1,0 +1,146 @@
+"""已整改: a ticket is fixed by a change request; the re-check after its approval resolves it."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from audits import ticket_services as services
+from audits.models import Resolution, Ticket, TicketStatus
+from households import change_services
+from households.models import Area
+from rules import services as rule_services
+from tests.audits.builders import make_ticket
+from tests.builders import make_income, make_user
+from tests.conftest import VILLAGE_A2
+
+LOW_INCOME = {"wage": "9000"}  # 3 000 元 a head in a household of three: under the 7 600 line
+
+
+def live(ticket) -> Ticket:
+    return Ticket.objects.get(pk=ticket.pk)
+
+
+@pytest.fixture
+def income_ticket(world) -> Ticket:
+    """I01 (income under the line, not monitored) on the home household, found by a real batch."""
+    make_income(world.home, 2025, **LOW_INCOME)
+    batch = rule_services.batch_create(area=Area.objects.get(code="230381"), rule_ids=["I01"])
+    rule_services.batch_run_sync(batch=batch)
+    return Ticket.objects.get(rule_id="I01", household=world.home)
+
+
+def submit_income(world, wage: str):
+    return change_services.income_change_submit(user=world.clerk, household=world.home, year=2025,
+                                                data={"wage": wage}, note="入户核实，工资填错")
+
+
+def approve(world, change, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        change_services.change_request_approve(request=change, reviewer=world.reviewer)
+
+
+def test_a_fixing_change_resolves_the_ticket_through_the_recheck(world, income_ticket,
+                                                                 django_capture_on_commit_callbacks):
+    change = submit_income(world, "60000")
+    services.ticket_link_change(ticket_id=income_ticket.pk, change_request=change, user=world.clerk)
+    linked = live(income_ticket)
+    assert linked.change_request == change
+    assert linked.status == TicketStatus.PENDING_VILLAGE  # still the clerk's until the re-check
+    assert linked.events.last().comment == f"已提交变更申请 #{change.pk} 整改"
+
+    approve(world, change, django_capture_on_commit_callbacks)
+
+    resolved = live(income_ticket)
+    assert resolved.resolution == Resolution.SYSTEM
+    assert resolved.status == TicketStatus.PENDING_TOWNSHIP
+    assert resolved.system_resolved_at is not None
+
+
+def test_a_change_that_does_not_fix_it_leaves_the_ticket_with_the_clerk(client, world, income_ticket,
+                                                                       django_capture_on_commit_callbacks):
+    change = submit_income(world, "9500")  # still under the line
+    services.ticket_link_change(ticket_id=income_ticket.pk, change_request=change, user=world.clerk)
+    approve(world, change, django_capture_on_commit_callbacks)
+    still = live(income_ticket)
+    assert still.status == TicketStatus.PENDING_VILLAGE and still.resolution == ""
+    client.force_login(world.clerk)
+    page = client.get(reverse("ticket_detail", args=[income_ticket.pk])).content.decode()
+    assert f"变更申请 #{change.pk} 已通过，但系统复核仍不通过" in page
+
+
+def test_the_ticket_page_explains_a_system_resolution(client, world, income_ticket,
+                                                      django_capture_on_commit_callbacks):
+    change = submit_income(world, "60000")
+    services.ticket_link_change(ticket_id=income_ticket.pk, change_request=change, user=world.clerk)
+    approve(world, change, django_capture_on_commit_callbacks)
+    client.force_login(world.reviewer)
+    page = client.get(reverse("ticket_detail", args=[income_ticket.pk])).content.decode()
+    assert f"变更申请 #{change.pk} 通过后系统复核通过" in page
+
+
+def test_submitting_the_income_form_from_the_ticket_links_the_request(client, world, income_ticket):
+    client.force_login(world.clerk)
+    page = client.get(reverse("ticket_detail", args=[income_ticket.pk])).content.decode()
+    fix_url = reverse("household_income_new", args=[world.home.number]) + f"?year=2025&amp;ticket={income_ticket.pk}"
+    assert fix_url in page
+    response = client.post(fix_url.replace("&amp;", "&"), {"year": "2025", "wage": "60000", "note": "入户核实"},
+                           follow=True)
+    assert response.status_code == 200
+    linked = live(income_ticket)
+    assert linked.change_request is not None and linked.change_request.year == 2025
+    assert f"已关联问题线索 #{income_ticket.pk}" in response.content.decode()
+
+
+def test_an_existing_pending_request_can_be_linked_from_the_ticket_page(client, world, income_ticket):
+    change = submit_income(world, "60000")
+    client.force_login(world.clerk)
+    page = client.get(reverse("ticket_detail", args=[income_ticket.pk]))
+    assert page.context["link_form"] is not None
+    response = client.post(reverse("ticket_link_change", args=[income_ticket.pk]), {"change_request": change.pk})
+    assert response.status_code == 302
+    assert live(income_ticket).change_request == change
+
+
+def test_linking_a_request_of_another_household_is_refused_next_to_the_field(client, world, income_ticket):
+    other = change_services.change_request_submit(user=make_user("clerk-a2b", Role.VILLAGE_CLERK, VILLAGE_A2),
+                                                  household=world.neighbour, data={"address": "2 组"})
+    client.force_login(world.clerk)
+    response = client.post(reverse("ticket_link_change", args=[income_ticket.pk]), {"change_request": other.pk})
+    assert response.status_code == 400
+    assert "请选择本户待审核的变更申请。" in response.content.decode()
+    assert live(income_ticket).change_request is None
+    with pytest.raises(services.TicketError, match="只能关联本户"):
+        services.ticket_link_change(ticket_id=income_ticket.pk, change_request=other, user=world.clerk)
+
+
+def test_only_a_clerk_in_scope_links_while_the_ticket_is_with_the_village(world, income_ticket):
+    change = submit_income(world, "60000")
+    outsider = make_user("clerk-elsewhere", Role.VILLAGE_CLERK, VILLAGE_A2)
+    with pytest.raises(services.TicketNotFound):
+        services.ticket_link_change(ticket_id=income_ticket.pk, change_request=change, user=outsider)
+    for reviewer in (world.reviewer, world.county_staff, world.inspector):
+        with pytest.raises(services.TicketNotAllowed):
+            services.ticket_link_change(ticket_id=income_ticket.pk, change_request=change, user=reviewer)
+    at_township = make_ticket(world.home, rule_id="B06", status=TicketStatus.PENDING_TOWNSHIP)
+    with pytest.raises(services.TicketError, match="已提交审核"):
+        services.ticket_link_change(ticket_id=at_township.pk, change_request=change, user=world.clerk)
+    assert live(income_ticket).change_request is None
+
+
+def test_the_link_screen_is_a_404_outside_scope_or_role(client, world, income_ticket):
+    change = submit_income(world, "60000")
+    url = reverse("ticket_link_change", args=[income_ticket.pk])
+    for user in (make_user("clerk-far", Role.VILLAGE_CLERK, VILLAGE_A2), world.reviewer, world.inspector):
+        client.force_login(user)
+        assert client.post(url, {"change_request": change.pk}).status_code == 404
+    assert live(income_ticket).change_request is None
+
+
+def test_a_ticket_link_in_the_form_url_of_another_village_links_nothing(client, world, income_ticket):
+    """The hook refuses quietly: the change request is still submitted, the ticket not touched."""
+    stranger = make_user("clerk-a2c", Role.VILLAGE_CLERK, VILLAGE_A2)
+    client.force_login(stranger)
+    url = reverse("household_income_new", args=[world.neighbour.number]) + f"?year=2025&ticket={income_ticket.pk}"
+    response = client.post(url, {"year": "2025", "wage": "60000", "note": "x"}, follow=True)
+    assert "变更申请未关联问题线索" in response.content.decode()
+    assert live(income_ticket).change_request is None
