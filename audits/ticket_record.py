@@ -180,10 +180,14 @@ def ticket_record(ticket) -> Record:
 
 
 def fix_link(ticket, fields: RuleFields | None = None) -> tuple[str, str]:
-    """Where a clerk fixes the data (with ?ticket= so the change request is linked): the income
-    form of the ticket's year, the household info form, or the household page."""
+    """Where a clerk fixes the data (with ?ticket= so the change request is linked): the member's
+    form for a member's ticket, the income form of the ticket's year, the household info form,
+    or the household page."""
     fields = fields or rule_fields(ticket.rule_id)
     number = ticket.household.number
+    if ticket.member_id and ticket.member and ticket.member.is_active:
+        return (reverse("member_change_new", args=[number, ticket.member_id]) + f"?ticket={ticket.pk}",
+                f"修改成员 {ticket.member.name} 的信息")
     if fields.income:
         return (reverse("household_income_new", args=[number]) + f"?year={ticket.year}&ticket={ticket.pk}",
                 f"修改 {ticket.year} 年度收入")

@@ -368,6 +368,7 @@ def _kind_form(request, *, kind, household=None, member=None, change=None, initi
             if change is not None:
                 messages.success(request, "已修改并重新提交审核。")
                 return redirect("change_detail", pk=change.pk)
+            _link_ticket(request, saved)
             messages.success(request, SUBMITTED[saved.status])
             if saved.status == ChangeStatus.APPROVED:
                 return redirect("household_detail", number=saved.household.number)

@@ -6,12 +6,14 @@ from django.urls import reverse
 from accounts.roles import Role
 from audits import ticket_services as services
 from audits.models import Resolution, Ticket, TicketStatus
+from audits.ticket_record import fix_link
 from households import change_services
 from households.models import Area
 from rules import services as rule_services
 from tests.audits.builders import make_ticket
 from tests.builders import make_income, make_user
 from tests.conftest import VILLAGE_A2
+from tests.households.test_member_change_requests import form_data
 
 LOW_INCOME = {"wage": "9000"}  # 3 000 元 a head in a household of three: under the 7 600 line
 
@@ -144,3 +146,17 @@ def test_a_ticket_link_in_the_form_url_of_another_village_links_nothing(client, 
     response = client.post(url, {"year": "2025", "wage": "60000", "note": "x"}, follow=True)
     assert "变更申请未关联问题线索" in response.content.decode()
     assert live(income_ticket).change_request is None
+
+
+def test_a_member_ticket_is_fixed_on_that_members_form_which_links_the_request(client, world):
+    member = world.home.members.order_by("pk").last()
+    ticket = make_ticket(world.home, rule_id="M06", member=member, member_key=member.pk)
+    url, label = fix_link(ticket)
+    assert url == reverse("member_change_new", args=[world.home.number, member.pk]) + f"?ticket={ticket.pk}"
+    assert member.name in label
+
+    client.force_login(world.clerk)
+    response = client.post(url, form_data(member, months_worked="6", note="入户核实"))
+    assert response.status_code == 302
+    linked = live(ticket)
+    assert linked.change_request is not None and linked.change_request.member == member
