@@ -24,9 +24,29 @@ ZERO = Value(0)
 UNTYPED = FloatField()
 
 
+class _Whole(Round):
+    """ROUND(x) to a whole number, where x is about to be cast to an integer.
+
+    On PostgreSQL the amounts are numerics, and casting a numeric to bigint already rounds
+    half away from zero, exactly as ROUND(x, 0) does; Round would also cast the "float" to
+    numeric(1000, 15) first (FixDecimalInputMixin). Skipping both saves two numeric operations
+    per amount and income record: a batch computes ~1.7 million of them. SQLite keeps ROUND,
+    which its float sums need before CAST (which truncates).
+    """
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"({sql})", params
+
+
+def whole_cents(total):
+    """A sum in yuan (an expression) as whole cents."""
+    return Cast(_Whole(total * Value(100)), BigIntegerField())
+
+
 def cents(expression):
     """A money amount (empty counts as 0) as whole cents."""
-    return Cast(Round(Coalesce(expression, Value(0), output_field=UNTYPED) * Value(100)), BigIntegerField())
+    return whole_cents(Coalesce(expression, Value(0), output_field=UNTYPED))
 
 
 def balanced(terms: list, combine):
@@ -49,8 +69,7 @@ def sum_cents(fields: list[str], subtract: tuple[str, ...] = ()):
     below half a cent, so rounding the sum gives the exact cents on both.
     """
     terms = [amount(name) for name in fields] + [amount(name) * Value(-1) for name in subtract]
-    total = balanced(terms, lambda a, b: a + b)
-    return Cast(Round(total * Value(100)), BigIntegerField())
+    return whole_cents(balanced(terms, lambda a, b: a + b))
 
 
 def net_cents(prefix: str):

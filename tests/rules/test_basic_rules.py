@@ -146,6 +146,14 @@ def test_b02_does_not_count_a_holder_in_a_removed_household(village, fails):
     assert fails("B02") == set()
 
 
+def test_b02_fires_for_two_active_holders_of_a_number_an_inactive_one_also_holds(village, fails):
+    person(bare(village), "甲", id_number=SHARED)
+    person(bare(village), "乙", id_number=SHARED)
+    person(bare(village), "丙", id_number=SHARED, status=MemberStatus.DECEASED)
+    person(bare(village, **REMOVED), "丁", id_number=SHARED)
+    assert fails("B02") == {"甲", "乙"}
+
+
 def test_b02_does_not_treat_empty_id_numbers_as_one_shared_number(village, fails):
     # an empty ID number is no number held (B01 reports each); reading of rules.md, see the report
     person(bare(village), "甲", id_number="")

@@ -449,3 +449,32 @@ def test_d08_ignores_an_inactive_member_and_a_removed_household(village, fails):
     removed = member(village, "乙", employment=Employment.NONE, **REMOVED)
     make_list(Source.EMPLOYMENT, [listed.id_number, removed.id_number])
     assert fails("D08") == set()
+
+
+# one ID on several lists, or twice on one: the lists are joined to the members once -------
+
+def test_a_member_on_two_lists_fails_the_rule_of_each(village, fails):
+    listed = member(village, "甲", employment=Employment.NONE)
+    make_list(Source.DEATHS, [listed.id_number])
+    make_list(Source.EMPLOYMENT, [listed.id_number])
+    assert fails("D01") == {"甲"}
+    assert fails("D08") == {"甲"}
+
+
+def test_an_id_twice_on_a_list_is_one_finding(village):
+    from rules import registry
+    from rules.engine import evaluate
+    from rules.parameters import parameters_for
+
+    listed = member(village, "甲")
+    make_list(Source.DEATHS, [listed.id_number, listed.id_number])
+    findings = evaluate(rules=[registry.get("D01")], params=parameters_for(2025), area_prefix=village.code[:6])
+    assert [finding.member_id for finding in findings] == [listed.pk]
+
+
+def test_d04_reads_both_welfare_lists_of_one_member(village, fails):
+    household, head = householder(village)
+    make_income(household, 2025, transfer_total="3000", subsistence="3000")
+    make_list(Source.SUBSISTENCE, [head.id_number])
+    make_list(Source.EXTREME_POVERTY, [head.id_number])
+    assert fails("D04") == {household.number}
