@@ -130,8 +130,15 @@ def ticket_detail(request, pk, explain_form=None, return_form=None, link_form=No
 
 def _act(request, pk, *, action: str, comment: str = ""):
     """Run one transition for the signed-in user; 404 outside scope or role, a message otherwise."""
+    return _moved(request, pk, lambda: services.ticket_transition(
+        ticket_id=pk, user=request.user, action=action, comment=comment))
+
+
+def _moved(request, pk, move):
+    """Run `move` (a service call returning the moved ticket) and answer: 404 outside scope or
+    role, the error on the ticket's page, or the success message on the queue."""
     try:
-        ticket = services.ticket_transition(ticket_id=pk, user=request.user, action=action, comment=comment)
+        ticket = move()
     except (services.TicketNotFound, services.TicketNotAllowed) as error:
         raise Http404(error.message) from None
     except services.TicketError as error:
@@ -154,16 +161,9 @@ def ticket_explain(request, pk):
     form = ExplainForm(request.POST, request.FILES)
     if not form.is_valid():
         return ticket_detail(request, pk, explain_form=form)
-    try:
-        ticket = services.ticket_explain(ticket_id=pk, user=request.user, explanation=form.cleaned_data["explanation"],
-                                         evidence=form.cleaned_data["evidence"])
-    except (services.TicketNotFound, services.TicketNotAllowed) as error:
-        raise Http404(error.message) from None
-    except services.TicketError as error:
-        messages.error(request, error.message)
-        return redirect("ticket_detail", pk=pk)
-    messages.success(request, f"问题线索 #{ticket.pk}：{DONE[ticket.status]}")
-    return redirect("ticket_list")
+    return _moved(request, pk, lambda: services.ticket_explain(
+        ticket_id=pk, user=request.user, explanation=form.cleaned_data["explanation"],
+        evidence=form.cleaned_data["evidence"]))
 
 
 @login_required

@@ -66,11 +66,7 @@ def household_change_new(request, number):
         except services.ChangeRequestError as error:
             form.add_error(None, error.message)
         else:
-            _link_ticket(request, change)
-            messages.success(request, SUBMITTED[change.status])
-            if change.status == ChangeStatus.APPROVED:
-                return redirect("household_detail", number=household.number)
-            return redirect("change_detail", pk=change.pk)
+            return _submitted(request, change)
     return render(request, "households/change_form.html",
                   {"form": form, "household": household, "attachments_form": attachments})
 
@@ -179,8 +175,7 @@ def change_resubmit(request, pk):
         except services.ChangeRequestError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "已修改并重新提交审核。")
-            return redirect("change_detail", pk=change.pk)
+            return _submitted(request, change, revised=True)
     return render(request, "households/change_form.html",
                   {"form": form, "household": change.household, "change": change, "attachments_form": attachments})
 
@@ -222,14 +217,7 @@ def _income_form(request, household, *, year, change=None, picker=None):
         except services.ChangeRequestError as error:
             form.add_error(None, error.message)
         else:
-            if change is not None:
-                messages.success(request, "已修改并重新提交审核。")
-                return redirect("change_detail", pk=change.pk)
-            _link_ticket(request, saved)
-            messages.success(request, SUBMITTED[saved.status])
-            if saved.status == ChangeStatus.APPROVED:
-                return redirect("household_detail", number=household.number)
-            return redirect("change_detail", pk=saved.pk)
+            return _submitted(request, saved, revised=change is not None)
     shown = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else values
     figures = selectors.income_figures(household_id=household.pk, values=shown) if year else None
     return render(request, "households/income_form.html", {
@@ -365,14 +353,7 @@ def _kind_form(request, *, kind, household=None, member=None, change=None, initi
         except services.ChangeRequestError as error:
             form.add_error(None, error.message)
         else:
-            if change is not None:
-                messages.success(request, "已修改并重新提交审核。")
-                return redirect("change_detail", pk=change.pk)
-            _link_ticket(request, saved)
-            messages.success(request, SUBMITTED[saved.status])
-            if saved.status == ChangeStatus.APPROVED:
-                return redirect("household_detail", number=saved.household.number)
-            return redirect("change_detail", pk=saved.pk)
+            return _submitted(request, saved, revised=change is not None)
     return render(request, "households/member_form.html", {
         "form": form, "household": household, "member": member, "change": change,
         "kind_label": _Kind(kind).label, "attachments_form": attachments,
@@ -434,6 +415,20 @@ def kind_resubmit(request, change):
         initial["village"] = change.village_id
     return _kind_form(request, kind=change.kind, household=change.household, member=change.member,
                       change=change, initial=initial)
+
+
+def _submitted(request, change, *, revised: bool = False):
+    """Where a submitted request leads, with its message: a revision to its page; a new one to
+    its page, or to the household when county staff's edit applied at once. A request made
+    from a ticket's 去修改数据 (?ticket=N) is linked to that ticket."""
+    if revised:
+        messages.success(request, "已修改并重新提交审核。")
+        return redirect("change_detail", pk=change.pk)
+    _link_ticket(request, change)
+    messages.success(request, SUBMITTED[change.status])
+    if change.status == ChangeStatus.APPROVED:
+        return redirect("household_detail", number=change.household.number)
+    return redirect("change_detail", pk=change.pk)
 
 
 def _link_ticket(request, change) -> None:

@@ -19,42 +19,46 @@
     });
   }
 
+  // Horizontal bars per township, two parts stacked (the alarming one first, in red), the
+  // townships ordered by `order`. parts: [{ key, name, color }, …] naming keys of each row.
+  function townshipBars(rows, parts, order) {
+    rows.sort(order);
+    return {
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { top: 0 },
+      grid: { left: 8, right: 24, bottom: 8, top: 32, containLabel: true },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }) },
+      series: parts.map(function (part) {
+        return { name: part.name, type: "bar", stack: "s", color: part.color,
+                 data: rows.map(function (r) { return r[part.key]; }) };
+      }),
+    };
+  }
+  function townshipHeight(d) { return Math.max(240, 60 + d.townships.length * 26); }
+
   window.AppCharts = {
     // Monitoring objects per township, unresolved risk stacked on eliminated, most first.
     townships: Object.assign(function (d) {
       var rows = d.townships.map(function (name, i) {
         return { name: name, unresolved: d.unresolved[i], eliminated: d.monitored[i] - d.unresolved[i] };
-      }).sort(function (a, b) { return (b.unresolved + b.eliminated) - (a.unresolved + a.eliminated); });
-      return {
-        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-        legend: { top: 0 },
-        grid: { left: 8, right: 24, bottom: 8, top: 32, containLabel: true },
-        xAxis: { type: "value", minInterval: 1 },
-        yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }) },
-        series: [
-          { name: "风险未消除", type: "bar", stack: "m", color: "#dc3545", data: rows.map(function (r) { return r.unresolved; }) },
-          { name: "风险已消除", type: "bar", stack: "m", color: "#94a3b8", data: rows.map(function (r) { return r.eliminated; }) },
-        ],
-      };
-    }, { height: function (d) { return Math.max(240, 60 + d.townships.length * 26); } }),
+      });
+      return townshipBars(rows, [
+        { key: "unresolved", name: "风险未消除", color: "#dc3545" },
+        { key: "eliminated", name: "风险已消除", color: "#94a3b8" },
+      ], function (a, b) { return (b.unresolved + b.eliminated) - (a.unresolved + a.eliminated); });
+    }, { height: townshipHeight }),
 
     // Unclosed tickets per township, the overdue part in red, most overdue first.
     ticketTownships: Object.assign(function (d) {
       var rows = d.townships.map(function (name, i) {
         return { name: name, overdue: d.overdue[i], onTime: d.open[i] - d.overdue[i] };
-      }).sort(function (a, b) { return (b.overdue - a.overdue) || ((b.overdue + b.onTime) - (a.overdue + a.onTime)); });
-      return {
-        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-        legend: { top: 0 },
-        grid: { left: 8, right: 24, bottom: 8, top: 32, containLabel: true },
-        xAxis: { type: "value", minInterval: 1 },
-        yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }) },
-        series: [
-          { name: "审核超时", type: "bar", stack: "t", color: "#dc3545", data: rows.map(function (r) { return r.overdue; }) },
-          { name: "未超时", type: "bar", stack: "t", color: "#0d6efd", data: rows.map(function (r) { return r.onTime; }) },
-        ],
-      };
-    }, { height: function (d) { return Math.max(240, 60 + d.townships.length * 26); } }),
+      });
+      return townshipBars(rows, [
+        { key: "overdue", name: "审核超时", color: "#dc3545" },
+        { key: "onTime", name: "未超时", color: "#0d6efd" },
+      ], function (a, b) { return (b.overdue - a.overdue) || ((b.overdue + b.onTime) - (a.overdue + a.onTime)); });
+    }, { height: townshipHeight }),
   };
 
   // A select with data-autosubmit sends its form as soon as it changes.
