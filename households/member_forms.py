@@ -24,6 +24,8 @@ ID_CHECK = "{problem}（请核对身份证原件；如证件本身如此，可�
 ID_BIRTH = "出生日期 {given} 与证件号码中的出生日期 {from_id} 不一致"
 ID_GENDER = "性别“{given}”与证件号码第17位（{from_id}）不一致"
 YOUNG = "{relationship}年龄仅 {age} 岁，请核实与户主关系和出生日期"
+# Where the other holder is stays unsaid: it may be outside the clerk's scope.
+ID_TAKEN = "该证件号码已登记在另一名正常状态的成员名下，请核实是否重复登记"
 
 
 def _note(help_text: str) -> forms.CharField:
@@ -129,6 +131,8 @@ class MemberForm(ChangeForm):
             male = id_numbers.is_male(number)
             if (gender == Gender.MALE) != male:
                 found.append(ID_GENDER.format(given=Gender(gender).label, from_id="男" if male else "女"))
+        if self._held_by_another(number):
+            found.append(ID_TAKEN)
         relationship = cleaned.get("relationship", Relationship.HEAD)
         born = born or from_id
         if born and relationship in (Relationship.HEAD, Relationship.SPOUSE):
@@ -136,6 +140,14 @@ class MemberForm(ChangeForm):
             if age < 16:
                 found.append(YOUNG.format(relationship=Relationship(relationship).label, age=age))
         return found
+
+
+    def _held_by_another(self, number: str) -> bool:
+        """Whether an active member of an active household already holds `number` (the member
+        being edited keeps their own number without a warning)."""
+        if not number or number == (self.initial.get("id_number") or ""):
+            return False
+        return Member.objects.active().filter(id_number=number, household__removed_on__isnull=True).exists()
 
 
 def _age(born: datetime.date) -> int:

@@ -10,8 +10,8 @@ from households import change_services as services
 from households import id_numbers
 from households.change_models import ChangeKind, ChangeRequest, ChangeStatus
 from households.choices import Gender, JoinReason, LeaveReason, MemberStatus, Relationship
-from households.member_forms import CONFIRM_REQUIRED, MONTHS, MemberAddForm, MemberForm
-from households.models import Member
+from households.member_forms import CONFIRM_REQUIRED, ID_TAKEN, MONTHS, MemberAddForm, MemberForm
+from households.models import Household, Member
 from households.signals import household_changed
 from tests.households.test_change_views import outsiders  # noqa: F401  (fixture)
 
@@ -375,3 +375,31 @@ def test_a_member_request_needs_its_household(world):
     with pytest.raises(services.ChangeRequestError):
         services.change_submit(user=world.clerk, kind=ChangeKind.HOUSEHOLD_ADD, household=world.home,
                                village_id=world.home.village_id, data={"name": "某某"})
+
+
+def test_an_id_already_held_by_an_active_member_is_a_warning_that_says_not_where(world):
+    other = world.other_county.members.order_by("pk").first()
+    form = MemberAddForm(form_data(son_of(world), id_number=other.id_number, birth_date=other.birth_date,
+                                   gender=other.gender, join_reason=JoinReason.MOVED_IN, joined_on="2025-01-01"))
+    assert not form.is_valid()
+    assert ID_TAKEN in form.warning_texts
+    assert other.household.number not in " ".join(form.warning_texts)
+
+
+def test_a_member_keeping_their_own_id_or_taking_a_departed_ones_gets_no_duplicate_warning(world):
+    member = son_of(world)
+    assert ID_TAKEN not in _warnings(MemberForm(form_data(member), initial={"id_number": member.id_number}))
+    departed = world.neighbour.members.order_by("pk").last()
+    departed.status = MemberStatus.DECEASED
+    departed.save()
+    removed = world.other_township.members.order_by("pk").first()
+    Household.objects.filter(pk=world.other_township.pk).update(removed_on="2025-01-01", removal_reason="extinct")
+    for holder in (departed, removed):
+        form = MemberForm(form_data(member, id_number=holder.id_number, birth_date=holder.birth_date,
+                                    gender=holder.gender), initial={"id_number": member.id_number})
+        assert ID_TAKEN not in _warnings(form)
+
+
+def _warnings(form) -> list[str]:
+    form.is_valid()
+    return form.warning_texts
