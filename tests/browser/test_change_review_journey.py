@@ -9,24 +9,12 @@ from playwright.sync_api import expect
 
 from households import change_services as services
 from households.models import Household
-from tests.builders import PASSWORD
+from tests.browser.test_ticket_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
-
-
-def log_in(browser, live_server, username, viewport, violations):
-    page = browser.new_page(viewport=viewport)
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text or "Refused to" in message.text else None)
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-    return page
 
 
 def camera_photo(page) -> bytes:
