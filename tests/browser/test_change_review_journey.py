@@ -64,7 +64,8 @@ def test_a_change_with_a_photo_is_bulk_approved_with_another(live_server, browse
     queue = reviewer.get_by_test_id("change-queue")
     thumbnail = queue.get_by_test_id("attachment-thumbnail")
     expect(thumbnail).to_be_visible()
-    assert thumbnail.evaluate("img => img.complete && img.naturalWidth") == 320  # served, in scope
+    # decode() waits for the image to load (visible is not loaded) and fails if it cannot be served.
+    assert thumbnail.evaluate("img => img.decode().then(() => img.naturalWidth)") == 320  # served, in scope
     screenshot(f"change-queue-{kind}", reviewer)
 
     queue.get_by_role("link", name=re.compile(r"户基本信息")).first.click()
