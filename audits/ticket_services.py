@@ -162,6 +162,7 @@ BULK_LIMIT = 200
 class BulkResult:
     approved: list[Ticket]
     failed: list[tuple[int, str]]  # (ticket id, why)
+    skipped: int = 0  # selected beyond BULK_LIMIT, not touched
 
 
 def tickets_bulk_approve(*, ticket_ids: list[int], user) -> BulkResult:
@@ -169,8 +170,9 @@ def tickets_bulk_approve(*, ticket_ids: list[int], user) -> BulkResult:
     with its own row lock: one already handled or outside scope is reported, the rest go on."""
     if not statuses_for(user, "approve"):
         raise TicketNotAllowed(NOT_ALLOWED)
-    result = BulkResult(approved=[], failed=[])
-    for pk in list(dict.fromkeys(ticket_ids))[:BULK_LIMIT]:
+    selected = list(dict.fromkeys(ticket_ids))
+    result = BulkResult(approved=[], failed=[], skipped=max(0, len(selected) - BULK_LIMIT))
+    for pk in selected[:BULK_LIMIT]:
         try:
             result.approved.append(ticket_transition(ticket_id=pk, user=user, action="approve"))
         except TicketError as error:

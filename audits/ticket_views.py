@@ -91,6 +91,8 @@ def ticket_bulk_approve(request):
                          + (f"（其中 {closed} 条已销号）" if closed else "") + "。")
     for pk, reason in result.failed:
         messages.error(request, f"问题线索 #{pk} 未通过：{reason}")
+    if result.skipped:
+        messages.warning(request, f"一次最多批量通过 {services.BULK_LIMIT} 条，另有 {result.skipped} 条未处理，请再次提交。")
     return redirect(back)
 
 

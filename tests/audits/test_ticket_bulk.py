@@ -55,6 +55,16 @@ def test_county_staff_close_what_waits_for_them(client, world):
     assert [status_of(t) for t in tickets] == [TicketStatus.CLOSED, TicketStatus.CLOSED]
 
 
+def test_more_than_the_limit_approves_the_first_ones_and_says_how_many_were_left(client, world, monkeypatch):
+    monkeypatch.setattr(services, "BULK_LIMIT", 2)
+    tickets = [make_ticket(world.home, rule_id=rule_id, status=TicketStatus.PENDING_TOWNSHIP)
+               for rule_id in ("B05", "B06", "B07")]
+    response = as_user(client, world.reviewer).post(BULK, {"ticket": [t.pk for t in tickets]})
+    assert [status_of(t) for t in tickets] == [TicketStatus.PENDING_COUNTY] * 2 + [TicketStatus.PENDING_TOWNSHIP]
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert said[-1] == "一次最多批量通过 2 条，另有 1 条未处理，请再次提交。"
+
+
 def test_nothing_ticked_is_a_message_not_an_error(client, world):
     response = as_user(client, world.reviewer).post(BULK, {})
     assert response.status_code == 302
