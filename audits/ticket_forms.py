@@ -1,6 +1,7 @@
 """The forms of ticket review: the clerk's explanation, a reviewer's return reason, the list filters."""
 
 from django import forms
+from django.utils import timezone
 
 from households.models import Area
 from households.uploads import MAX_FILES, AttachmentsField, MultipleFileInput
@@ -38,7 +39,8 @@ class LinkChangeForm(forms.Form):
     def __init__(self, *args, changes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["change_request"].choices = [("", "请选择")] + [
-            (change.pk, f"#{change.pk} {change.get_kind_display()} {change.submitted_at:%Y-%m-%d}") for change in changes
+            (change.pk, f"#{change.pk} {change.get_kind_display()} {timezone.localdate(change.submitted_at):%Y-%m-%d}")
+            for change in changes
         ]
         self.fields["change_request"].widget.attrs["class"] = "form-select"
 

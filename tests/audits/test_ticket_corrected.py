@@ -1,6 +1,9 @@
 """已整改: a ticket is fixed by a change request; the re-check after its approval resolves it."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -101,6 +104,15 @@ def test_an_existing_pending_request_can_be_linked_from_the_ticket_page(client, 
     response = client.post(reverse("ticket_link_change", args=[income_ticket.pk]), {"change_request": change.pk})
     assert response.status_code == 302
     assert live(income_ticket).change_request == change
+
+
+def test_the_pending_requests_offered_for_linking_show_their_local_submission_date(client, world, income_ticket):
+    # 17:30 UTC on 6 December is 01:30 on 7 December in Beijing: the clerk submitted it on the 7th.
+    with time_machine.travel(datetime.datetime(2026, 12, 6, 17, 30, tzinfo=datetime.UTC), tick=False):
+        change = submit_income(world, "60000")
+        client.force_login(world.clerk)
+        page = client.get(reverse("ticket_detail", args=[income_ticket.pk])).content.decode()
+    assert f">#{change.pk} {change.get_kind_display()} 2026-12-07</option>" in page
 
 
 def test_linking_a_request_of_another_household_is_refused_next_to_the_field(client, world, income_ticket):

@@ -5,6 +5,7 @@ and a ticket closed by correcting the data (去修改数据 → change request �
 import re
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -94,7 +95,7 @@ def test_an_error_is_explained_with_a_photo_returned_answered_closed_and_in_the_
     assert row[header.index("状态")] == "已销号"
     assert row[header.index("处理结果")] == "核实无误"
     assert row[header.index("发现时间")] is not None
-    assert row[header.index("销号时间")].date() == closed.closed_at.date()
+    assert row[header.index("销号时间")].date() == timezone.localdate(closed.closed_at)  # the ledger is in local time
     assert "请补充户主签字的核实表" in row[header.index("办理记录")]
     assert errors == []
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from households import workbook_messages as msg
 from households.import_services import registry_import_confirm, registry_import_upload
@@ -168,7 +169,7 @@ def test_the_history_lists_who_when_which_file_and_the_outcome(client, world, re
     client.force_login(world.county_staff)
     page = client.get(reverse("registry_import_list")).content.decode()
     assert "wrong.xlsx" in page and "校验未通过" in page and str(len(WRONG)) in page
-    assert refused_import.created_at.astimezone().strftime("%Y-%m-%d") in page
+    assert f"{timezone.localtime(refused_import.created_at):%Y-%m-%d}" in page
 
 
 def test_the_upload_page_says_what_the_workbook_must_hold(client, world):

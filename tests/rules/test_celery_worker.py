@@ -18,6 +18,9 @@ from rules.models import Batch, BatchStatus
 from tests.builders import make_household, make_income
 
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
+# `python -m celery …` with the clock of the process that starts it (its time.time() as argv[1]).
+CLOCK_LAUNCHER = ("import sys, time_machine; time_machine.travel(float(sys.argv.pop(1))).start(); "
+                  "sys.argv[0] = 'celery'; from celery.__main__ import main; main()")
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -26,8 +29,8 @@ pytestmark = [
 
 
 @pytest.fixture
-def worker():
-    """A worker process on its own queue, reading the test database."""
+def worker(request):
+    """A worker process on its own queue, reading the test database (and this session's clock)."""
     if connection.vendor != "postgresql":
         pytest.skip("a worker process cannot see an in-memory SQLite test database")
     db = connection.settings_dict
@@ -38,11 +41,11 @@ def worker():
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_BROKER_URL": BROKER,
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "monitoring", "worker", "--pool=solo", "-Q", queue,
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
-        cwd=settings.BASE_DIR, env=env,
-    )
+    command = [sys.executable, "-m", "celery", "-A", "monitoring", "worker", "--pool=solo", "-Q", queue,
+               "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"]
+    if request.config.getoption("clock"):  # TEST_CLOCK moved this process's clock: move the worker's too
+        command[1:3] = ["-c", CLOCK_LAUNCHER, f"{time.time():.6f}"]
+    process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
     eager, default_queue = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
     celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = False, queue
     try:
