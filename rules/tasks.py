@@ -32,7 +32,7 @@ def run_scheduled_cleansing(*, county: str) -> list[int]:
     from households.models import Area, Household
 
     area = Area.objects.filter(code=county, level="county").first()
-    if area is None or not Household.objects.active().filter(village_id__startswith=county).exists():
+    if area is None or not Household.objects.active().filter(village__code__startswith=county).exists():
         return []
     batch = services.batch_create(area=area, scheduled=True)
     services.batch_start(batch=batch)

@@ -55,7 +55,8 @@ def risk_household(village, *, major_illness: bool):
 def test_the_two_risk_examples_of_rules_md_in_sql(village):
     """Income below the line and no labour: 0.74; add a major illness: 0.831."""
     plain, ill = risk_household(village, major_illness=False), risk_household(village, major_illness=True)
-    base = annotate_factors(household_base(params=parameters_for(2025, county="230381"), area_prefix="230381"), parameters_for(2025, county="230381"))
+    params = parameters_for(2025, county="230381")
+    base = annotate_factors(household_base(params=params, area_prefix="230381"), params)
     risks = dict(base.values_list("pk", "risk"))
     assert (risks[plain.pk], risks[ill.pk]) == (Decimal("0.74"), Decimal("0.831"))
 
