@@ -5,6 +5,7 @@ from audits import ticket_selectors
 from households import change_selectors, selectors
 from households.choices import AreaLevel
 from households.models import YearParameters
+from households.scope import county_of
 
 from .roles import Role
 
@@ -13,7 +14,7 @@ from .roles import Role
 def home(request):
     """Each role's to-do list; a user without a role sees only how to get one."""
     user = request.user
-    context = {"params": YearParameters.current(), "totals": selectors.registry_totals(user=user)}
+    context = {"params": YearParameters.current(county_of(user)), "totals": selectors.registry_totals(user=user)}
     if user.role:
         context["change_todo"] = change_selectors.change_todo(user=user)
         context["ticket_todo"] = ticket_selectors.ticket_todo(user=user)

@@ -85,8 +85,9 @@ def village_blocks(*, user, village_code: str, year: int | None) -> list[Househo
     ]
 
 
-def current_year() -> int | None:
-    current = YearParameters.current()
+def current_year(county: str | None) -> int | None:
+    """The current year of `county` (the collection sheet's village's county)."""
+    current = YearParameters.current(county)
     return current.year if current else None
 
 

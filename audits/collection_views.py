@@ -63,7 +63,7 @@ def collection_sheet(request):
         raise Http404(NOT_FOUND)
     village = _chosen_village(request, request.GET)
     form = VillageForm(initial={"village": village.code if village else ""}, user=user)
-    year = current_year()
+    year = current_year(village.code[:6]) if village else None
     blocks = village_blocks(user=user, village_code=village.code, year=year) if village else []
     if village:
         _log(request, village, kind="打印", households=len(blocks))
@@ -82,7 +82,7 @@ def collection_sheet_download(request):
     village = _chosen_village(request, request.POST)
     if village is None:
         raise Http404(NOT_FOUND)
-    blocks = village_blocks(user=user, village_code=village.code, year=current_year())
+    blocks = village_blocks(user=user, village_code=village.code, year=current_year(village.code[:6]))
     out = tempfile.TemporaryFile(suffix=".xlsx")
     collection_sheet_write(blocks=blocks, out=out)
     out.seek(0)

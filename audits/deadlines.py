@@ -1,8 +1,9 @@
 """审核时限: the calendar days each level has to act on a ticket that reaches it.
 
-County staff set them (defaults: village 7, township 3, county 3); every change is a
-SettingChange row (who, when, old → new), like the catalog's other settings. A ticket's
-`due_on` is set when it arrives at a level, from the days in force at that moment.
+Each county's staff set their county's (defaults: village 7, township 3, county 3); every
+change is a SettingChange row of that county (who, when, old → new), like the catalog's
+other settings. A ticket's `due_on` is set when it arrives at a level, from the days in
+force in the ticket's county at that moment.
 """
 
 import datetime
@@ -10,8 +11,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from rules.models import SettingChange
-from rules.settings_services import _record
+from rules.settings_services import changes_of, record_change
 
 from .models import ReviewDeadline, ReviewLevel, TicketStatus
 
@@ -27,30 +27,32 @@ LEVEL_OF = {
 }
 
 
-def deadline_days() -> dict[str, int]:
-    """Days per level: the county's settings over the defaults."""
-    return DEFAULT_DAYS | dict(ReviewDeadline.objects.values_list("level", "days"))
+def deadline_days(county: str) -> dict[str, int]:
+    """Days per level in `county`: its settings over the defaults."""
+    return DEFAULT_DAYS | dict(ReviewDeadline.objects.filter(county=county).values_list("level", "days"))
 
 
-def due_date(status: str, *, days: dict[str, int] | None = None, today: datetime.date | None = None):
-    """The deadline of a ticket arriving at `status` today."""
-    days = days or deadline_days()
+def due_date(status: str, *, county: str, days: dict[str, int] | None = None,
+             today: datetime.date | None = None):
+    """The deadline of a ticket of `county` arriving at `status` today."""
+    days = days or deadline_days(county)
     return (today or timezone.localdate()) + datetime.timedelta(days=days[LEVEL_OF[status]])
 
 
 @transaction.atomic
-def deadlines_set(*, values: dict[str, int], user) -> int:
-    """Store the levels whose days changed, each recorded; returns how many changed."""
-    current = deadline_days()
+def deadlines_set(*, county: str, values: dict[str, int], user) -> int:
+    """Store the county's levels whose days changed, each recorded; returns how many changed."""
+    current = deadline_days(county)
     changed = 0
     for level, days in values.items():
         if days == current[level]:
             continue
-        ReviewDeadline.objects.update_or_create(level=level, defaults={"days": days})
-        _record(user, SUBJECT, ReviewLevel(level).label, f"{current[level]} 天", f"{days} 天")
+        ReviewDeadline.objects.update_or_create(county=county, level=level, defaults={"days": days})
+        record_change(county=county, user=user, subject=SUBJECT, field=ReviewLevel(level).label,
+                      old=f"{current[level]} 天", new=f"{days} 天")
         changed += 1
     return changed
 
 
-def deadline_changes(limit: int = 20):
-    return SettingChange.objects.filter(subject=SUBJECT).select_related("user")[:limit]
+def deadline_changes(county: str, limit: int = 20):
+    return changes_of(county).filter(subject=SUBJECT)[:limit]

@@ -187,15 +187,17 @@ class TicketEvidence(StoredFile):
 
 
 class ReviewDeadline(models.Model):
-    """审核时限: the calendar days a level has to act on a ticket that reaches it (county staff set them)."""
+    """审核时限: the calendar days a level has to act on a ticket that reaches it (each county's staff set theirs)."""
 
-    level = models.CharField("层级", max_length=8, choices=ReviewLevel.choices, primary_key=True)
+    county = models.CharField("县级区划代码", max_length=6, db_index=True)
+    level = models.CharField("层级", max_length=8, choices=ReviewLevel.choices)
     days = models.PositiveSmallIntegerField("时限（天）")
 
     class Meta:
         verbose_name = verbose_name_plural = "审核时限"
-        constraints = [models.CheckConstraint(name="review_deadline_1_to_90_days",
-                                              condition=models.Q(days__gte=1, days__lte=90))]
+        constraints = [models.CheckConstraint(name="review_deadline_per_county_1_to_90_days",
+                                              condition=models.Q(days__gte=1, days__lte=90)),
+                       models.UniqueConstraint(fields=["county", "level"], name="one_review_deadline_per_county")]
 
     def __str__(self):
         return f"{self.get_level_display()} {self.days} 天"

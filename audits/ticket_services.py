@@ -151,7 +151,7 @@ def _apply(ticket: Ticket, *, action: str, target: str) -> None:
     if target == TicketStatus.CLOSED:
         ticket.closed_at = timezone.now()
     else:
-        ticket.due_on = due_date(target, today=today)
+        ticket.due_on = due_date(target, county=ticket.village_id[:6], today=today)
 
 
 # At most this many tickets in one 批量通过 (a page of the queue is far fewer).

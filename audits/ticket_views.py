@@ -223,12 +223,13 @@ def ticket_deadlines(request):
     """审核时限: county staff set the days each level has; the changes are listed below."""
     if not request.user.is_county_staff:
         raise Http404("您无权设置审核时限")
-    form = DeadlinesForm(request.POST or None, initial=deadlines.deadline_days())
+    county = request.user.area_id
+    form = DeadlinesForm(request.POST or None, initial=deadlines.deadline_days(county))
     if request.method == "POST" and form.is_valid():
-        changed = deadlines.deadlines_set(values=form.cleaned_data, user=request.user)
+        changed = deadlines.deadlines_set(county=county, values=form.cleaned_data, user=request.user)
         messages.success(request, f"已保存审核时限（{changed} 项有变化），新到达各级的问题线索按新时限计算截止日期。"
                          if changed else "审核时限没有变化。")
         return redirect("ticket_deadlines")
     return render(request, "audits/deadlines.html", {
-        "form": form, "changes": deadlines.deadline_changes(), "defaults": deadlines.DEFAULT_DAYS,
+        "form": form, "changes": deadlines.deadline_changes(county), "defaults": deadlines.DEFAULT_DAYS,
     }, status=400 if form.is_bound else 200)

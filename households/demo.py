@@ -55,20 +55,22 @@ class DemoError(Exception):
     """The demo cannot be built as asked; the message says why, in words for the operator."""
 
 
-def ensure_year_parameters(*, year: int) -> dict[int, Decimal]:
-    """Create the default years that are missing; return the monitoring lines of year−3 … year.
+def ensure_year_parameters(*, year: int, county: str) -> dict[int, Decimal]:
+    """Create the county's default years that are missing; return its monitoring lines of year−3 … year.
 
-    Existing years keep what county staff set. `year` becomes current only when no year is.
+    Existing years keep what the county's staff set. `year` becomes current only when no year
+    of the county is. Other counties' years are not touched.
     """
+    years = YearParameters.objects.filter(county=county)
     for demo_year, line in DEFAULT_LINES.items():
         YearParameters.objects.get_or_create(
-            year=demo_year,
+            county=county, year=demo_year,
             defaults={"monitoring_line": Decimal(line), "attention_line": ATTENTION_LINE},
         )
-    if not YearParameters.objects.filter(is_current=True).exists():
-        YearParameters.objects.filter(year=year).update(is_current=True)
+    if not years.filter(is_current=True).exists():
+        years.filter(year=year).update(is_current=True)
     lines = dict(
-        YearParameters.objects.filter(year__gte=year - 3, year__lte=year).values_list(
+        years.filter(year__gte=year - 3, year__lte=year).values_list(
             "year", "monitoring_line"
         )
     )
@@ -129,7 +131,7 @@ def build_demo_county(
                     f"{county.name}（{county_code}）已有户数据；如需重建请使用 --replace"
                 )
             replaced = delete_county_households(county_code)
-        lines = ensure_year_parameters(year=year)
+        lines = ensure_year_parameters(year=year, county=county_code)
 
         villages = create_villages(
             county=county, rng=random.Random(f"{seed}:{county_code}:villages")

@@ -16,14 +16,14 @@ SIGNS = {**{name: "+" for name in expressions.INCOME_FIELDS}, **{name: "-" for n
 
 
 def year_choices(household) -> list[int]:
-    """The years a clerk may enter: the years with parameters and the household's income years."""
-    years = set(YearParameters.objects.values_list("year", flat=True))
+    """The years a clerk may enter: the years of the household's county and the household's income years."""
+    years = set(YearParameters.objects.filter(county=household.village_id[:6]).values_list("year", flat=True))
     years |= set(household.incomes.values_list("year", flat=True))
     return sorted(years, reverse=True)
 
 
-def default_year(years: list[int]) -> int | None:
-    current = YearParameters.current()
+def default_year(years: list[int], *, county: str) -> int | None:
+    current = YearParameters.current(county)
     if current and current.year in years:
         return current.year
     return years[0] if years else None

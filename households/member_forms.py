@@ -193,24 +193,24 @@ class MeasureForm(ChangeForm):
     names = change_fields.MEASURE_FIELDS
     note_help = "说明措施的依据，例如“帮扶手册记录”。"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, county: str, **kwargs):
         super().__init__(*args, **kwargs)
         fields = fields_for_model(AssistanceMeasure, fields=self.names)
-        fields["year"] = forms.TypedChoiceField(label="年度", coerce=int, choices=_year_choices())
+        fields["year"] = forms.TypedChoiceField(label="年度", coerce=int, choices=_year_choices(county))
         fields["content"].required = True
         fields["content"].widget = forms.Textarea(attrs={"rows": 3})
         fields["content"].help_text = "写明具体措施，例如“发放肉牛 2 头”“安排公益性岗位（护林员）”。"
         self.fields = {**fields, **self.fields}
 
     @staticmethod
-    def initial_year() -> int | None:
-        current = YearParameters.current()
+    def initial_year(county: str) -> int | None:
+        current = YearParameters.current(county)
         return current.year if current else timezone.localdate().year
 
 
-def _year_choices() -> list[tuple[int, str]]:
+def _year_choices(county: str) -> list[tuple[int, str]]:
     this_year = timezone.localdate().year
-    years = set(YearParameters.objects.values_list("year", flat=True)) | {this_year, this_year + 1}
+    years = set(YearParameters.objects.filter(county=county).values_list("year", flat=True)) | {this_year, this_year + 1}
     return [(year, f"{year} 年度") for year in sorted(years, reverse=True)]
 
 

@@ -326,9 +326,10 @@ class AssistanceMeasure(models.Model):
 
 
 class YearParameters(models.Model):
-    """The parameters of one assessment year, set by county staff."""
+    """The parameters of one assessment year in one county, set by that county's staff."""
 
-    year = models.PositiveSmallIntegerField("年度", primary_key=True)
+    county = models.CharField("县级区划代码", max_length=6, db_index=True)
+    year = models.PositiveSmallIntegerField("年度")
     monitoring_line = models.DecimalField(
         "监测标准(元/人·年)", max_digits=10, decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
@@ -343,11 +344,12 @@ class YearParameters(models.Model):
         verbose_name = verbose_name_plural = "年度参数"
         ordering = ["-year"]
         constraints = [
+            models.UniqueConstraint(fields=["county", "year"], name="one_year_per_county"),
             models.UniqueConstraint(
-                fields=["is_current"], condition=Q(is_current=True), name="one_current_year"
+                fields=["county", "is_current"], condition=Q(is_current=True), name="one_current_year_per_county"
             ),
             models.CheckConstraint(
-                name="year_lines_not_negative",
+                name="year_lines_per_county_not_negative",
                 condition=Q(monitoring_line__gte=0, attention_line__gte=0),
             ),
         ]
@@ -360,8 +362,17 @@ class YearParameters(models.Model):
         return datetime.date(self.year, 9, 30)
 
     @classmethod
-    def current(cls) -> "YearParameters | None":
-        return cls.objects.filter(is_current=True).first() or cls.objects.first()
+    def current(cls, county: str | None) -> "YearParameters | None":
+        """The county's current year (else its newest); None for no county or a county without years."""
+        if not county:
+            return None
+        years = cls.objects.filter(county=county)
+        return years.filter(is_current=True).first() or years.first()
+
+    @classmethod
+    def lines(cls, county: str | None) -> dict[int, "YearParameters"]:
+        """The county's years, by year."""
+        return {params.year: params for params in cls.objects.filter(county=county or "")}
 
 
 class ImportStatus(models.TextChoices):

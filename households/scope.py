@@ -13,3 +13,9 @@ def scope_prefix(user) -> str | None:
     if not getattr(user, "role", "") or not getattr(user, "area_id", None):
         return None
     return user.area_id
+
+
+def county_of(user) -> str | None:
+    """The 6-digit code of the county whose settings (yearly lines, deadlines, rules) `user` works under."""
+    prefix = scope_prefix(user)
+    return prefix[:6] if prefix else None

@@ -41,8 +41,9 @@ def household_detail(*, user, number: str, year: int | None) -> Household:
     )
 
 
-def monitoring_lines() -> dict[int, YearParameters]:
-    return {params.year: params for params in YearParameters.objects.all()}
+def monitoring_lines(county: str) -> dict[int, YearParameters]:
+    """The county's yearly lines, by year."""
+    return YearParameters.lines(county)
 
 
 def area_summary(*, user, level: str):

@@ -11,10 +11,11 @@ from .change_views import can_propose
 from .filters import SORT_LABELS, HouseholdFilter
 from .choices import Relationship
 from .models import Household, YearParameters
+from .scope import county_of
 
 
 def _household_or_404(user, number: str) -> Household:
-    params = YearParameters.current()
+    params = YearParameters.current(county_of(user))
     try:
         return selectors.household_detail(
             user=user, number=number, year=params.year if params else None
@@ -25,7 +26,7 @@ def _household_or_404(user, number: str) -> Household:
 
 @login_required
 def household_list(request):
-    params = YearParameters.current()
+    params = YearParameters.current(county_of(request.user))
     year = params.year if params else None
     households = selectors.household_list(user=request.user, year=year)
     filterset = HouseholdFilter(request.GET or None, queryset=households, user=request.user)
@@ -69,14 +70,15 @@ def household_reveal(request, number):
 
 
 def _detail_context(household: Household, user) -> dict:
-    lines = selectors.monitoring_lines()
+    county = household.village_id[:6]
+    lines = selectors.monitoring_lines(county)
     incomes = [
         (income, lines.get(income.year)) for income in household.incomes.all()
     ]
     members = list(household.members.all())
     active_members = [m for m in members if m.is_active]
     heads = [m for m in active_members if m.relationship == Relationship.HEAD]
-    params = YearParameters.current()
+    params = YearParameters.current(county)
     risk = household.risk_scores.filter(year=params.year).first() if params else None
     return {
         "risk": risk,

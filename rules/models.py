@@ -4,31 +4,41 @@ from django.conf import settings
 from django.db import models
 
 
-class RuleSetting(models.Model):
-    """A rule county staff have switched off (or on again); a rule without a row is enabled."""
+def county_field():
+    """The 6-digit code of the county a setting belongs to (each county sets its own)."""
+    return models.CharField("县级区划代码", max_length=6, db_index=True)
 
-    rule_id = models.CharField("规则编号", max_length=8, primary_key=True)
+
+class RuleSetting(models.Model):
+    """A rule a county's staff have switched off (or on again); a rule without a row is enabled."""
+
+    county = county_field()
+    rule_id = models.CharField("规则编号", max_length=8)
     enabled = models.BooleanField("启用", default=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "规则设置"
+        constraints = [models.UniqueConstraint(fields=["county", "rule_id"], name="one_rule_setting_per_county")]
 
 
 class CatalogParameter(models.Model):
-    """A catalog-wide parameter (thresholds, risk weights) changed from its default."""
+    """A county's catalog parameter (thresholds, risk weights) changed from its default."""
 
-    key = models.CharField("参数", max_length=64, primary_key=True)
+    county = county_field()
+    key = models.CharField("参数", max_length=64)
     value = models.DecimalField("取值", max_digits=14, decimal_places=4)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "规则参数"
+        constraints = [models.UniqueConstraint(fields=["county", "key"], name="one_parameter_per_county")]
 
 
 class SettingChange(models.Model):
-    """Every change to the catalog's settings: who, when, old → new."""
+    """Every change to a county's settings: who, when, old → new; only that county sees it."""
 
+    county = county_field()
     at = models.DateTimeField("时间", auto_now_add=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     subject = models.CharField("对象", max_length=64)  # a rule id, a parameter key, "schedule"

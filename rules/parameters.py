@@ -1,4 +1,4 @@
-"""The catalog's parameters: defaults from rules.md, overridden by county staff."""
+"""The catalog's parameters: defaults from rules.md, overridden by each county's staff for their county."""
 
 from decimal import Decimal
 
@@ -53,19 +53,20 @@ LABELS = {
 }
 
 
-def current_values() -> dict[str, Decimal]:
+def current_values(county: str) -> dict[str, Decimal]:
+    """The county's parameters: what its staff changed over the defaults."""
     values = dict(DEFAULTS)
-    values.update(CatalogParameter.objects.values_list("key", "value"))
+    values.update(CatalogParameter.objects.filter(county=county).values_list("key", "value"))
     return values
 
 
-def parameters_for(year: int) -> Parameters:
-    """The parameters a batch of assessment year `year` runs with."""
-    line = YearParameters.objects.filter(year=year).first()
+def parameters_for(year: int, *, county: str) -> Parameters:
+    """The parameters a batch of assessment year `year` runs with in `county` (its lines, its values)."""
+    line = YearParameters.objects.filter(county=county, year=year).first()
     return Parameters(
         year=year,
         monitoring_line=line.monitoring_line if line else None,
         attention_line=line.attention_line if line else Decimal("10000"),
-        values=current_values(),
+        values=current_values(county),
         department_batches=DepartmentBatch.newest_ids(year),
     )

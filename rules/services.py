@@ -14,8 +14,9 @@ from households.models import Area, Household, YearParameters
 
 from . import registry
 from .engine import Finding, evaluate, evaluate_household
-from .models import Batch, BatchRuleResult, BatchStatus, RiskScore, RuleSetting
+from .models import Batch, BatchRuleResult, BatchStatus, RiskScore
 from .parameters import parameters_for
+from .settings_services import disabled_rule_ids
 from .registry import HOUSEHOLD, MEMBER, Parameters, Rule
 from .risk import FACTOR_LABELS
 
@@ -37,23 +38,34 @@ class RuleOutcome:
     by_township: Counter = field(default_factory=Counter)
 
 
-def enabled_rules(rule_ids: list[str] | None = None) -> list[Rule]:
-    """The rules to run: those asked for (all by default) that county staff have not disabled."""
+def enabled_rules(rule_ids: list[str] | None = None, *, county: str) -> list[Rule]:
+    """The rules to run: those asked for (all by default) that the county's staff have not disabled."""
     rules = registry.all_rules()
     if rule_ids:
         unknown = sorted(set(rule_ids) - {r.id for r in rules})
         if unknown:
             raise CleansingError(f"未知规则：{'、'.join(unknown)}")
         rules = [r for r in rules if r.id in rule_ids]
-    disabled = set(RuleSetting.objects.filter(enabled=False).values_list("rule_id", flat=True))
+    disabled = disabled_rule_ids(county)
     return [r for r in rules if r.id not in disabled]
 
 
-def current_year() -> int:
-    params = YearParameters.current()
+def current_year(county: str) -> int:
+    """The county's current assessment year."""
+    params = YearParameters.current(county)
     if params is None:
         raise CleansingError("尚未设置年度参数：请先用 set_parameters 设置当前年度和监测标准")
     return params.year
+
+
+def shared_current_year() -> int:
+    """The current year all counties agree on, for what is not per county (department lists)."""
+    years = sorted(set(YearParameters.objects.filter(is_current=True).values_list("year", flat=True)))
+    if not years:
+        raise CleansingError("尚未设置当前年度：请先用 set_parameters 设置，或用 --year 指定年度")
+    if len(years) > 1:
+        raise CleansingError(f"各县当前年度不同（{'、'.join(map(str, years))}），请用 --year 指定年度")
+    return years[0]
 
 
 # --- tickets -------------------------------------------------------------------------
@@ -88,7 +100,8 @@ def tickets_sync(*, rules: list[Rule], findings: list[Finding], params: Paramete
 
     failing_again, new = [], []
     seen = set()
-    village_due = due_date(TicketStatus.PENDING_VILLAGE)
+    county = area_prefix[:6]
+    village_due = due_date(TicketStatus.PENDING_VILLAGE, county=county)
     for finding in findings:
         outcome = outcomes[finding.rule_id]
         outcome.failing += 1
@@ -107,25 +120,25 @@ def tickets_sync(*, rules: list[Rule], findings: list[Finding], params: Paramete
     Ticket.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
     for chunk in _chunks(failing_again):
         _system_step(chunk, to_status=TicketStatus.PENDING_VILLAGE, comment="系统复核：记录仍不通过，退回村级核实",
-                     now=now, resolution="", system_resolved_at=None)
+                     county=county, now=now, resolution="", system_resolved_at=None)
     passing = [(key, pk) for key, (pk, resolved_at) in unclosed.items() if key not in seen and resolved_at is None]
     for key, _ in passing:
         outcomes[key[0]].resolved += 1
     for chunk in _chunks([pk for _, pk in passing]):
-        _system_step(chunk, to_status=TicketStatus.PENDING_TOWNSHIP, comment="系统复核通过", now=now,
+        _system_step(chunk, to_status=TicketStatus.PENDING_TOWNSHIP, comment="系统复核通过", county=county, now=now,
                      resolution=Resolution.SYSTEM, system_resolved_at=now, only_from_village=True)
     return outcomes
 
 
-def _system_step(ticket_ids: list[int], *, to_status: str, comment: str, now, only_from_village: bool = False,
-                 **fields) -> None:
+def _system_step(ticket_ids: list[int], *, to_status: str, comment: str, county: str, now,
+                 only_from_village: bool = False, **fields) -> None:
     """A re-check's verdict on some tickets: their fields set, and where the status moves
     (a ticket the township or county already holds stays there), a system event and a new deadline."""
     tickets = Ticket.objects.filter(pk__in=ticket_ids)
     movable = tickets.filter(status__in=[TicketStatus.PENDING_VILLAGE, TicketStatus.RETURNED]) if only_from_village \
         else tickets.exclude(status=to_status)
     moved = list(movable.values_list("pk", "status"))
-    due = due_date(to_status)
+    due = due_date(to_status, county=county)
     Ticket.objects.filter(pk__in=[pk for pk, _ in moved]).update(status=to_status, due_on=due, updated_at=now)
     tickets.update(updated_at=now, **fields)
     TicketEvent.objects.bulk_create([
@@ -156,13 +169,13 @@ def batch_create(*, area: Area, rule_ids: list[str] | None = None, year: int | N
     """Record a batch over a county or one township of it; `batch_start` sets it running."""
     if area.level == "village":
         raise CleansingError("清洗批次的范围应为县或乡镇")
-    rules = enabled_rules(rule_ids)
+    county = area if area.level == "county" else area.parent
+    rules = enabled_rules(rule_ids, county=county.code)
     if not rules:
         raise CleansingError("没有可运行的规则（所选规则均已停用）")
-    county = area if area.level == "county" else area.parent
     groups = [name for name, scope in GROUPS.items() if any(r.scope == scope for r in rules)]
     return Batch.objects.create(
-        county=county, area=area, year=year or current_year(), rule_ids=[r.id for r in rules],
+        county=county, area=area, year=year or current_year(county.code), rule_ids=[r.id for r in rules],
         groups_total=len(groups), created_by=user, scheduled=scheduled,
     )
 
@@ -183,7 +196,7 @@ def batch_run_group(*, batch_id: int, group: str) -> dict[str, RuleOutcome]:
         status=BatchStatus.RUNNING, started_at=timezone.now())
     scope = GROUPS[group]
     rules = [r for r in (registry.get(rule_id) for rule_id in batch.rule_ids) if r.scope == scope]
-    params = parameters_for(batch.year)
+    params = parameters_for(batch.year, county=batch.county_id)
     with transaction.atomic():
         if BatchRuleResult.objects.filter(batch=batch, rule_id__in=[r.id for r in rules]).exists():
             return {}  # this group already finished (a duplicate delivery of the task)
@@ -281,8 +294,9 @@ def batch_run_sync(*, batch: Batch, on_group_done=None) -> dict[str, RuleOutcome
 def household_recheck(*, household_id: int) -> dict[str, RuleOutcome]:
     """Re-run every enabled rule on one household after an approved change (well under a second)."""
     household = Household.objects.select_related("village").get(pk=household_id)
-    params = parameters_for(current_year())
-    rules = enabled_rules()
+    county = household.village_id[:6]
+    params = parameters_for(current_year(county), county=county)
+    rules = enabled_rules(county=county)
     with transaction.atomic():
         findings, risk, factors = evaluate_household(
             rules=rules, params=params, household_id=household_id, area_prefix=household.village_id)
@@ -307,8 +321,9 @@ def household_change_preview(*, household_id: int, apply_change) -> TicketPrevie
     a transaction that is then rolled back, so nothing of it is ever visible to anyone.
     """
     household = Household.objects.select_related("village").get(pk=household_id)
-    params = parameters_for(current_year())
-    rules = enabled_rules()
+    county = household.village_id[:6]
+    params = parameters_for(current_year(county), county=county)
+    rules = enabled_rules(county=county)
     with transaction.atomic():
         apply_change()
         findings, _, _ = evaluate_household(rules=rules, params=params, household_id=household_id,

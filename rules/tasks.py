@@ -24,13 +24,16 @@ def recheck_household(household_id: int) -> None:
 
 
 @shared_task
-def run_scheduled_cleansing() -> list[int]:
-    """The monthly batch (Celery beat): every county with households, all enabled rules."""
+def run_scheduled_cleansing(*, county: str) -> list[int]:
+    """A county's monthly batch (its own Celery beat task): all the rules that county has enabled.
+
+    Runs only `county`; a county without households or without its Area runs nothing.
+    """
     from households.models import Area, Household
 
-    batch_ids = []
-    for code in sorted({v[:6] for v in Household.objects.active().values_list("village_id", flat=True).distinct()}):
-        batch = services.batch_create(area=Area.objects.get(code=code), scheduled=True)
-        services.batch_start(batch=batch)
-        batch_ids.append(batch.pk)
-    return batch_ids
+    area = Area.objects.filter(code=county, level="county").first()
+    if area is None or not Household.objects.active().filter(village__code__startswith=county).exists():
+        return []
+    batch = services.batch_create(area=area, scheduled=True)
+    services.batch_start(batch=batch)
+    return [batch.pk]

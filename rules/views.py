@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -11,25 +12,27 @@ from households.models import Area, YearParameters
 
 from . import registry, services, settings_services
 from .forms import BatchForm, ParametersForm, ScheduleForm, YearLinesForm
-from .models import Batch, BatchStatus, RuleSetting, SettingChange
-from .parameters import current_values
+from .models import Batch, BatchStatus
+from .parameters import LABELS, current_values
 
 
 def _county_area_or_404(user, *, write: bool = False) -> Area:
-    """County staff (and, to read, inspectors) only; everyone else gets a 404."""
-    allowed = user.is_county_staff or (not write and user.is_inspector)
-    if not allowed:
+    """The user's county: county staff's and, to read, the inspector's; the inspector may not
+    change anything (403); everyone else gets a 404. Every setting read or written is this county's."""
+    if user.is_inspector and write:
+        raise PermissionDenied("督查人员只能查看，不能修改规则设置")
+    if not (user.is_county_staff or user.is_inspector):
         raise Http404
     return user.area
 
 
 @login_required
 def catalog(request):
-    _county_area_or_404(request.user)
-    year = YearParameters.current()
+    county = _county_area_or_404(request.user)
+    year = YearParameters.current(county.code)
     return render(request, "rules/catalog.html", {
-        **_catalog_context(request),
-        "parameters_form": ParametersForm(values=current_values()),
+        **_catalog_context(request, county.code),
+        "parameters_form": ParametersForm(values=current_values(county.code)),
         "year_form": YearLinesForm(initial={"year": year.year, "monitoring_line": year.monitoring_line,
                                             "attention_line": year.attention_line} if year else None),
     })
@@ -38,13 +41,13 @@ def catalog(request):
 @login_required
 @require_POST
 def rule_toggle(request, rule_id):
-    _county_area_or_404(request.user, write=True)
+    county = _county_area_or_404(request.user, write=True)
     try:
         registry.get(rule_id)
     except KeyError:
         raise Http404 from None
     enabled = request.POST.get("enabled") == "1"
-    settings_services.rule_enabled_set(rule_id=rule_id, enabled=enabled, user=request.user)
+    settings_services.rule_enabled_set(county=county.code, rule_id=rule_id, enabled=enabled, user=request.user)
     messages.success(request, f"规则 {rule_id} 已{'启用' if enabled else '停用'}。")
     return redirect("rules_catalog")
 
@@ -52,10 +55,10 @@ def rule_toggle(request, rule_id):
 @login_required
 @require_POST
 def parameters_update(request):
-    _county_area_or_404(request.user, write=True)
-    form = ParametersForm(request.POST, values=current_values())
+    county = _county_area_or_404(request.user, write=True)
+    form = ParametersForm(request.POST, values=current_values(county.code))
     if form.is_valid():
-        changed = settings_services.parameters_set(values=form.cleaned_data, user=request.user)
+        changed = settings_services.parameters_set(county=county.code, values=form.cleaned_data, user=request.user)
         messages.success(request, f"已保存，{changed} 项参数有变化。" if changed else "参数没有变化。")
         return redirect("rules_catalog")
     messages.error(request, "参数有误，请按提示修改。")
@@ -65,10 +68,10 @@ def parameters_update(request):
 @login_required
 @require_POST
 def year_lines_update(request):
-    _county_area_or_404(request.user, write=True)
+    county = _county_area_or_404(request.user, write=True)
     form = YearLinesForm(request.POST)
     if form.is_valid():
-        settings_services.year_lines_set(**form.cleaned_data, user=request.user)
+        settings_services.year_lines_set(county=county.code, **form.cleaned_data, user=request.user)
         messages.success(request, f"{form.cleaned_data['year']} 年度监测标准已保存。")
         return redirect("rules_catalog")
     return _catalog_with(request, year_form=form)
@@ -76,24 +79,27 @@ def year_lines_update(request):
 
 def _catalog_with(request, **forms):
     """The catalog again with the bound forms, so errors sit next to their fields."""
+    county = request.user.area_id
     context = {
-        "parameters_form": forms.get("parameters_form") or ParametersForm(values=current_values()),
+        "parameters_form": forms.get("parameters_form") or ParametersForm(values=current_values(county)),
         "year_form": forms.get("year_form") or YearLinesForm(),
     }
-    return render(request, "rules/catalog.html", {**_catalog_context(request), **context}, status=400)
+    return render(request, "rules/catalog.html", {**_catalog_context(request, county), **context}, status=400)
 
 
-def _catalog_context(request) -> dict:
+def _catalog_context(request, county: str) -> dict:
     open_counts = dict(
         Ticket.objects.in_scope(request.user).unclosed().values_list("rule_id").annotate(n=Count("pk")).order_by()
     )
-    disabled = set(RuleSetting.objects.filter(enabled=False).values_list("rule_id", flat=True))
+    disabled = settings_services.disabled_rule_ids(county)
     rules = [{"rule": r, "enabled": r.id not in disabled, "open": open_counts.get(r.id, 0)} for r in registry.all_rules()]
+    values = current_values(county)
     return {
         "categories": [(code, label, [r for r in rules if r["rule"].category == code])
                        for code, label in registry.CATEGORIES.items()],
-        "changes": SettingChange.objects.select_related("user")[:30],
+        "changes": settings_services.changes_of(county)[:30],
         "open_total": sum(open_counts.values()),
+        "parameter_values": [(LABELS[key], f"{values[key].normalize():f}") for key in LABELS],
     }
 
 
@@ -114,7 +120,7 @@ def batches(request):
                 form.add_error(None, str(error))
             else:
                 return redirect("rules_batch", batch.pk)
-    day, hour, enabled = settings_services.schedule_get()
+    day, hour, enabled = settings_services.schedule_get(county.code)
     return render(request, "rules/batches.html", {
         "form": form,
         "schedule_form": ScheduleForm(initial={"day": day, "hour": hour, "enabled": enabled}),
@@ -126,10 +132,10 @@ def batches(request):
 @login_required
 @require_POST
 def schedule_update(request):
-    _county_area_or_404(request.user, write=True)
+    county = _county_area_or_404(request.user, write=True)
     form = ScheduleForm(request.POST)
     if form.is_valid():
-        settings_services.schedule_set(**form.cleaned_data, user=request.user)
+        settings_services.schedule_set(county=county.code, **form.cleaned_data, user=request.user)
         messages.success(request, f"自动清洗时间已设为每月{form.cleaned_data['day']}日{form.cleaned_data['hour']}时。")
     else:
         messages.error(request, "自动清洗时间有误：日期应为1–28，时间应为0–23。")

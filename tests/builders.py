@@ -79,10 +79,19 @@ def make_income(household: Household, year: int, **amounts) -> AnnualIncome:
     )
 
 
-def make_year(year: int = 2025, monitoring_line: str = "7600", current: bool = True) -> YearParameters:
-    return YearParameters.objects.create(
-        year=year, monitoring_line=Decimal(monitoring_line), is_current=current
-    )
+TEST_COUNTIES = ("230381", "340323")  # the shared world's two counties (tests/conftest.py)
+
+
+def make_year(year: int = 2025, monitoring_line: str = "7600", current: bool = True,
+              county: str | None = None) -> YearParameters:
+    """The year's lines in `county`, or (by default) in each of the shared world's counties; returns the first."""
+    rows = [
+        YearParameters.objects.create(
+            county=code, year=year, monitoring_line=Decimal(monitoring_line), is_current=current
+        )
+        for code in ([county] if county else TEST_COUNTIES)
+    ]
+    return rows[0]
 
 
 def make_user(username: str, role: str = "", area: Area | str | None = None) -> User:

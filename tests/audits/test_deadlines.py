@@ -29,7 +29,7 @@ def test_county_staff_set_the_deadlines_and_each_change_is_recorded(client, worl
     assert client.get(DEADLINES).context["form"].initial == {"village": 7, "township": 3, "county": 3}
     response = client.post(DEADLINES, {"village": "10", "township": "3", "county": "5"})
     assert response.status_code == 302
-    assert deadlines.deadline_days() == {"village": 10, "township": 3, "county": 5}
+    assert deadlines.deadline_days("230381") == {"village": 10, "township": 3, "county": 5}
     changes = SettingChange.objects.filter(subject=deadlines.SUBJECT).order_by("pk")
     assert [(c.user, c.field, c.old_value, c.new_value) for c in changes] == [
         (world.county_staff, "村级", "7 天", "10 天"), (world.county_staff, "县级", "3 天", "5 天"),
@@ -56,7 +56,8 @@ def test_nobody_but_county_staff_sees_or_sets_the_deadlines(client, world, perso
 
 
 def test_a_ticket_arriving_at_a_level_gets_that_levels_days_in_force(world):
-    deadlines.deadlines_set(values={"village": 7, "township": 5, "county": 3}, user=world.county_staff)
+    deadlines.deadlines_set(county="230381", values={"village": 7, "township": 5, "county": 3},
+                            user=world.county_staff)
     ticket = make_ticket(world.home)
     moved = ticket_transition(ticket_id=ticket.pk, user=world.clerk, action="explain", comment="入户核实无误")
     assert moved.due_on == timezone.localdate() + datetime.timedelta(days=5)

@@ -66,5 +66,5 @@ def test_county_staff_see_overdue_per_township_and_set_the_deadlines(live_server
     page.get_by_role("button", name="保存审核时限").click()
     expect(page.get_by_test_id("deadline-changes")).to_contain_text("3 天 → 5 天")
     screenshot(f"ticket-deadlines-{kind}", page)
-    assert ReviewDeadline.objects.get(level="township").days == 5
+    assert ReviewDeadline.objects.get(county="230381", level="township").days == 5
     assert errors == []

@@ -15,6 +15,7 @@ from households.choices import AreaLevel, Gender, MemberStatus, StudentStatus
 from households.demo import DEMO_PASSWORD, DemoError, build_demo_county
 from households.models import TRANSFER_PARTS, AnnualIncome, Area, Household, Member, YearParameters
 from households.progress import progress_bar
+from tests.builders import make_area, make_household
 
 COUNTY = "340323"  # 固镇县: the smallest seed county, 12 townships
 pytestmark = pytest.mark.django_db
@@ -136,9 +137,10 @@ def test_incomes_cover_four_years():
 
 def test_year_parameters_are_seeded_with_2025_current():
     build(households=20)
-    lines = dict(YearParameters.objects.values_list("year", "monitoring_line"))
+    lines = dict(YearParameters.objects.filter(county=COUNTY).values_list("year", "monitoring_line"))
     assert lines == {2021: 6000, 2022: 6500, 2023: 6900, 2024: 7300, 2025: 7600}
-    assert YearParameters.current().year == 2025
+    assert YearParameters.current(COUNTY).year == 2025
+    assert set(YearParameters.objects.values_list("county", flat=True)) == {COUNTY}  # no other county's lines
 
 
 def test_seed_demo_prints_counts_defects_and_accounts():
@@ -179,8 +181,13 @@ def test_seed_demo_refuses_a_seeded_county_without_replace():
         call_command("seed_demo", households=10, county=COUNTY, stdout=io.StringIO())
 
 
-def test_set_parameters_creates_a_year_and_makes_it_current():
-    YearParameters.objects.create(year=2025, monitoring_line=Decimal("7600"), is_current=True)
+@pytest.fixture
+def one_county():
+    return make_area(COUNTY, "固镇县")
+
+
+def test_set_parameters_creates_a_year_and_makes_it_current(one_county):
+    YearParameters.objects.create(county=COUNTY, year=2025, monitoring_line=Decimal("7600"), is_current=True)
     out = io.StringIO()
     call_command("set_parameters", year=2026, monitoring_line="7900", current=True, stdout=out)
     assert "2026" in out.getvalue()
@@ -202,14 +209,14 @@ def test_set_parameters_creates_a_year_and_makes_it_current():
     assert not YearParameters.objects.get(year=2026).is_current
 
 
-def test_set_parameters_refuses_a_new_year_without_a_line():
+def test_set_parameters_refuses_a_new_year_without_a_line(one_county):
     with pytest.raises(CommandError, match="--monitoring-line"):
         call_command("set_parameters", year=2030, stdout=io.StringIO())
     assert not YearParameters.objects.filter(year=2030).exists()
 
 
 @pytest.mark.parametrize("value", ["-1", "abc", "NaN", "12.345", "1e20"])
-def test_set_parameters_refuses_bad_amounts(value):
+def test_set_parameters_refuses_bad_amounts(one_county, value):
     with pytest.raises(CommandError, match="non-negative amount"):
         call_command("set_parameters", year=2030, monitoring_line=value, stdout=io.StringIO())
 
@@ -230,3 +237,22 @@ def test_progress_bar_draws_in_a_terminal_and_is_silent_elsewhere():
     advance = progress_bar(4, pipe, "生成")
     advance(4)
     assert pipe.getvalue() == ""
+
+
+def test_set_parameters_sets_the_lines_of_the_county_named_and_no_other():
+    make_area(COUNTY, "固镇县")
+    make_household("230381100201")  # a second county, known only from its households
+    YearParameters.objects.create(county="230381", year=2025, monitoring_line=Decimal("7600"), is_current=True)
+    with pytest.raises(CommandError, match="--county"):
+        call_command("set_parameters", year=2025, monitoring_line="8000", current=True, stdout=io.StringIO())
+    call_command("set_parameters", year=2025, monitoring_line="8000", current=True, county=COUNTY,
+                 stdout=io.StringIO())
+    assert YearParameters.current(COUNTY).monitoring_line == Decimal("8000")
+    assert YearParameters.current("230381").monitoring_line == Decimal("7600")
+    with pytest.raises(CommandError, match="unknown county"):
+        call_command("set_parameters", year=2025, monitoring_line="8000", county="999999", stdout=io.StringIO())
+
+
+def test_set_parameters_without_a_county_refuses_an_empty_database():
+    with pytest.raises(CommandError, match="no county"):
+        call_command("set_parameters", year=2025, monitoring_line="8000", stdout=io.StringIO())

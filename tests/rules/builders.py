@@ -39,12 +39,12 @@ def id_for(born: datetime.date, sequence: int, region: str = "230381") -> str:
     return with_check(f"{region}{born:%Y%m%d}{sequence:03d}")
 
 
-def set_parameter(key: str, value) -> None:
-    CatalogParameter.objects.update_or_create(key=key, defaults={"value": Decimal(str(value))})
+def set_parameter(key: str, value, county: str = "230381") -> None:
+    CatalogParameter.objects.update_or_create(county=county, key=key, defaults={"value": Decimal(str(value))})
 
 
-def disable(rule_id: str) -> None:
-    RuleSetting.objects.update_or_create(rule_id=rule_id, defaults={"enabled": False})
+def disable(rule_id: str, county: str = "230381") -> None:
+    RuleSetting.objects.update_or_create(county=county, rule_id=rule_id, defaults={"enabled": False})
 
 
 _minutes = iter(range(1, 10_000))

@@ -23,7 +23,7 @@ def fails(village):
     """fails(rule_id) -> the set of failing records: household numbers for H rules, member names for M rules."""
     def run(rule_id: str, year: int = 2025):
         rule = registry.get(rule_id)
-        findings = evaluate(rules=[rule], params=parameters_for(year), area_prefix=VILLAGE[:6])
+        findings = evaluate(rules=[rule], params=parameters_for(year, county=VILLAGE[:6]), area_prefix=VILLAGE[:6])
         if rule.scope == registry.HOUSEHOLD:
             from households.models import Household
             return set(Household.objects.filter(pk__in=[f.household_id for f in findings]).values_list("number", flat=True))
@@ -37,7 +37,7 @@ def message(village):
     """message(rule_id, household) -> the ticket message the rule writes for that household."""
     def run(rule_id: str, household, year: int = 2025):
         rule = registry.get(rule_id)
-        findings = evaluate(rules=[rule], params=parameters_for(year), area_prefix=VILLAGE[:6],
+        findings = evaluate(rules=[rule], params=parameters_for(year, county=VILLAGE[:6]), area_prefix=VILLAGE[:6],
                             household_id=household.pk)
         return [f.message for f in findings]
     return run

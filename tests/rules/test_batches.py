@@ -117,7 +117,7 @@ def test_a_duplicate_delivery_of_a_finished_group_changes_nothing(defects):
 
 
 def test_disabled_rules_do_not_run(defects):
-    RuleSetting.objects.create(rule_id="B06", enabled=False)
+    RuleSetting.objects.create(county="230381", rule_id="B06", enabled=False)
     run()
     assert not Ticket.objects.filter(rule_id="B06").exists()
 

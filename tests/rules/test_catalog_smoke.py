@@ -40,7 +40,7 @@ def test_a_clean_household_fails_no_rule(village):
     make_member(household, relationship=Relationship.SPOUSE, gender=Gender.FEMALE, born=date(1982, 3, 1))
     make_income(household, 2025, wage="40000")
     make_income(household, 2024, wage="39000")
-    findings = evaluate(rules=registry.all_rules(), params=parameters_for(2025), area_prefix="230381")
+    findings = evaluate(rules=registry.all_rules(), params=parameters_for(2025, county="230381"), area_prefix="230381")
     assert [(f.rule_id, f.message) for f in findings] == []
 
 
@@ -55,12 +55,13 @@ def risk_household(village, *, major_illness: bool):
 def test_the_two_risk_examples_of_rules_md_in_sql(village):
     """Income below the line and no labour: 0.74; add a major illness: 0.831."""
     plain, ill = risk_household(village, major_illness=False), risk_household(village, major_illness=True)
-    base = annotate_factors(household_base(params=parameters_for(2025), area_prefix="230381"), parameters_for(2025))
+    params = parameters_for(2025, county="230381")
+    base = annotate_factors(household_base(params=params, area_prefix="230381"), params)
     risks = dict(base.values_list("pk", "risk"))
     assert (risks[plain.pk], risks[ill.pk]) == (Decimal("0.74"), Decimal("0.831"))
 
 
 def test_the_two_risk_examples_in_python(village):
-    params = parameters_for(2025)
+    params = parameters_for(2025, county="230381")
     assert risk_of(["income_below_line", "no_labour"], params) == Decimal("0.7400")
     assert risk_of(["income_below_line", "no_labour", "major_illness"], params) == Decimal("0.8310")

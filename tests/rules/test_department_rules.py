@@ -468,7 +468,7 @@ def test_an_id_twice_on_a_list_is_one_finding(village):
 
     listed = member(village, "甲")
     make_list(Source.DEATHS, [listed.id_number, listed.id_number])
-    findings = evaluate(rules=[registry.get("D01")], params=parameters_for(2025), area_prefix=village.code[:6])
+    findings = evaluate(rules=[registry.get("D01")], params=parameters_for(2025, county="230381"), area_prefix=village.code[:6])
     assert [finding.member_id for finding in findings] == [listed.pk]
 
 

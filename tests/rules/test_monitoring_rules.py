@@ -44,7 +44,7 @@ def calm(village, *, wage="60000", **fields):
 
 
 def risk(household) -> Decimal:
-    params = parameters_for(2025)
+    params = parameters_for(2025, county="230381")
     base = annotate_factors(household_base(params=params, area_prefix="230381"), params)
     return base.values_list("risk", flat=True).get(pk=household.pk)
 
@@ -213,7 +213,7 @@ def test_risk_coefficient_rounds_an_exact_half_up(village):
     make_member(household, born=aged(14), health=Health.MAJOR_ILLNESS, student_status=StudentStatus.DROPOUT,
                 medical_insurance=MedicalInsurance.NONE)
     factors = ["major_illness", "uninsured", "housing_unsafe", "dropout"]
-    assert (risk(household), risk_of(factors, parameters_for(2025))) == (Decimal("0.8863"), Decimal("0.8863"))
+    assert (risk(household), risk_of(factors, parameters_for(2025, county="230381"))) == (Decimal("0.8863"), Decimal("0.8863"))
 
 
 def test_risk_weights_are_read_from_the_catalog_parameters(village):

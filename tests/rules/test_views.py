@@ -1,4 +1,4 @@
-"""The catalog and batch screens: county staff act, inspectors read, everyone else gets 404."""
+"""The catalog and batch screens: county staff act, inspectors read (a change is 403), everyone else gets 404."""
 
 from decimal import Decimal
 
@@ -39,7 +39,7 @@ def test_county_staff_and_inspectors_read_the_rule_pages(client, world, persona,
 ])
 def test_inspectors_change_nothing(client, world, url_name, args, data):
     client.force_login(world.inspector)
-    assert client.post(reverse(url_name, args=args), data).status_code == 404
+    assert client.post(reverse(url_name, args=args), data).status_code == 403
     assert not SettingChange.objects.exists() and not Batch.objects.exists()
 
 
@@ -54,7 +54,7 @@ def test_the_catalog_lists_every_rule_with_its_open_ticket_count(client, world):
 def test_disabling_a_rule_is_recorded(client, world):
     client.force_login(world.county_staff)
     client.post(reverse("rules_toggle", args=["B06"]), {"enabled": "0"})
-    assert not RuleSetting.objects.get(rule_id="B06").enabled
+    assert not RuleSetting.objects.get(county="230381", rule_id="B06").enabled
     change = SettingChange.objects.get()
     assert (change.user, change.subject, change.old_value, change.new_value) == (world.county_staff, "B06", "是", "否")
 
@@ -68,7 +68,7 @@ def test_parameter_changes_are_recorded_old_to_new(client, world):
     client.force_login(world.county_staff)
     client.post(reverse("rules_parameters"), {
         **{key: value for key, value in _current_parameter_fields(client).items()}, "growth_threshold": "0.6"})
-    assert CatalogParameter.objects.get(key="growth_threshold").value == Decimal("0.6")
+    assert CatalogParameter.objects.get(county="230381", key="growth_threshold").value == Decimal("0.6")
     change = SettingChange.objects.get(subject="growth_threshold")
     assert (change.old_value, change.new_value) == ("0.50", "0.6")
 
@@ -83,7 +83,7 @@ def test_a_bad_parameter_is_shown_next_to_its_field(client, world):
 def test_monitoring_lines_are_set_per_year_and_recorded(client, world):
     client.force_login(world.county_staff)
     client.post(reverse("rules_year_lines"), {"year": "2026", "monitoring_line": "7900", "attention_line": "10000"})
-    assert YearParameters.objects.get(year=2026).monitoring_line == Decimal("7900")
+    assert YearParameters.objects.get(county="230381", year=2026).monitoring_line == Decimal("7900")
 
 
 def test_starting_a_batch_runs_it_and_shows_the_summary(client, world, django_capture_on_commit_callbacks):
@@ -115,13 +115,13 @@ def test_a_township_outside_the_county_cannot_be_chosen(client, world):
 
 
 def test_the_monthly_schedule_defaults_to_the_8th_and_changes_are_recorded(client, world):
-    assert schedule_get() == (8, 2, True)
+    assert schedule_get("230381") == (8, 2, True)
     client.force_login(world.county_staff)
     client.post(reverse("rules_schedule"), {"day": "15", "hour": "1", "enabled": "on"})
-    assert schedule_get() == (15, 1, True)
+    assert schedule_get("230381") == (15, 1, True)
     assert SettingChange.objects.get(subject="schedule").new_value == "每月15日1时"
 
 
 def _current_parameter_fields(client) -> dict:
     from rules.parameters import current_values
-    return {key: str(value) for key, value in current_values().items()}
+    return {key: str(value) for key, value in current_values("230381").items()}

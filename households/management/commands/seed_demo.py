@@ -42,7 +42,8 @@ class Command(BaseCommand):
                 progress=advance,
             )
             accounts = create_demo_accounts(county)
-            lists = build_demo_department_lists(county_code=county, year=YearParameters.current().year, seed=seed)
+            lists = build_demo_department_lists(county_code=county, year=YearParameters.current(county).year,
+                                                 seed=seed)
         except DemoError as error:
             raise CommandError(str(error)) from error
         elapsed = time.monotonic() - started

@@ -1,8 +1,10 @@
 from decimal import Decimal, InvalidOperation
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from households.county_rows import county_codes
 from households.models import YearParameters
 
 MAX_AMOUNT = Decimal("99999999.99")  # the column holds ten digits, two after the point
@@ -29,17 +31,21 @@ def amount(text: str, *, option: str, label: str) -> Decimal:
 
 
 class Command(BaseCommand):
-    help = "设置年度参数：监测标准、关注线，以及当前年度。"
+    help = "设置一个县的年度参数：监测标准、关注线，以及当前年度。"
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="年度，如 2025")
         parser.add_argument("--monitoring-line", help="监测标准（元/人·年）；新年度必填")
         parser.add_argument("--attention-line", help="关注线（元/人·年），默认10000")
         parser.add_argument(
-            "--current", action="store_true", help="设为当前年度（其他年度不再是当前年度）"
+            "--current", action="store_true", help="设为当前年度（该县其他年度不再是当前年度）"
+        )
+        parser.add_argument(
+            "--county", help="县级区划代码（6位）；库中只有一个县时可省略"
         )
 
-    def handle(self, *args, year, monitoring_line, attention_line, current, **options):
+    def handle(self, *args, year, monitoring_line, attention_line, current, county=None, **options):
+        county = self._county(county)
         if not 2000 <= year <= 2100:
             raise CommandError(f"年度应在2000至2100之间（year must be 2000–2100）：{year}")
         line = (
@@ -54,7 +60,8 @@ class Command(BaseCommand):
         )
 
         with transaction.atomic():
-            params = YearParameters.objects.select_for_update().filter(year=year).first()
+            years = YearParameters.objects.filter(county=county)
+            params = years.select_for_update().filter(year=year).first()
             created = params is None
             if created:
                 if line is None:
@@ -62,7 +69,7 @@ class Command(BaseCommand):
                         f"{year}年度尚未设置，需同时给出 --monitoring-line"
                         "（a new year needs --monitoring-line）"
                     )
-                params = YearParameters(year=year, monitoring_line=line)
+                params = YearParameters(county=county, year=year, monitoring_line=line)
             if line is not None:
                 params.monitoring_line = line
             if attention is not None:
@@ -70,11 +77,11 @@ class Command(BaseCommand):
             previous = None
             if current and not params.is_current:
                 previous = list(
-                    YearParameters.objects.select_for_update()
+                    years.select_for_update()
                     .filter(is_current=True)
                     .values_list("year", flat=True)
                 )
-                YearParameters.objects.filter(is_current=True).update(is_current=False)
+                years.filter(is_current=True).update(is_current=False)
                 params.is_current = True
             changed = created or line is not None or attention is not None or previous is not None
             if changed:
@@ -86,9 +93,27 @@ class Command(BaseCommand):
         marker = "，当前年度" if params.is_current else ""
         self.stdout.write(
             self.style.SUCCESS(
-                f"{state} {year} 年度参数：监测标准 {params.monitoring_line:.2f} 元/人·年，"
+                f"{state} {county} {year} 年度参数：监测标准 {params.monitoring_line:.2f} 元/人·年，"
                 f"关注线 {params.attention_line:.2f} 元/人·年{marker}"
             )
         )
         if previous:
             self.stdout.write(f"原当前年度 {'、'.join(map(str, previous))} 已不再是当前年度")
+
+    @staticmethod
+    def _county(code: str | None) -> str:
+        """The county given, which must be present; without one, the only county there is."""
+        known = county_codes(apps)
+        if code is None:
+            if len(known) == 1:
+                return known[0]
+            if not known:
+                raise CommandError("库中还没有县级区划，请先导入行政区划或建立演示县（no county yet）")
+            raise CommandError(
+                f"库中有 {len(known)} 个县，请用 --county 指定县级区划代码（{'、'.join(known[:10])}"
+                f"{'等' if len(known) > 10 else ''}）"
+            )
+        code = code.strip()
+        if code not in known:
+            raise CommandError(f"未知的县级区划代码（unknown county）：{code!r}")
+        return code

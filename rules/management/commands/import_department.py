@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rules.department_import import DepartmentImportError, department_import
 from rules.models import DepartmentSource
-from rules.services import CleansingError, current_year
+from rules.services import CleansingError, shared_current_year
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, source, file, year, **options):
         try:
-            year = year or current_year()
+            year = year or shared_current_year()
             result = department_import(source=source, path=file, year=year)
         except CleansingError as error:
             raise CommandError(str(error)) from None
