@@ -1,6 +1,5 @@
 """Operator commands: settings from the checkout's .env, and bad input ending in one Chinese line."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,19 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.builders import make_year
-
-# Every variable the settings read: a subprocess starts from none of them.
-SETTINGS_VARIABLES = {
-    "DJANGO_SETTINGS_MODULE", "ENV_FILE", "SECRET_KEY", "DEBUG", "HTTPS", "ALLOWED_HOSTS",
-    "STATIC_MANIFEST", "STATIC_FROM_SOURCE", "STATIC_ROOT", "MEDIA_ROOT", "DATABASE_URL",
-    "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "CACHE_URL", "BEHIND_PROXY",
-    "CSRF_TRUSTED_ORIGINS", "DJANGO_ALLOW_ASYNC_UNSAFE",
-}
-
-
-def bare_environment(**variables) -> dict:
-    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
-    return {**env, **variables}
+from tests.processes import bare_environment
 
 
 def python(code: str, **variables) -> subprocess.CompletedProcess:
