@@ -230,3 +230,10 @@ def test_progress_bar_draws_in_a_terminal_and_is_silent_elsewhere():
     advance = progress_bar(4, pipe, "生成")
     advance(4)
     assert pipe.getvalue() == ""
+
+
+def test_a_small_demo_county_seeds_even_when_a_department_list_finds_nobody():
+    # 20 households of 兴国县 (seed 1) hold no disabled member: the 残联 list stays empty.
+    out = io.StringIO()
+    call_command("seed_demo", households=20, county="360732", stdout=out)
+    assert "户 20" in out.getvalue()
