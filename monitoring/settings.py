@@ -10,6 +10,7 @@ is one (bin/demo writes it: the demo's settings and generated secret, so that ev
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import environ
@@ -164,6 +165,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # STATIC_FROM_SOURCE lets whitenoise serve static/ straight from the source folders.
 STATIC_FROM_SOURCE = env.bool("STATIC_FROM_SOURCE", default=DEBUG)
 WHITENOISE_USE_FINDERS = STATIC_FROM_SOURCE
+if STATIC_FROM_SOURCE:
+    # Nothing is collected into STATIC_ROOT then: whitenoise need not warn that it is missing.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG and not STATIC_FROM_SOURCE)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
