@@ -3,7 +3,7 @@
 The clone is of the committed HEAD, in a temporary folder that holds nothing else (no
 `../shared`), with none of the settings variables set. It runs what bin/demo runs after
 bin/setup (bin/demo-env, migrate, seed_demo, runserver) and an operator command typed by
-hand. One test, so the migrations run once: it is the slowest of the suite (~30 s).
+hand. One test, so that the migrations run once: still among the slowest of the suite.
 """
 
 import re
