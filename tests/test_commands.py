@@ -126,3 +126,17 @@ def test_an_export_to_a_writable_path_still_writes_the_workbook(tmp_path):
     out = tmp_path / "registry.xlsx"
     call_command("export_registry", str(out), verbosity=0)
     assert out.stat().st_size > 0
+
+
+def test_a_command_before_migrate_says_to_migrate_in_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "export_registry", str(tmp_path / "x.xlsx")],
+        cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120,
+        env=bare_environment(ENV_FILE="", SECRET_KEY="x" * 50,
+                             DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}"),
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "数据库尚未建表：请先运行 python manage.py migrate（no such table: households_area）"
+    ]
