@@ -166,11 +166,12 @@ def existing_names(codes) -> dict[str, str]:
     return names
 
 
-def import_areas(path: Path | str) -> AreaImportResult:
+def import_areas(path: Path | str, *, dry_run: bool = False) -> AreaImportResult:
     """Load the file's areas: all of them, or (on any problem) none, raising AreaFileError.
 
     New codes are created, a changed name is updated, identical rows are left alone, so
-    re-importing the same file changes nothing. Nothing is ever deleted.
+    re-importing the same file changes nothing. Nothing is ever deleted. `dry_run` checks
+    and counts what would change, and writes nothing.
     """
     rows = read_area_rows(path)
     with transaction.atomic():
@@ -191,8 +192,9 @@ def import_areas(path: Path | str) -> AreaImportResult:
                 result.add(area.level, "updated")
             else:
                 result.add(area.level, "unchanged")
-        Area.objects.bulk_create(created, batch_size=CHUNK)
-        Area.objects.bulk_update(renamed, ["name"], batch_size=CHUNK)
+        if not dry_run:
+            Area.objects.bulk_create(created, batch_size=CHUNK)
+            Area.objects.bulk_update(renamed, ["name"], batch_size=CHUNK)
     return result
 
 

@@ -165,3 +165,10 @@ def test_the_service_raises_with_every_problem(tmp_path):
     with pytest.raises(AreaFileError) as raised:
         import_areas(csv_file(tmp_path, HEADER + "611024100,城关街道,611024\n"))
     assert raised.value.problems == ["第2行：上级区划「611024」既不在文件中也不在系统中：请先导入该县"]
+
+
+def test_a_dry_run_counts_what_would_change_and_writes_nothing(tmp_path):
+    out = io.StringIO()
+    call_command("import_areas", str(csv_file(tmp_path, COUNTY_FILE)), "--dry-run", stdout=out)
+    assert "校验通过（未写入，--dry-run）：行政区划 4 条：将新增 4，将更新 0，不变 0" in out.getvalue()
+    assert not Area.objects.exists()

@@ -17,10 +17,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="行政区划文件 .csv（code,name,parent_code）")
+        parser.add_argument("--dry-run", action="store_true", help="只校验，统计将新增、更新和不变的条数，不写入")
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, dry_run, **options):
         try:
-            result = import_areas(file)
+            result = import_areas(file, dry_run=dry_run)
         except AreaFileError as refused:
             for problem in refused.problems:
                 self.stderr.write("错误 " + problem)
@@ -28,11 +29,14 @@ class Command(BaseCommand):
         if options["verbosity"] == 0:
             return
         write = self.stdout.write
+        will = "将" if dry_run else ""
+        title = "校验通过（未写入，--dry-run）：行政区划" if dry_run else "已导入行政区划"
         write(self.style.SUCCESS(
-            f"已导入行政区划 {result.total()} 条：新增 {result.total('created')}，"
-            f"更新 {result.total('updated')}，不变 {result.total('unchanged')}"
+            f"{title} {result.total()} 条：{will}新增 {result.total('created')}，"
+            f"{will}更新 {result.total('updated')}，不变 {result.total('unchanged')}"
         ))
-        write(pad("级别", 8) + "".join(pad(label, 8, right=True) for label in OUTCOMES.values()))
+        labels = [will + label if outcome != "unchanged" else label for outcome, label in OUTCOMES.items()]
+        write(pad("级别", 8) + "".join(pad(label, 8, right=True) for label in labels))
         for level in AreaLevel.values:
             counts = result.by_level.get(level)
             if counts:
