@@ -11,6 +11,7 @@ Text is always written as text: a name starting with "=" is never a formula, and
 value like "#N/A" never an error cell.
 """
 
+import errno
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -82,6 +83,22 @@ class ExportTargetError(ValueError):
     """The output path or county of an export command is unusable; the message says why."""
 
 
+OS_ERROR_REASONS = {
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "文件系统只读",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.ENOENT: "该位置不能建立文件",
+    errno.ENOTDIR: "路径中有一段不是目录",
+    errno.EISDIR: "这是一个目录",
+}
+
+
+def os_error_reason(error: OSError) -> str:
+    """Why a file could not be written, in Chinese when the reason is a common one."""
+    return OS_ERROR_REASONS.get(error.errno) or error.strerror or str(error)
+
+
 def export_target(*, out: str, county: str | None) -> Path:
     """The checked output path of an .xlsx export, refusing a wrong suffix, folder or county."""
     from .models import Area
@@ -91,8 +108,19 @@ def export_target(*, out: str, county: str | None) -> Path:
         raise ExportTargetError(f"输出文件应以 .xlsx 结尾：{path}")
     if not path.parent.is_dir():
         raise ExportTargetError(f"目录 {path.parent} 不存在：请先建立目录")
+    if path.is_dir():
+        raise ExportTargetError(f"{path} 是目录：请给出要写入的文件名（.xlsx）")
     if county is not None and not (len(county) == 6 and Area.objects.filter(code=county).exists()):
         raise ExportTargetError(f"县级区划代码「{county}」不存在：应为系统中已有的6位县级代码")
+    # Try the path now: the streaming writer would fail only at its end, with an XML error.
+    existed = path.exists()
+    try:
+        with path.open("ab"):
+            pass
+    except OSError as error:
+        raise ExportTargetError(f"无法写入 {path}：{os_error_reason(error)}") from None
+    if not existed:
+        path.unlink()
     return path
 
 

@@ -1,4 +1,4 @@
-"""The registry workbook (shared/spec/import-template.md): its sheets and their columns.
+"""The registry workbook (the import template of the documentation in docs/): its sheets and their columns.
 
 One `SheetSpec` per sheet lists its columns in template order; the importer, the
 exporter and the tests all read the template from here. How one cell is read and

@@ -3,8 +3,14 @@
 The embedded default (nothing set, DEBUG=true) is SQLite with Celery tasks run
 in-process. Production and CI set DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL
 (Redis). A production process refuses to start without SECRET_KEY.
+
+Variables the environment does not set are read from the checkout's `.env`, when there
+is one (bin/demo writes it: the demo's settings and generated secret, so that every
+`manage.py` command run by hand sees the same settings as the demo site).
 """
 
+import os
+import warnings
 from pathlib import Path
 
 import environ
@@ -16,12 +22,22 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
+# The local settings file: never committed (.gitignore), never overriding a variable that
+# is set in the environment. ENV_FILE names another file; empty reads none (the tests).
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    environ.Env.read_env(ENV_FILE, overwrite=False)
+
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "未设置 SECRET_KEY：DEBUG 关闭时必须在环境变量或项目目录的 .env 中设置 SECRET_KEY"
+            "（50个以上随机字符，可用 python3 -c \"import secrets; print(secrets.token_urlsafe(50))\" 生成）；"
+            "演示环境请运行 bin/demo，它会写好 .env"
+        )
     SECRET_KEY = "insecure-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
@@ -90,9 +106,16 @@ TEMPLATES = [
 
 if "DATABASE_URL" not in env:
     VAR_DIR.mkdir(exist_ok=True)  # the embedded default keeps its SQLite file here
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'monitoring.sqlite3'}"),
-}
+# Lower case: not a setting, so that Django's debug page never shows the password in it.
+database_url = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'monitoring.sqlite3'}")
+_scheme, _separator, _ = database_url.partition("://")
+if _scheme not in ("postgres", "postgresql", "pgsql", "sqlite") or not _separator:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL{'「' + _scheme + '://…」' if _separator else ''}无法识别："
+        "应为 postgres://用户:密码@主机:5432/库名 或 sqlite:////绝对路径/文件.sqlite3"
+    )
+DATABASES = {"default": env.db_url_config(database_url)}
+del database_url, _scheme, _separator, _
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
@@ -138,7 +161,14 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
-STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
+# The demo runs with DEBUG off (the site's own error pages) but without collectstatic:
+# STATIC_FROM_SOURCE lets whitenoise serve static/ straight from the source folders.
+STATIC_FROM_SOURCE = env.bool("STATIC_FROM_SOURCE", default=DEBUG)
+WHITENOISE_USE_FINDERS = STATIC_FROM_SOURCE
+if STATIC_FROM_SOURCE:
+    # Nothing is collected into STATIC_ROOT then: whitenoise need not warn that it is missing.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG and not STATIC_FROM_SOURCE)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

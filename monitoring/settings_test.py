@@ -6,6 +6,9 @@ suite runs on the embedded SQLite default and on CI's PostgreSQL.
 
 import os
 
+# A developer's .env (bin/demo writes one) must not change the tests: they run as in a
+# fresh clone. Set, not defaulted, and inherited by the commands the tests start.
+os.environ["ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("STATIC_MANIFEST", "false")

@@ -32,7 +32,7 @@ def build_demo_department_lists(*, county_code: str, year: int, seed: int = 1) -
 
     def pick(share: float, condition=lambda m: True):
         chosen = [m for m in members if condition(m)]
-        return rng.sample(chosen, max(1, min(len(chosen), int(len(members) * share))))
+        return rng.sample(chosen, min(len(chosen), max(1, int(len(members) * share))))
 
     lists = {
         DepartmentSource.DEATHS: [(m, {"date_value": None}) for m in pick(0.001)],

@@ -62,7 +62,7 @@ def test_production_refuses_to_start_without_a_secret_key():
         [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='monitoring.settings'; django.setup()"],
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
     )
-    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+    assert result.returncode != 0 and "未设置 SECRET_KEY" in result.stderr
 
 
 def test_healthz_answers_without_login_and_shows_nothing(client, db):

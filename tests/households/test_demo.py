@@ -256,3 +256,10 @@ def test_set_parameters_sets_the_lines_of_the_county_named_and_no_other():
 def test_set_parameters_without_a_county_refuses_an_empty_database():
     with pytest.raises(CommandError, match="no county"):
         call_command("set_parameters", year=2025, monitoring_line="8000", stdout=io.StringIO())
+
+
+def test_a_small_demo_county_seeds_even_when_a_department_list_finds_nobody():
+    # 20 households of 兴国县 (seed 1) hold no disabled member: the 残联 list stays empty.
+    out = io.StringIO()
+    call_command("seed_demo", households=20, county="360732", stdout=out)
+    assert "户 20" in out.getvalue()

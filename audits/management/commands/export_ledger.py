@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from audits.ledger import ledger_write
 from audits.models import AuditAction, Ticket, TicketStatus
 from audits.services import audit_record
-from households.exporter import ExportTargetError, export_target
+from households.exporter import ExportTargetError, export_target, os_error_reason
 from households.progress import progress_bar
 
 STATUSES = {**{value: value for value in TicketStatus.values}, **{label: value for value, label in TicketStatus.choices}}
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             rows = ledger_write(tickets=tickets, out=path, full_ids=full_ids,
                                 progress=progress_bar(total, self.stdout, "导出"))
         except OSError as error:
-            raise CommandError(f"无法写入 {path}：{error.strerror or error}") from None
+            raise CommandError(f"无法写入 {path}：{os_error_reason(error)}") from None
         audit_record(
             action=AuditAction.EXPORT, username="命令行",
             subject=f"问题台账 {county or '全部'}" + ("（完整证件号码）" if full_ids else ""),

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from audits.models import AuditAction
 from audits.services import audit_record
-from households.exporter import ExportTargetError, export_target, registry_export
+from households.exporter import ExportTargetError, export_target, os_error_reason, registry_export
 
 from ._registry_output import pad, progress_reporter
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         try:
             counts = registry_export(out=path, county=county, progress=progress_reporter(self.stdout, "导出"))
         except OSError as error:
-            raise CommandError(f"无法写入 {path}：{error.strerror or error}") from None
+            raise CommandError(f"无法写入 {path}：{os_error_reason(error)}") from None
         audit_record(
             action=AuditAction.EXPORT, username="命令行", subject=f"登记数据 {county or '全部'}",
             detail={"file": path.name, "county": county or "", "rows": counts},
