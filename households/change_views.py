@@ -331,6 +331,7 @@ def _villages(user):
 def _kind_form(request, *, kind, household=None, member=None, change=None, initial=None):
     form_class = KIND_FORMS[kind]
     extra = {"villages": _villages(request.user)} if kind == _Kind.HOUSEHOLD_ADD else {}
+    extra["user"] = request.user  # the duplicate-ID warning looks inside the user's scope only
     bound = request.POST if request.method == "POST" else None  # an empty POST is still a submission
     form = form_class(bound, initial=member_initial(initial or {}), **extra)
     attachments = review.attachments_form(request)
