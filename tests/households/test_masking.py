@@ -216,3 +216,16 @@ def test_the_migration_remasks_stored_messages():
     assert remask("联系电话“”缺失或格式无效") == "联系电话“”缺失或格式无效"
     already = "证件号码 360732************ 与其他在册人员重复"
     assert remask(already) == already
+
+
+# The household list's search is no oracle -------------------------------------------------------
+
+def test_the_list_finds_an_id_number_only_in_full(client, world, family):
+    """Found by its first digits, the list would tell the hidden ones one at a time."""
+    client.force_login(world.clerk)
+    head = family.members.get(relationship=Relationship.HEAD)
+    for query in (head.id_number[:14], head.id_number[:15], head.id_number[:17]):
+        page = client.get(reverse("household_list"), {"q": query}).content.decode()
+        assert family.number not in page, query
+    for query in (head.id_number, head.id_number.lower()):
+        assert family.number in client.get(reverse("household_list"), {"q": query}).content.decode()
