@@ -222,3 +222,15 @@ def test_a_user_who_may_not_reveal_gets_no_button(rf, world, home):
     html = Template("{% load masked_inputs %}{% masked_field_reveal form 'id_number' %}{% masked_reveal_forms form %}") \
         .render(Context({"form": form, "household": home, "member": son_of(home), "request": request}))
     assert "已隐藏" in html and "显示" not in html and "<form" not in html
+
+
+def test_a_kept_id_with_a_wrong_check_character_is_warned_of_without_naming_the_right_one(client, world, home):
+    son = son_of(home)
+    wrong = son.id_number[:17] + ("0" if son.id_number[17] != "0" else "1")
+    Member.objects.filter(pk=son.pk).update(id_number=wrong)
+    son.refresh_from_db()
+    url = reverse("member_change_new", args=[home.number, son.pk])
+    page = page_of(as_user(client, world.clerk).post(url, member_data(son, months_worked=6)))
+    assert id_numbers.CHECK_WRONG in page and "校验码应为" not in page and wrong not in page
+    as_user(client, world.clerk).post(url, member_data(son, months_worked=6, confirm_warnings="on"))
+    assert ChangeRequest.objects.get().changes == {"months_worked": ["0", "6"]}

@@ -62,6 +62,7 @@ def test_a_masked_id_with_the_birth_date_gender_and_area_beside_it_leaves_at_lea
     possible = candidates(masked, born=born, male=id_numbers.is_male(number), region=region)
     assert number in possible
     assert len(possible) >= AT_LEAST
+    assert len(possible) == 10 * 10 * 5  # digits 15 and 16, and 17 of the right parity; 18 follows
 
 
 def test_the_old_mask_gave_the_number_away():
