@@ -18,7 +18,7 @@ MASKERS = {
     "phone": id_numbers.mask_phone,
     "helper_phone": id_numbers.mask_phone,
 }
-KEPT_HELP = "原值已隐藏：不修改请保持原样；如需修改，请删除后输入完整的新号码。"
+KEPT_HELP = "不修改请保持原样；如需修改，请删除后输入完整的新号码。"
 
 
 class MaskedInitialForm(forms.Form):
