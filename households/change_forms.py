@@ -6,14 +6,16 @@ from django import forms
 from django.forms.models import fields_for_model
 
 from .change_fields import HOUSEHOLD_INFO_FIELDS
+from .masked_forms import MaskedInitialForm
 from .models import Household
 
 PHONE = re.compile(r"^[0-9][0-9-]{4,19}$")
 PHONE_MESSAGE = "请填写数字电话号码（可含“-”），例如 13812345678 或 0467-5812345。"
 
 
-class HouseholdInfoForm(forms.Form):
-    """户基本信息及生活条件, with the clerk's note. Values are checked here; nothing is saved."""
+class HouseholdInfoForm(MaskedInitialForm):
+    """户基本信息及生活条件, with the clerk's note. Values are checked here; nothing is saved.
+    The phones are shown masked (masked_forms)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

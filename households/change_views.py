@@ -333,6 +333,7 @@ def _kind_form(request, *, kind, household=None, member=None, change=None, initi
     extra = {"villages": _villages(request.user)} if kind == _Kind.HOUSEHOLD_ADD else {}
     if kind == _Kind.MEASURE:
         extra = {"county": household.village_id[:6]}
+    extra["user"] = request.user  # the duplicate-ID warning looks inside the user's scope only
     bound = request.POST if request.method == "POST" else None  # an empty POST is still a submission
     form = form_class(bound, initial=member_initial(initial or {}), **extra)
     attachments = review.attachments_form(request)

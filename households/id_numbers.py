@@ -25,8 +25,14 @@ def birth_date(id_number: str) -> datetime.date | None:
         return None
 
 
-def problem(id_number: str) -> str | None:
-    """What is wrong with an ID number, in words a clerk can act on; None when valid."""
+CHECK_WRONG = "证件号码第18位校验码不正确"
+
+
+def problem(id_number: str, *, tell_check: bool = True) -> str | None:
+    """What is wrong with an ID number, in words a clerk can act on; None when valid.
+
+    `tell_check=False` leaves out which check character the first 17 digits call for: said
+    beside a masked number (a ticket's message), it would narrow the hidden digits down."""
     if len(id_number) != 18:
         return f"证件号码应为18位，当前为{len(id_number)}位"
     if not SHAPE.fullmatch(id_number):
@@ -35,7 +41,7 @@ def problem(id_number: str) -> str | None:
         return "证件号码第7–14位不是有效的出生日期"
     expected = check_character(id_number[:17])
     if id_number[17] != expected:
-        return f"证件号码第18位校验码应为 {expected}"
+        return f"证件号码第18位校验码应为 {expected}" if tell_check else CHECK_WRONG
     return None
 
 
@@ -54,11 +60,23 @@ def make(region: str, born: datetime.date, sequence: int) -> str:
     return first17 + check_character(first17)
 
 
+# What a masked ID number keeps: the 6-digit region code, nothing else (docs/masking.md).
+MASK_KEEPS = 6
+
+
 def mask(id_number: str) -> str:
-    """`230381********123X`: the region and the last four stay visible."""
-    if len(id_number) <= 10:
+    """`360732************`: only the region stays visible.
+
+    A page that shows an ID masked also shows the birth date, the gender and the area,
+    which are digits 1–14 and the parity of digit 17: whatever else a mask shows narrows
+    the number down. Hiding digits 7–18 leaves digits 15–16 (100 ways) and 17 (5 ways,
+    given the gender) unknown, so 500 valid numbers fit everything on the page; the
+    check character follows from the rest and tells nothing more. A value shorter than
+    18 characters (an old 15-digit number, a typo) is hidden in full.
+    """
+    if len(id_number) < 18:
         return "*" * len(id_number)
-    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+    return id_number[:MASK_KEEPS] + "*" * (len(id_number) - MASK_KEEPS)
 
 
 def mask_phone(phone: str) -> str:

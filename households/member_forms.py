@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from . import change_fields, id_numbers
 from .choices import Gender, Relationship
+from .masked_forms import MaskedInitialForm
 from .models import AssistanceMeasure, Household, Member, YearParameters
 
 CONFIRM_LABEL = "已核实，仍要提交"
@@ -43,14 +44,18 @@ def _not_future(value):
     return value
 
 
-class ChangeForm(forms.Form):
-    """A change request's form: `names` are its request keys; `warnings()` the unusual values."""
+class ChangeForm(MaskedInitialForm):
+    """A change request's form: `names` are its request keys; `warnings()` the unusual values.
+
+    ID numbers and phones given as initial are shown masked (masked_forms). `user` bounds
+    what the duplicate-ID warning looks at to the user's scope."""
 
     names: tuple[str, ...] = ()
     note_help = "说明变更的原因和依据。"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["note"] = _note(self.note_help)
         self.warning_texts: list[str] = []
 
@@ -121,7 +126,8 @@ class MemberForm(ChangeForm):
     def warnings(self, cleaned: dict) -> list[str]:
         found = []
         number, born, gender = cleaned.get("id_number") or "", cleaned.get("birth_date"), cleaned.get("gender")
-        problem = id_numbers.problem(number) if number else None
+        # a kept number is not being entered: which check character it calls for stays unsaid
+        problem = id_numbers.problem(number, tell_check=not self.left_masked("id_number")) if number else None
         if problem:
             found.append(ID_CHECK.format(problem=problem))
         from_id = id_numbers.birth_date(number) if number else None
@@ -143,11 +149,13 @@ class MemberForm(ChangeForm):
 
 
     def _held_by_another(self, number: str) -> bool:
-        """Whether an active member of an active household already holds `number` (the member
-        being edited keeps their own number without a warning)."""
-        if not number or number == (self.initial.get("id_number") or ""):
+        """Whether an active member of an active household in the user's scope already holds
+        `number` (the member being edited keeps their own number without a warning). Outside
+        the scope it stays unsaid: the warning would tell that the number is registered there."""
+        if not number or number == (self.initial_value("id_number") or "") or self.user is None:
             return False
-        return Member.objects.active().filter(id_number=number, household__removed_on__isnull=True).exists()
+        return Member.objects.in_scope(self.user).active().filter(
+            id_number=number, household__removed_on__isnull=True).exists()
 
 
 def _age(born: datetime.date) -> int:

@@ -44,6 +44,7 @@ class _Defaulting(dict):
 def household_context(row: dict, p: Parameters) -> dict:
     size = row.get("size") or 0
     context = _Defaulting(row)
+    context["phone"] = id_numbers.mask_phone(row.get("phone") or "")  # messages are stored and exported: masked
     for back in range(4):
         if row.get(f"has{back}") and size:
             per_capita = (Decimal(row[f"net{back}"]) / 100 / size).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -71,7 +72,7 @@ def member_context(row: dict, p: Parameters) -> dict:
     context = _Defaulting(row)
     number = row.get("id_number") or ""
     context["id_number_masked"] = id_numbers.mask(number) if number else "（空）"
-    context["id_problem"] = id_numbers.problem(number) or ""
+    context["id_problem"] = id_numbers.problem(number, tell_check=False) or ""
     if row.get("id_valid"):
         context["id_gender"] = "男" if id_numbers.is_male(number) else "女"
         context["id_birth_date"] = id_numbers.birth_date(number).isoformat()

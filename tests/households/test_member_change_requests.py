@@ -377,18 +377,44 @@ def test_a_member_request_needs_its_household(world):
                                village_id=world.home.village_id, data={"name": "某某"})
 
 
+def add_form_taking(world, holder, user) -> MemberAddForm:
+    return MemberAddForm(form_data(son_of(world), id_number=holder.id_number, birth_date=holder.birth_date,
+                                   gender=holder.gender, join_reason=JoinReason.MOVED_IN, joined_on="2025-01-01"),
+                         user=user)
+
+
 def test_an_id_already_held_by_an_active_member_is_a_warning_that_says_not_where(world):
-    other = world.other_county.members.order_by("pk").first()
-    form = MemberAddForm(form_data(son_of(world), id_number=other.id_number, birth_date=other.birth_date,
-                                   gender=other.gender, join_reason=JoinReason.MOVED_IN, joined_on="2025-01-01"))
+    other = world.neighbour.members.order_by("pk").first()
+    form = add_form_taking(world, other, world.reviewer)
     assert not form.is_valid()
     assert ID_TAKEN in form.warning_texts
     assert other.household.number not in " ".join(form.warning_texts)
 
 
+def test_the_duplicate_warning_looks_only_inside_the_users_scope(world):
+    """A clerk of one county must not learn that a number is registered in another."""
+    inside = world.home.members.order_by("pk").first()
+    for holder in (world.neighbour, world.other_township, world.other_county):
+        assert ID_TAKEN not in _warnings(add_form_taking(world, holder.members.order_by("pk").first(), world.clerk))
+    assert ID_TAKEN in _warnings(add_form_taking(world, inside, world.clerk))
+    assert ID_TAKEN in _warnings(add_form_taking(world, world.other_township.members.first(), world.county_staff))
+    assert ID_TAKEN not in _warnings(add_form_taking(world, world.other_county.members.first(), world.county_staff))
+
+
+def test_the_member_form_page_warns_of_a_number_inside_the_scope_only(client, world):
+    client.force_login(world.clerk)
+    url = reverse("member_add_new", args=[world.home.number])
+    for holder, warned in ((world.other_county.members.first(), False), (world.home.members.first(), True)):
+        data = form_data(son_of(world), id_number=holder.id_number, birth_date=holder.birth_date,
+                         gender=holder.gender, join_reason=JoinReason.MOVED_IN, joined_on="2025-01-01")
+        page = client.post(url, data).content.decode()
+        assert (ID_TAKEN in page) is warned
+
+
 def test_a_member_keeping_their_own_id_or_taking_a_departed_ones_gets_no_duplicate_warning(world):
     member = son_of(world)
-    assert ID_TAKEN not in _warnings(MemberForm(form_data(member), initial={"id_number": member.id_number}))
+    staff = world.county_staff
+    assert ID_TAKEN not in _warnings(MemberForm(form_data(member), initial={"id_number": member.id_number}, user=staff))
     departed = world.neighbour.members.order_by("pk").last()
     departed.status = MemberStatus.DECEASED
     departed.save()
@@ -396,7 +422,7 @@ def test_a_member_keeping_their_own_id_or_taking_a_departed_ones_gets_no_duplica
     Household.objects.filter(pk=world.other_township.pk).update(removed_on="2025-01-01", removal_reason="extinct")
     for holder in (departed, removed):
         form = MemberForm(form_data(member, id_number=holder.id_number, birth_date=holder.birth_date,
-                                    gender=holder.gender), initial={"id_number": member.id_number})
+                                    gender=holder.gender), initial={"id_number": member.id_number}, user=staff)
         assert ID_TAKEN not in _warnings(form)
 
 
