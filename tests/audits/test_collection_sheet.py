@@ -143,3 +143,16 @@ def test_the_workbook_has_households_members_and_tickets_masked_and_neutralised(
     assert members[1][members[0].index("证件号码")] == mask(head.id_number)
     tickets = list(workbook["待核实问题"].iter_rows(values_only=True))
     assert [r[2] for r in tickets[1:]] == ["B05"]
+
+
+def test_a_child_born_after_the_reference_date_is_under_one_on_the_sheet(client, world):
+    import datetime
+
+    from tests.builders import make_member
+
+    make_member(world.home, name="新生儿", born=datetime.date(2025, 10, 8))
+    response = as_user(client, world.clerk).get(URL)
+    [block] = response.context["blocks"]
+    assert [m.age for m in block.members if m.name == "新生儿"] == [0]
+    page = response.content.decode()
+    assert "未满1岁" in page.split("新生儿")[1].split("</tr>")[0]
