@@ -106,7 +106,8 @@ def ticket_transition(*, ticket_id: int, user, action: str, comment: str = "") -
             raise TicketNotFound(NOT_FOUND) from None
         if ticket.status not in allowed:
             raise TicketError(ALREADY_HANDLED)
-        if action == "explain" and ChangeRequest.objects.filter(pk=ticket.change_request_id, status__in=PENDING).exists():
+        if action == "explain" and ticket.change_request_id is not None and ChangeRequest.objects.filter(
+                pk=ticket.change_request_id, status__in=PENDING).exists():  # read under the ticket's lock
             raise TicketError(CHANGE_PENDING.format(pk=ticket.change_request_id))
         step = TRANSITIONS[(ticket.status, action)]
         if step.comment_error and not comment:
