@@ -3,7 +3,7 @@ door to door and write the verified values beside them.
 
 One block per household: the household's information and living conditions, every member,
 the income of the assessment year, this year's assistance measures and the open tickets,
-each with an empty 核实情况 column. The page prints on A4 (a household per page); the
+each with an empty 核实情况 column. The page prints on A4, a household of up to 8 members per page; the
 workbook has the same content in three sheets. ID numbers and phones are masked.
 
 Both read one village at a time with a fixed number of queries (households, then members,
@@ -19,16 +19,22 @@ from openpyxl.utils import get_column_letter
 from households.choices import MemberStatus
 from households.exporter import header_row
 from households.id_numbers import mask, mask_phone
-from households.models import AnnualIncome, AssistanceMeasure, Household, Member, YearParameters
+from households.models import TRANSFER_PARTS, AnnualIncome, AssistanceMeasure, Household, Member, YearParameters
 
 from .ledger import sheet_cell
 from .models import Ticket
 
 INCOME_ROWS = (
     "wage", "public_welfare_income", "operating_income", "operating_expense", "property_income",
-    "transfer_total", "subsistence", "extreme_poverty_support", "pension", "medical_expense",
-    "education_expense",
+    "transfer_total", *TRANSFER_PARTS, "medical_expense", "education_expense",
 )
+
+
+@dataclass(frozen=True)
+class IncomeRow:
+    label: str
+    amount: object  # Decimal, or None without an income record or an empty cell
+    is_transfer_part: bool
 
 
 @dataclass
@@ -53,10 +59,11 @@ class HouseholdBlock:
             return None
         return self.income.net / self.size
 
-    def income_rows(self) -> list[tuple[str, object]]:
-        """(label, amount) of the year's income items; amounts None without an income record."""
-        return [(str(AnnualIncome._meta.get_field(name).verbose_name),
-                 getattr(self.income, name) if self.income else None) for name in INCOME_ROWS]
+    def income_rows(self) -> list[IncomeRow]:
+        """The year's income items, the six parts of 转移性收入 among them; amounts None without a record."""
+        return [IncomeRow(str(AnnualIncome._meta.get_field(name).verbose_name),
+                          getattr(self.income, name) if self.income else None, name in TRANSFER_PARTS)
+                for name in INCOME_ROWS]
 
 
 def village_blocks(*, user, village_code: str, year: int | None) -> list[HouseholdBlock]:
@@ -135,7 +142,7 @@ def collection_sheet_write(*, blocks: list[HouseholdBlock], out) -> None:
             household.number, head_name, household.address, mask_phone(household.phone),
             household.get_household_type_display(), household.get_monitoring_type_display(),
             _yes_no(household.housing_safe), _yes_no(household.water_safe), block.size,
-            *[amount for _label, amount in block.income_rows()],
+            *[row.amount for row in block.income_rows()],
             block.income.net if block.income else None, block.per_capita,
             "；".join(f"{m.get_measure_type_display()} {m.content}".strip() for m in block.measures), "",
         ])

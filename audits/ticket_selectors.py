@@ -25,7 +25,7 @@ def tickets(*, user):
 
 def ticket_detail(*, user, pk: int) -> Ticket:
     """One ticket in scope; raises Ticket.DoesNotExist."""
-    return tickets(user=user).get(pk=pk)
+    return tickets(user=user).select_related("change_request").get(pk=pk)
 
 
 def queue_statuses(user) -> list[str] | None:

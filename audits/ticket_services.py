@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from households.change_models import PENDING, ChangeRequest
+
 from .deadlines import due_date
 from .models import ReviewLevel, Resolution, Ticket, TicketEvent, TicketEvidence, TicketStatus
 
@@ -19,6 +21,8 @@ NOT_ALLOWED = "您无权办理该问题线索。"
 ALREADY_HANDLED = "该问题线索已被他人处理，请刷新页面查看最新状态。"
 EXPLANATION_REQUIRED = "请填写核实情况说明。"
 REASON_REQUIRED = "请填写退回原因。"
+CHANGE_PENDING = ("整改申请审核中：关联的变更申请 #{pk} 尚未审核完毕，不能提交“核实无误”。"
+                  "审核通过后系统会自动复核；如申请被退回或撤回，可再说明核实无误。")
 
 @dataclass(frozen=True)
 class Step:
@@ -64,9 +68,19 @@ def statuses_for(user, action: str) -> list[str]:
 
 
 def actions_for(user, ticket: Ticket) -> list[str]:
-    """The actions `user`'s role may take on `ticket` in its current status (scope not checked)."""
+    """The actions `user`'s role may take on `ticket` in its current status (scope not checked).
+
+    核实无误 is not among them while the change request linked to fix the ticket awaits review.
+    """
+    waiting = waits_for_change(ticket)
     return [name for (status, name), step in TRANSITIONS.items()
-            if status == ticket.status and getattr(user, step.role, False)]
+            if status == ticket.status and getattr(user, step.role, False)
+            and not (name == "explain" and waiting)]
+
+
+def waits_for_change(ticket: Ticket) -> bool:
+    """The ticket's linked change request (已整改) is still under review."""
+    return ticket.change_request_id is not None and ticket.change_request.is_pending
 
 
 def next_status(ticket: Ticket, action: str) -> str:
@@ -92,6 +106,9 @@ def ticket_transition(*, ticket_id: int, user, action: str, comment: str = "") -
             raise TicketNotFound(NOT_FOUND) from None
         if ticket.status not in allowed:
             raise TicketError(ALREADY_HANDLED)
+        if action == "explain" and ticket.change_request_id is not None and ChangeRequest.objects.filter(
+                pk=ticket.change_request_id, status__in=PENDING).exists():  # read under the ticket's lock
+            raise TicketError(CHANGE_PENDING.format(pk=ticket.change_request_id))
         step = TRANSITIONS[(ticket.status, action)]
         if step.comment_error and not comment:
             raise TicketError(step.comment_error)
@@ -118,6 +135,11 @@ def ticket_explain(*, ticket_id: int, user, explanation: str, evidence=()) -> Ti
 LINKABLE = (TicketStatus.PENDING_VILLAGE, TicketStatus.RETURNED)
 NOT_LINKABLE = "该问题线索已提交审核，不能再关联变更申请。"
 OTHER_HOUSEHOLD = "只能关联本户的变更申请。"
+
+
+def may_link_change(user, ticket: Ticket) -> bool:
+    """已整改 is offered to the clerk while the ticket is theirs, a request linked already or not."""
+    return user.is_village_clerk and ticket.status in LINKABLE
 
 
 def ticket_link_change(*, ticket_id: int, change_request, user) -> Ticket:

@@ -110,7 +110,7 @@ def ticket_detail(request, pk, explain_form=None, return_form=None, link_form=No
     for event in events:
         event.evidence_files = [item for item in evidence if item.event_id == event.pk]
     last_return = next((e for e in reversed(events) if e.to_status == TicketStatus.RETURNED), None)
-    can_link = "explain" in actions
+    can_link = services.may_link_change(request.user, ticket)
     pending_changes = record_reads.pending_changes(user=request.user, ticket=ticket) if can_link else []
     invalid = explain_form is not None or return_form is not None or link_form is not None
     return render(request, "audits/ticket_detail.html", {

@@ -54,6 +54,19 @@ def age_on_reference_date(year: int, birth_date: str = "birth_date"):
     )
 
 
+def shown_age(year: int, birth_date: str = "birth_date"):
+    """The age pages show: `age_on_reference_date`, but 0 for a child born after the reference date.
+
+    The rules read the whole-year age as it is (rules.md: such a child is −1 to them, which keeps
+    B09's whole-year difference to the head exact); a screen shows it as 0, 未满1岁.
+    """
+    return Case(
+        When(**{f"{birth_date}__gt": reference_date(year)}, then=Value(0)),
+        default=age_on_reference_date(year, birth_date),
+        output_field=IntegerField(),
+    )
+
+
 def amount(field: str, prefix: str = ""):
     """An income amount where an empty cell counts as 0."""
     return Coalesce(F(f"{prefix}{field}"), ZERO, output_field=MONEY)

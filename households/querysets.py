@@ -76,7 +76,7 @@ class MemberQuerySet(ScopedQuerySet):
         return self.filter(status=MemberStatus.NORMAL)
 
     def with_age(self, year: int):
-        return self.annotate(age=expressions.age_on_reference_date(year))
+        return self.annotate(age=expressions.shown_age(year))
 
 
 class HouseholdChildQuerySet(ScopedQuerySet):

@@ -84,6 +84,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# A select's empty choice says 请选择 in a form (monitoring/forms.py) and 全部 in a filter.
+FORM_RENDERER = "monitoring.forms.FormRenderer"
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+
 ROOT_URLCONF = "monitoring.urls"
 WSGI_APPLICATION = "monitoring.wsgi.application"
 

@@ -81,6 +81,9 @@ def member_context(row: dict, p: Parameters) -> dict:
                          ("education", Education), ("labour_ability", LabourAbility),
                          ("employment", Employment), ("disability_grade", DisabilityGrade)):
         context[key] = label(choices, row.get(key))
+    for key in ("age", "head_age"):  # born after the reference date: −1 to the rules, 0 to a reader
+        if isinstance(row.get(key), int) and row[key] < 0:
+            context[key] = 0
     context["listed_disability_label"] = label(DisabilityGrade, row.get("listed_disability"))
     if row.get("months_worked") is None:
         context["months_worked"] = "未填"

@@ -30,6 +30,14 @@ def yes_no(value) -> str:
 
 
 @register.filter
+def age(value) -> str:
+    """An age in whole years on the reference date: 未满1岁 under one, — when unknown."""
+    if value is None or value == "":
+        return "—"
+    return "未满1岁" if value < 1 else str(value)
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 

@@ -143,3 +143,46 @@ def test_the_workbook_has_households_members_and_tickets_masked_and_neutralised(
     assert members[1][members[0].index("证件号码")] == mask(head.id_number)
     tickets = list(workbook["待核实问题"].iter_rows(values_only=True))
     assert [r[2] for r in tickets[1:]] == ["B05"]
+
+
+def test_a_child_born_after_the_reference_date_is_under_one_on_the_sheet(client, world):
+    import datetime
+
+    from tests.builders import make_member
+
+    make_member(world.home, name="新生儿", born=datetime.date(2025, 10, 8))
+    response = as_user(client, world.clerk).get(URL)
+    [block] = response.context["blocks"]
+    assert [m.age for m in block.members if m.name == "新生儿"] == [0]
+    page = response.content.decode()
+    assert "未满1岁" in page.split("新生儿")[1].split("</tr>")[0]
+
+
+TRANSFER_PARTS = {"计划生育金": "960", "低保金": "2400", "特困供养金": "120", "养老金或离退休金": "1980",
+                  "生态补偿金": "400", "其他转移性收入": "600"}
+
+
+def transfer_income_of_every_part(household):
+    make_income(household, 2025, transfer_total="6460", family_planning="960", subsistence="2400",
+                extreme_poverty_support="120", pension="1980", eco_compensation="400", other_transfer="600")
+
+
+def test_the_page_shows_all_six_parts_of_the_transfer_income(client, world):
+    transfer_income_of_every_part(world.home)
+    [block] = as_user(client, world.clerk).get(URL).context["blocks"]
+    parts = {row.label: row.amount for row in block.income_rows() if row.is_transfer_part}
+    assert {label: str(amount) for label, amount in parts.items()} == {
+        label: f"{amount}.00" for label, amount in TRANSFER_PARTS.items()}
+    html = as_user(client, world.clerk).get(URL).content.decode()
+    for label, amount in TRANSFER_PARTS.items():
+        assert f'<span class="visually-hidden">其中 </span>{label}</th><td class="text-end">{int(amount):,}.00</td>' in html
+
+
+def test_the_workbook_shows_all_six_parts_of_the_transfer_income(client, world):
+    transfer_income_of_every_part(world.home)
+    workbook = workbook_of(as_user(client, world.clerk).post(DOWNLOAD, {}))
+    header, row = list(workbook["户信息及收入"].iter_rows(values_only=True))
+    values = dict(zip(header, row, strict=True))
+    assert {label: values[label] for label in TRANSFER_PARTS} == {
+        label: int(amount) for label, amount in TRANSFER_PARTS.items()}
+    assert header.index("转移性收入") < header.index("计划生育金") < header.index("其他转移性收入") < header.index("纯收入")

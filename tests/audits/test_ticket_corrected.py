@@ -172,3 +172,71 @@ def test_a_member_ticket_is_fixed_on_that_members_form_which_links_the_request(c
     assert response.status_code == 302
     linked = live(ticket)
     assert linked.change_request is not None and linked.change_request.member == member
+
+
+EXPLAIN_BUTTON = "核实无误，提交乡镇审核"
+
+
+def ticket_page(client, user, ticket) -> str:
+    client.force_login(user)
+    return client.get(reverse("ticket_detail", args=[ticket.pk])).content.decode()
+
+
+def explain(client, ticket):
+    return client.post(reverse("ticket_explain", args=[ticket.pk]), {"explanation": "入户核实，登记无误"}, follow=True)
+
+
+def test_a_ticket_whose_fixing_change_is_pending_says_so_and_offers_no_explain(client, world, income_ticket):
+    change = submit_income(world, "60000")
+    services.ticket_link_change(ticket_id=income_ticket.pk, change_request=change, user=world.clerk)
+    page = ticket_page(client, world.clerk, income_ticket)
+    assert reverse("change_detail", args=[change.pk]) in page
+    assert "整改申请审核中" in page
+    assert EXPLAIN_BUTTON not in page and reverse("ticket_explain", args=[income_ticket.pk]) not in page
+
+
+def test_explaining_while_the_fixing_change_is_pending_is_refused(client, world, income_ticket):
+    change = submit_income(world, "60000")
+    services.ticket_link_change(ticket_id=income_ticket.pk, change_request=change, user=world.clerk)
+    client.force_login(world.clerk)
+    response = explain(client, income_ticket)
+    assert services.CHANGE_PENDING.format(pk=change.pk) in response.content.decode()
+    assert live(income_ticket).status == TicketStatus.PENDING_VILLAGE
+    with pytest.raises(services.TicketError, match="整改申请审核中"):
+        services.ticket_explain(ticket_id=income_ticket.pk, user=world.clerk, explanation="核实无误")
+    assert not live(income_ticket).events.filter(to_status=TicketStatus.PENDING_TOWNSHIP).exists()
+
+
+def test_explaining_is_refused_while_the_change_waits_for_the_county_too(world, income_ticket):
+    change = change_services.income_change_submit(user=world.reviewer, household=world.home, year=2025,
+                                                  data={"wage": "60000"}, note="乡镇代为修改")
+    assert change.is_pending
+    services.ticket_link_change(ticket_id=income_ticket.pk, change_request=change, user=world.clerk)
+    with pytest.raises(services.TicketError, match="整改申请审核中"):
+        services.ticket_transition(ticket_id=income_ticket.pk, user=world.clerk, action="explain", comment="无误")
+
+
+@pytest.mark.parametrize("ending", ["returned", "withdrawn"])
+def test_the_explain_button_is_back_once_the_change_is_returned_or_withdrawn(client, world, income_ticket, ending):
+    from households.change_review import change_request_withdraw
+
+    change = submit_income(world, "60000")
+    services.ticket_link_change(ticket_id=income_ticket.pk, change_request=change, user=world.clerk)
+    if ending == "returned":
+        change_services.change_request_return(request=change, reviewer=world.reviewer, reason="请附工资证明")
+    else:
+        change_request_withdraw(request=change, user=world.clerk)
+    page = ticket_page(client, world.clerk, income_ticket)
+    assert EXPLAIN_BUTTON in page and "整改申请审核中" not in page
+    explain(client, income_ticket)
+    assert live(income_ticket).status == TicketStatus.PENDING_TOWNSHIP
+
+
+def test_the_explain_button_is_back_when_the_approved_change_did_not_fix_it(client, world, income_ticket,
+                                                                             django_capture_on_commit_callbacks):
+    change = submit_income(world, "9500")  # still under the line
+    services.ticket_link_change(ticket_id=income_ticket.pk, change_request=change, user=world.clerk)
+    approve(world, change, django_capture_on_commit_callbacks)
+    assert EXPLAIN_BUTTON in ticket_page(client, world.clerk, income_ticket)
+    explain(client, income_ticket)
+    assert live(income_ticket).status == TicketStatus.PENDING_TOWNSHIP

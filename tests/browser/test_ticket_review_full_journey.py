@@ -124,6 +124,9 @@ def test_a_ticket_is_resolved_by_correcting_the_income(live_server, browser, wor
     clerk.goto(url)
     expect(clerk.get_by_test_id("ticket-change")).to_contain_text(f"#{change.pk}")
     expect(clerk.get_by_test_id("ticket-events")).to_contain_text(f"已提交变更申请 #{change.pk} 整改")
+    expect(clerk.get_by_test_id("change-pending")).to_contain_text("整改申请审核中")
+    expect(clerk.get_by_role("button", name="核实无误，提交乡镇审核")).to_have_count(0)
+    screenshot(clerk, "ticket-detail-change-pending-375")
 
     reviewer = log_in(browser, live_server, "reviewer", WIDE, errors)
     reviewer.goto(f"{live_server.url}/changes/{change.pk}/")

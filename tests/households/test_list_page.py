@@ -99,3 +99,14 @@ def test_the_detail_page_shows_the_risk_coefficient_and_open_tickets(client, wor
     page = client.get(reverse("household_detail", args=[household.number])).content.decode()
     assert "0.7400" in page and "收入低于监测标准" in page and "无劳动力" in page
     assert "B06" in page and "联系电话" in page
+
+
+def test_the_detail_page_shows_a_child_born_after_the_reference_date_as_under_one(client, world):
+    import datetime
+
+    household = make_household(VILLAGE_A1, members=1)
+    make_member(household, name="新生儿", born=datetime.date(2025, 11, 3))
+    client.force_login(world.clerk)
+    page = client.get(reverse("household_detail", args=[household.number])).content.decode()
+    newborn_row = page[page.index("新生儿"):].split("</tr>")[0]
+    assert 'data-label="年龄">未满1岁</td>' in newborn_row

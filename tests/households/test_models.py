@@ -61,12 +61,20 @@ def test_a_household_belongs_to_a_village_not_a_township():
         (datetime.date(2009, 9, 30), 16),  # birthday on the reference date counts
         (datetime.date(2009, 10, 1), 15),  # a day later has not had it yet
         (datetime.date(2008, 12, 31), 16),
+        (datetime.date(2025, 9, 30), 0),  # born on the reference date
+        (datetime.date(2025, 10, 1), 0),  # born after it: 未满1岁 on a page, never −1
+        (datetime.date(2026, 2, 1), 0),
     ],
 )
 def test_age_is_whole_years_on_30_september(born, age):
     household = make_household("230381100201", members=0)
     make_member(household, born=born)
     assert Member.objects.with_age(2025).get().age == age
+
+
+def test_age_is_unknown_without_a_birth_date():
+    make_member(make_household("230381100201", members=0), birth_date=None)
+    assert Member.objects.with_age(2025).get().age is None
 
 
 def test_net_and_per_capita_income_count_only_active_members_and_empty_as_zero():

@@ -14,7 +14,7 @@ from households.choices import (
     RiskStatus,
 )
 from tests.builders import make_area, make_household, make_member
-from tests.rules.builders import aged, id_for, turning_next_day, with_check
+from tests.rules.builders import YEAR, aged, id_for, turning_next_day, with_check
 
 pytestmark = pytest.mark.django_db
 
@@ -397,6 +397,12 @@ def test_b09_fires_when_the_child_is_only_14_years_younger(village, fails):
 def test_b09_compares_whole_years_on_the_reference_date(village, fails):
     # head 40, child 25 on the reference date although born only 14 years and a day apart
     family(village, head_born=aged(40), child_born=turning_next_day(26))
+    assert fails("B09") == set()
+
+
+def test_b09_is_silent_for_a_child_born_after_the_reference_date_exactly_15_years_after_the_head(village, fails):
+    # head 14 on the reference date, the child −1 to the rules (a page shows 未满1岁): 15 whole years apart
+    family(village, head_born=datetime.date(YEAR - 15, 10, 1), child_born=datetime.date(YEAR, 10, 1))
     assert fails("B09") == set()
 
 

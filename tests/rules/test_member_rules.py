@@ -296,3 +296,16 @@ def test_m07_ignores_an_inactive_member_and_a_removed_household(village, fails):
     member(village, "核减", born=aged(40), labour_ability=LabourAbility.NONE, employment=Employment.IN_COUNTY,
            months_worked=3, removed_on=REMOVED_ON)
     assert fails("M07") == set()
+
+
+def test_a_child_born_after_the_reference_date_is_0_in_a_message_never_minus_1(village, message):
+    newborn = member(village, "新生儿", born=datetime.date(2025, 11, 3), student_status=StudentStatus.PRIMARY,
+                     labour_ability=LabourAbility.NONE)
+    [text] = message("M02", newborn.household)
+    assert text.startswith("0 岁") and "-1" not in text
+
+
+def test_a_newborn_makes_no_age_rule_fire_but_its_registered_schooling(village, fails):
+    member(village, "新生儿", born=datetime.date(2025, 11, 3), labour_ability=LabourAbility.NONE)
+    assert {rule: fails(rule) for rule in ("M01", "M02", "M03", "M04", "M07")} == {
+        "M01": set(), "M02": set(), "M03": set(), "M04": set(), "M07": set()}
