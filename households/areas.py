@@ -17,6 +17,7 @@ from django.db import transaction
 
 from .choices import AreaLevel
 from .models import Area
+from .signals import counties_added_send
 
 SEED_AREAS = Path(__file__).resolve().parent / "data" / "areas-seed-counties.csv"
 COLUMNS = ("code", "name", "parent_code")
@@ -195,6 +196,7 @@ def import_areas(path: Path | str, *, dry_run: bool = False) -> AreaImportResult
         if not dry_run:
             Area.objects.bulk_create(created, batch_size=CHUNK)
             Area.objects.bulk_update(renamed, ["name"], batch_size=CHUNK)
+            counties_added_send(codes=[area.code for area in created if len(area.code) == 6])
     return result
 
 

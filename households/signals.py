@@ -12,3 +12,16 @@ def household_changed_send(*, household_id: int) -> None:
     from django.db import transaction
 
     transaction.on_commit(lambda: household_changed.send(sender=None, household_id=household_id))
+
+
+# Sent after the transaction that created new counties commits, with `codes` (6-digit
+# county codes). The rules app gives each new county its monthly cleansing schedule.
+counties_added = Signal()
+
+
+def counties_added_send(*, codes: list[str]) -> None:
+    """Send `counties_added` for `codes` when the current transaction commits."""
+    from django.db import transaction
+
+    if codes:
+        transaction.on_commit(lambda: counties_added.send(sender=None, codes=list(codes)))

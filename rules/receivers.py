@@ -2,9 +2,10 @@ import logging
 
 from django.dispatch import receiver
 
-from households.signals import household_changed
+from households.signals import counties_added, household_changed
 
 from .services import CleansingError
+from .settings_services import schedule_get
 from .tasks import recheck_household
 
 logger = logging.getLogger(__name__)
@@ -21,3 +22,11 @@ def recheck_changed_household(sender, household_id: int, **kwargs):
         recheck_household.delay(household_id)
     except CleansingError as error:
         logger.warning("re-check of household %s skipped: %s", household_id, error)
+
+
+@receiver(counties_added)
+def schedule_new_counties(sender, codes: list[str], **kwargs):
+    """A county loaded with import_areas (or seed_demo) gets its monthly batch at once,
+    with the default day and hour, rather than only when its staff first open the batch page."""
+    for code in codes:
+        schedule_get(code)

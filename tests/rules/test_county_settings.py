@@ -257,3 +257,16 @@ def test_the_migration_turns_the_one_monthly_task_into_one_per_county(world):
         task = PeriodicTask.objects.get(name=f"每月数据清洗 {code}")
         assert json.loads(task.kwargs) == {"county": code} and not task.enabled
         assert settings_services.schedule_get(code) == (9, 3, False)
+
+
+def test_a_county_loaded_with_import_areas_gets_its_monthly_batch_at_once(tmp_path, django_capture_on_commit_callbacks):
+    from households.areas import import_areas
+
+    path = tmp_path / "areas.csv"
+    path.write_text("code,name,parent_code\n611024,山阳县,\n611024100,城关街道,611024\n", encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_areas(path)
+    task = PeriodicTask.objects.get(name=settings_services.schedule_name("611024"))
+    assert (task.enabled, task.kwargs, task.crontab.day_of_month, task.crontab.hour) == (
+        True, '{"county": "611024"}', "8", "2")
+    assert not PeriodicTask.objects.filter(name=settings_services.schedule_name("611024100")).exists()
