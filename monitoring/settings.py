@@ -26,6 +26,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "monitoring.errors.csrf_failure"  # a Chinese page with a way back to the form
 
 INSTALLED_APPS = [
     "django.contrib.admin",
