@@ -1,13 +1,18 @@
-"""The pages a user sees when something is wrong: 403, 404, 500 and a refused form (CSRF).
+"""The pages a user sees when something is wrong: 400, 403, 404, 500 and a refused form (CSRF).
 
 Each says in Chinese what happened and offers a way back. Wired in `monitoring.urls`
-(handler403/404/500) and `settings.CSRF_FAILURE_VIEW`; Django calls them with DEBUG off.
+(handler400/403/404/500) and `settings.CSRF_FAILURE_VIEW`; Django calls them with DEBUG off.
 """
 
 import logging
 import re
 
-from django.http import HttpResponseForbidden, HttpResponseNotFound, HttpResponseServerError
+from django.http import (
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+)
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -30,6 +35,12 @@ _PLAIN_500 = (
 def _reason(exception) -> str:
     message = str(exception.args[0]) if exception is not None and getattr(exception, "args", None) else ""
     return message if _CHINESE.search(message) else ""
+
+
+def bad_request(request, exception=None):
+    """400: a request no form would send (a NUL byte, a broken upload)."""
+    body = loader.render_to_string("errors/400.html", {"reason": _reason(exception)}, request)
+    return HttpResponseBadRequest(body)
 
 
 def page_not_found(request, exception=None):
