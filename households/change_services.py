@@ -81,7 +81,12 @@ def _move(request: ChangeRequest, *, action: str, actor, comment: str = "") -> N
     from_status = request.status if action not in ("submit", "apply") else ""
     if allowed and request.status not in allowed:
         raise ChangeRequestError(ALREADY_HANDLED)
-    request.status = target or PENDING_AT[request.review_level]
+    new_status = target or PENDING_AT[request.review_level]
+    # Compare-and-set: the row must still hold the status read, even where the read took no
+    # row lock (SQLite ignores select_for_update); otherwise someone else moved it meanwhile.
+    if allowed and not ChangeRequest.objects.filter(pk=request.pk, status=from_status).update(status=new_status):
+        raise ChangeRequestError(ALREADY_HANDLED)
+    request.status = new_status
     request.save()
     ChangeRequestEvent.objects.create(
         request=request, actor=actor, from_status=from_status, to_status=request.status, comment=comment
