@@ -167,16 +167,11 @@ def change_resubmit(request, pk):
     form = HouseholdInfoForm(request.POST or None, initial=initial)
     attachments = review.attachments_form(request)
     if request.method == "POST" and all([form.is_valid(), attachments.is_valid()]):
-        try:
-            with transaction.atomic():
-                services.change_request_resubmit(
-                    request=change, user=request.user, data=form.data_for_request, note=form.cleaned_data["note"]
-                )
-                review.save_attachments(change, attachments, user=request.user)
-        except services.ChangeRequestError as error:
-            form.add_error(None, error.message)
-        else:
-            return _submitted(request, change, revised=True)
+        response = _revise(request, form, attachments, change, resubmit=lambda: (
+            services.change_request_resubmit(request=change, user=request.user, data=form.data_for_request,
+                                             note=form.cleaned_data["note"])))
+        if response:
+            return response
     return render(request, "households/change_form.html",
                   {"form": form, "household": change.household, "change": change, "attachments_form": attachments})
 
@@ -203,23 +198,18 @@ def _income_form(request, household, *, year, change=None, picker=None):
         values = {name: getattr(record, name, None) for name in INCOME_FIELDS}
     form = IncomeForm(request.POST or None, initial=values | {"year": year}, years=years)
     attachments = review.attachments_form(request)
-    if request.method == "POST" and all([form.is_valid(), attachments.is_valid()]) and change is None:
-        response = _create_once(request, form, attachments, ticket_id=ticket_id, submit=lambda token: (
-            services.income_change_submit(user=request.user, household=household, year=form.cleaned_data["year"],
-                                          data=form.data_for_request, note=form.cleaned_data["note"], token=token)))
+    if request.method == "POST" and all([form.is_valid(), attachments.is_valid()]):
+        if change is None:
+            response = _create_once(request, form, attachments, ticket_id=ticket_id, submit=lambda token: (
+                services.income_change_submit(
+                    user=request.user, household=household, year=form.cleaned_data["year"],
+                    data=form.data_for_request, note=form.cleaned_data["note"], token=token)))
+        else:
+            response = _revise(request, form, attachments, change, resubmit=lambda: (
+                services.change_request_resubmit(request=change, user=request.user, data=form.data_for_request,
+                                                 note=form.cleaned_data["note"])))
         if response:
             return response
-    elif request.method == "POST" and all([form.is_valid(), attachments.is_valid()]):
-        try:
-            with transaction.atomic():
-                saved = services.change_request_resubmit(
-                    request=change, user=request.user, data=form.data_for_request, note=form.cleaned_data["note"]
-                )
-                review.save_attachments(saved, attachments, user=request.user)
-        except services.ChangeRequestError as error:
-            form.add_error(None, error.message)
-        else:
-            return _submitted(request, saved, revised=True)
     shown = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else values
     figures = selectors.income_figures(household_id=household.pk, values=shown) if year else None
     return render(request, "households/income_form.html", {
@@ -338,28 +328,23 @@ def _kind_form(request, *, kind, household=None, member=None, change=None, initi
     bound = request.POST if request.method == "POST" else None  # an empty POST is still a submission
     form = form_class(bound, initial=member_initial(initial or {}), **extra)
     attachments = review.attachments_form(request)
-    if request.method == "POST" and all([form.is_valid(), attachments.is_valid()]) and change is None:
+    if request.method == "POST" and all([form.is_valid(), attachments.is_valid()]):
         village = form.cleaned_data.get("village")
-        response = _create_once(request, form, attachments, ticket_id=ticket_id, submit=lambda token: (
-            services.change_submit(
-                user=request.user, kind=kind, household=household, member=member,
-                village_id=village.pk if village else None, data=form.data_for_request,
-                note=form.cleaned_data["note"], warnings=form.confirmed_warnings, token=token,
-            )))
-        if response:
-            return response
-    elif request.method == "POST" and all([form.is_valid(), attachments.is_valid()]):
-        try:
-            with transaction.atomic():
-                saved = services.change_request_resubmit(
+        if change is None:
+            response = _create_once(request, form, attachments, ticket_id=ticket_id, submit=lambda token: (
+                services.change_submit(
+                    user=request.user, kind=kind, household=household, member=member,
+                    village_id=village.pk if village else None, data=form.data_for_request,
+                    note=form.cleaned_data["note"], warnings=form.confirmed_warnings, token=token,
+                )))
+        else:
+            response = _revise(request, form, attachments, change, resubmit=lambda: (
+                services.change_request_resubmit(
                     request=change, user=request.user, data=form.data_for_request,
                     note=form.cleaned_data["note"], warnings=form.confirmed_warnings,
-                )
-                review.save_attachments(saved, attachments, user=request.user)
-        except services.ChangeRequestError as error:
-            form.add_error(None, error.message)
-        else:
-            return _submitted(request, saved, revised=True)
+                )))
+        if response:
+            return response
     return render(request, "households/member_form.html", {
         "form": form, "household": household, "member": member, "change": change,
         "kind_label": _Kind(kind).label, "attachments_form": attachments,
@@ -497,6 +482,19 @@ def _create_once(request, form, attachments, *, ticket_id, submit):
             raise
         return _already_submitted(request, earlier)
     return _submitted(request, change, linked=linked)
+
+
+def _revise(request, form, attachments, change, *, resubmit):
+    """A returned request revised: `resubmit()` and the new attachments in one transaction.
+    Returns the response, or None when the form is to be shown again with the error."""
+    try:
+        with transaction.atomic():
+            saved = resubmit()
+            review.save_attachments(saved, attachments, user=request.user)
+    except services.ChangeRequestError as error:
+        form.add_error(None, error.message)
+        return None
+    return _submitted(request, saved, revised=True)
 
 
 def _link_ticket(change, ticket_id: int | None, *, user):

@@ -33,7 +33,10 @@ _PLAIN_500 = (
 
 
 def _reason(exception) -> str:
-    message = str(exception.args[0]) if exception is not None and getattr(exception, "args", None) else ""
+    """The exception's message when it is one of ours: a Chinese sentence (the resolver's 404
+    carries a dict of the patterns tried, Django's own messages are English)."""
+    args = getattr(exception, "args", None) or ("",)
+    message = args[0] if isinstance(args[0], str) else ""
     return message if _CHINESE.search(message) else ""
 
 

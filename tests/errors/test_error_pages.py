@@ -29,6 +29,11 @@ def test_it_answers_an_unknown_address_with_a_chinese_404_and_a_way_home(client)
     assert f'href="{reverse("home")}"' in page
 
 
+def test_an_unknown_chinese_address_never_shows_the_patterns_tried(client):
+    page = assert_friendly(client.get("/农户/金湾村/"), 404, "页面不存在")
+    assert "tried" not in page and "households/" not in page
+
+
 def test_it_tells_a_clerk_following_an_out_of_scope_link_why_and_where_to_look(client, world):
     client.force_login(world.clerk)
     response = client.get(reverse("household_detail", args=[world.other_county.number]))
