@@ -16,9 +16,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from households import change_services
-from households.models import RegistryImport
+from households.models import Area, RegistryImport
 from rules import services as rule_services
-from households.models import Area
 from tests.audits.builders import make_ticket
 
 pytestmark = pytest.mark.django_db
