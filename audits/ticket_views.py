@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from households.change_models import ChangeRequest
+from monitoring.params import parse_ids
 from households.scope import scope_prefix
 from households.uploads import stored_file_response
 from rules import registry
@@ -79,7 +80,7 @@ def ticket_list(request):
 def ticket_bulk_approve(request):
     """批量通过: each selected ticket is approved on its own; the messages say which were not."""
     _role_or_404(request.user, "approve")
-    ids = [int(value) for value in request.POST.getlist("ticket") if value.isdigit()]
+    ids = parse_ids(request.POST.getlist("ticket"))
     back = reverse("ticket_list") + (f"?{request.POST['query']}" if request.POST.get("query") else "")
     if not ids:
         messages.error(request, "请先勾选要通过的问题线索。")

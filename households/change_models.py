@@ -112,6 +112,9 @@ class ChangeRequest(models.Model):
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     return_reason = models.TextField("退回原因", blank=True)
+    # One per opened form (a hidden field): a double-clicked or re-sent form finds the request
+    # its first submission made instead of creating a second one.
+    submission_token = models.UUIDField("提交标识", null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -10,6 +10,7 @@ from django import forms
 from django.db import transaction
 
 from audits.models import AuditAction
+from monitoring.params import parse_ids
 from audits.services import audit_record
 
 from . import change_services as services
@@ -85,7 +86,7 @@ def bulk_approve(*, user, ids) -> BulkOutcome:
     """Approve each selected request on its own (its own transaction and checks): one that
     conflicts or was handled meanwhile is reported and the others still go through.
     Ids outside `user`'s scope are reported as not found and never touched."""
-    wanted = sorted({int(pk) for pk in ids if str(pk).isdigit()})
+    wanted = sorted(parse_ids(ids))
     found = {
         change.pk: change
         for change in ChangeRequest.objects.in_scope(user).filter(pk__in=wanted).only("pk", "status")

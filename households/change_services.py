@@ -7,6 +7,7 @@ since it was drafted (field by field, never overwriting), applies everything in 
 transaction with a history row naming the request, and sends `household_changed` on commit.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -80,7 +81,12 @@ def _move(request: ChangeRequest, *, action: str, actor, comment: str = "") -> N
     from_status = request.status if action not in ("submit", "apply") else ""
     if allowed and request.status not in allowed:
         raise ChangeRequestError(ALREADY_HANDLED)
-    request.status = target or PENDING_AT[request.review_level]
+    new_status = target or PENDING_AT[request.review_level]
+    # Compare-and-set: the row must still hold the status read, even where the read took no
+    # row lock (SQLite ignores select_for_update); otherwise someone else moved it meanwhile.
+    if allowed and not ChangeRequest.objects.filter(pk=request.pk, status=from_status).update(status=new_status):
+        raise ChangeRequestError(ALREADY_HANDLED)
+    request.status = new_status
     request.save()
     ChangeRequestEvent.objects.create(
         request=request, actor=actor, from_status=from_status, to_status=request.status, comment=comment
@@ -115,35 +121,39 @@ def _in_scope(user, household_id: int) -> bool:
     return Household.objects.in_scope(user).filter(pk=household_id).exists()
 
 
-def change_request_submit(*, user, household: Household, data: dict, note: str = "") -> ChangeRequest:
+def change_request_submit(*, user, household: Household, data: dict, note: str = "",
+                          token: uuid.UUID | None = None) -> ChangeRequest:
     """Record a proposed edit of a household's information, computed against the live record.
 
     A clerk's goes to the township, a township reviewer's to the county; county staff's
-    edit applies at once (recorded as a request they approved themselves).
+    edit applies at once (recorded as a request they approved themselves). `token` is the
+    form's submission token: a second request with the same one is refused by the database.
     """
     return _submit(user=user, household=household, kind=ChangeKind.HOUSEHOLD_INFO, year=None,
-                   data=data, note=note)
+                   data=data, note=note, token=token)
 
 
-def income_change_submit(*, user, household: Household, year: int, data: dict, note: str = "") -> ChangeRequest:
+def income_change_submit(*, user, household: Household, year: int, data: dict, note: str = "",
+                         token: uuid.UUID | None = None) -> ChangeRequest:
     """Record a proposed entry or correction of a household's income of one assessment year,
     computed against that year's live row (old values empty when the year has no row yet).
     Reviewed and applied like any change request."""
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ChangeRequestError(BAD_YEAR)
-    return _submit(user=user, household=household, kind=ChangeKind.INCOME, year=year, data=data, note=note)
+    return _submit(user=user, household=household, kind=ChangeKind.INCOME, year=year, data=data, note=note,
+                   token=token)
 
 
 def change_submit(*, user, kind: str, household: Household | None = None, village_id: str | None = None,
                   member=None, year: int | None = None, data: dict, note: str = "",
-                  warnings: list[str] | tuple = ()) -> ChangeRequest:
+                  warnings: list[str] | tuple = (), token: uuid.UUID | None = None) -> ChangeRequest:
     """Record a proposed change of any kind (change_kinds), computed against its live record.
 
     `household` for every kind but 新增农户, which names the `village_id` instead; `member`
     for 修改成员信息 and 减员. `warnings` are the entry warnings the requester confirmed.
     """
     return _submit(user=user, household=household, kind=kind, year=year, data=data, note=note,
-                   village_id=village_id, member=member, warnings=warnings)
+                   village_id=village_id, member=member, warnings=warnings, token=token)
 
 
 def _village_in_scope(user, village_id: str | None) -> bool:
@@ -151,7 +161,7 @@ def _village_in_scope(user, village_id: str | None) -> bool:
 
 
 def _submit(*, user, household: Household | None, kind: str, year: int | None, data: dict, note: str,
-            village_id: str | None = None, member=None, warnings=()) -> ChangeRequest:
+            village_id: str | None = None, member=None, warnings=(), token=None) -> ChangeRequest:
     may_propose = user.is_village_clerk or user.is_township_reviewer or user.is_county_staff
     if (household is None) != (kind == ChangeKind.HOUSEHOLD_ADD):  # only a new household has none yet
         raise ChangeRequestError(NOT_ALLOWED)
@@ -165,6 +175,7 @@ def _submit(*, user, household: Household | None, kind: str, year: int | None, d
             household=live, village_id=live.village_id if live else village_id, kind=kind, year=year,
             member_id=getattr(member, "pk", None), note=note.strip(), requested_by=user,
             confirmed_warnings=list(warnings), review_level=_review_level(user) or ReviewLevel.COUNTY,
+            submission_token=token,
         )
         if live is not None:
             refusal = spec.check(request, live)

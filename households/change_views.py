@@ -3,14 +3,18 @@
 Anything outside the user's scope is a 404, and so is a write the user's role cannot do.
 """
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+
+from monitoring.params import parse_id, parse_uuid
 
 from . import change_review as review
 from . import change_selectors as selectors
@@ -52,23 +56,20 @@ def household_change_new(request, number):
     if not can_propose(request.user):
         raise Http404("您无权修改农户信息")
     household = get_object_or_404(Household.objects.in_scope(request.user).active(), number=number)
+    ticket_id = _ticket_param(request)
     initial = initial_from({name: getattr(household, name) for name in HOUSEHOLD_INFO_FIELDS})
     form = HouseholdInfoForm(request.POST or None, initial=initial)
     attachments = review.attachments_form(request)
     if request.method == "POST" and all([form.is_valid(), attachments.is_valid()]):
-        try:
-            with transaction.atomic():
-                change = services.change_request_submit(
-                    user=request.user, household=household, data=form.data_for_request,
-                    note=form.cleaned_data["note"],
-                )
-                review.save_attachments(change, attachments, user=request.user)
-        except services.ChangeRequestError as error:
-            form.add_error(None, error.message)
-        else:
-            return _submitted(request, change)
-    return render(request, "households/change_form.html",
-                  {"form": form, "household": household, "attachments_form": attachments})
+        response = _create_once(request, form, attachments, ticket_id=ticket_id, submit=lambda token: (
+            services.change_request_submit(user=request.user, household=household, data=form.data_for_request,
+                                           note=form.cleaned_data["note"], token=token)))
+        if response:
+            return response
+    return render(request, "households/change_form.html", {
+        "form": form, "household": household, "attachments_form": attachments,
+        "submission_token": _submission_token(request),
+    })
 
 
 @login_required
@@ -166,16 +167,11 @@ def change_resubmit(request, pk):
     form = HouseholdInfoForm(request.POST or None, initial=initial)
     attachments = review.attachments_form(request)
     if request.method == "POST" and all([form.is_valid(), attachments.is_valid()]):
-        try:
-            with transaction.atomic():
-                services.change_request_resubmit(
-                    request=change, user=request.user, data=form.data_for_request, note=form.cleaned_data["note"]
-                )
-                review.save_attachments(change, attachments, user=request.user)
-        except services.ChangeRequestError as error:
-            form.add_error(None, error.message)
-        else:
-            return _submitted(request, change, revised=True)
+        response = _revise(request, form, attachments, change, resubmit=lambda: (
+            services.change_request_resubmit(request=change, user=request.user, data=form.data_for_request,
+                                             note=form.cleaned_data["note"])))
+        if response:
+            return response
     return render(request, "households/change_form.html",
                   {"form": form, "household": change.household, "change": change, "attachments_form": attachments})
 
@@ -193,6 +189,7 @@ def household_income_new(request, number):
 
 
 def _income_form(request, household, *, year, change=None, picker=None):
+    ticket_id = _ticket_param(request) if change is None else None
     years = year_choices(household) if change is None else [change.year]
     if change is not None:
         values = services.proposed_values(change) | {"note": change.note}
@@ -202,28 +199,24 @@ def _income_form(request, household, *, year, change=None, picker=None):
     form = IncomeForm(request.POST or None, initial=values | {"year": year}, years=years)
     attachments = review.attachments_form(request)
     if request.method == "POST" and all([form.is_valid(), attachments.is_valid()]):
-        try:
-            with transaction.atomic():
-                if change is None:
-                    saved = services.income_change_submit(
-                        user=request.user, household=household, year=form.cleaned_data["year"],
-                        data=form.data_for_request, note=form.cleaned_data["note"],
-                    )
-                else:
-                    saved = services.change_request_resubmit(
-                        request=change, user=request.user, data=form.data_for_request, note=form.cleaned_data["note"]
-                    )
-                review.save_attachments(saved, attachments, user=request.user)
-        except services.ChangeRequestError as error:
-            form.add_error(None, error.message)
+        if change is None:
+            response = _create_once(request, form, attachments, ticket_id=ticket_id, submit=lambda token: (
+                services.income_change_submit(
+                    user=request.user, household=household, year=form.cleaned_data["year"],
+                    data=form.data_for_request, note=form.cleaned_data["note"], token=token)))
         else:
-            return _submitted(request, saved, revised=change is not None)
+            response = _revise(request, form, attachments, change, resubmit=lambda: (
+                services.change_request_resubmit(request=change, user=request.user, data=form.data_for_request,
+                                                 note=form.cleaned_data["note"])))
+        if response:
+            return response
     shown = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else values
     figures = selectors.income_figures(household_id=household.pk, values=shown) if year else None
     return render(request, "households/income_form.html", {
         "form": form, "household": household, "change": change, "year": year, "figures": figures,
         "picker": picker or IncomeYearForm(initial={"year": year}, years=years),
         "attachments_form": attachments,
+        "submission_token": _submission_token(request) if change is None else None,
     })
 
 
@@ -330,6 +323,7 @@ def _villages(user):
 
 def _kind_form(request, *, kind, household=None, member=None, change=None, initial=None):
     form_class = KIND_FORMS[kind]
+    ticket_id = _ticket_param(request) if change is None else None
     extra = {"villages": _villages(request.user)} if kind == _Kind.HOUSEHOLD_ADD else {}
     if kind == _Kind.MEASURE:
         extra = {"county": household.village_id[:6]}
@@ -338,29 +332,27 @@ def _kind_form(request, *, kind, household=None, member=None, change=None, initi
     form = form_class(bound, initial=member_initial(initial or {}), **extra)
     attachments = review.attachments_form(request)
     if request.method == "POST" and all([form.is_valid(), attachments.is_valid()]):
-        try:
-            with transaction.atomic():
-                if change is None:
-                    village = form.cleaned_data.get("village")
-                    saved = services.change_submit(
-                        user=request.user, kind=kind, household=household, member=member,
-                        village_id=village.pk if village else None, data=form.data_for_request,
-                        note=form.cleaned_data["note"], warnings=form.confirmed_warnings,
-                    )
-                else:
-                    saved = services.change_request_resubmit(
-                        request=change, user=request.user, data=form.data_for_request,
-                        note=form.cleaned_data["note"], warnings=form.confirmed_warnings,
-                    )
-                review.save_attachments(saved, attachments, user=request.user)
-        except services.ChangeRequestError as error:
-            form.add_error(None, error.message)
+        village = form.cleaned_data.get("village")
+        if change is None:
+            response = _create_once(request, form, attachments, ticket_id=ticket_id, submit=lambda token: (
+                services.change_submit(
+                    user=request.user, kind=kind, household=household, member=member,
+                    village_id=village.pk if village else None, data=form.data_for_request,
+                    note=form.cleaned_data["note"], warnings=form.confirmed_warnings, token=token,
+                )))
         else:
-            return _submitted(request, saved, revised=change is not None)
+            response = _revise(request, form, attachments, change, resubmit=lambda: (
+                services.change_request_resubmit(
+                    request=change, user=request.user, data=form.data_for_request,
+                    note=form.cleaned_data["note"], warnings=form.confirmed_warnings,
+                )))
+        if response:
+            return response
     return render(request, "households/member_form.html", {
         "form": form, "household": household, "member": member, "change": change,
         "kind_label": _Kind(kind).label, "attachments_form": attachments,
         "sections": form.sections(_Kind(kind).label),
+        "submission_token": _submission_token(request) if change is None else None,
     })
 
 
@@ -420,30 +412,103 @@ def kind_resubmit(request, change):
                       change=change, initial=initial)
 
 
-def _submitted(request, change, *, revised: bool = False):
+def _submitted(request, change, *, revised: bool = False, linked=None):
     """Where a submitted request leads, with its message: a revision to its page; a new one to
-    its page, or to the household when county staff's edit applied at once. A request made
-    from a ticket's 去修改数据 (?ticket=N) is linked to that ticket."""
+    its page, or to the household when county staff's edit applied at once. `linked` is the
+    (level, message) of linking the ticket the request was made from (see `_link_ticket`)."""
     if revised:
         messages.success(request, "已修改并重新提交审核。")
         return redirect("change_detail", pk=change.pk)
-    _link_ticket(request, change)
+    if linked:
+        messages.add_message(request, *linked)
     messages.success(request, SUBMITTED[change.status])
+    return _to_request(change)
+
+
+def _to_request(change):
     if change.status == ChangeStatus.APPROVED:
         return redirect("household_detail", number=change.household.number)
     return redirect("change_detail", pk=change.pk)
 
 
-def _link_ticket(request, change) -> None:
-    """?ticket=N (from a ticket's 去修改数据): the submitted request is that ticket's fix."""
-    ticket_id = request.GET.get("ticket") or request.POST.get("ticket") or ""
-    if not ticket_id.isdigit():
-        return
+ALREADY_SUBMITTED = "该申请已经提交过（表单被重复提交），没有再次创建。"
+BAD_TICKET = "链接中的问题线索编号无效"
+
+
+def _ticket_param(request) -> int | None:
+    """?ticket=N (from a ticket's 去修改数据), read before anything is written: a value that is
+    no ticket number is a broken link (404), not a request saved and then a 500."""
+    raw = request.GET.get("ticket") or request.POST.get("ticket") or ""
+    if not raw:
+        return None
+    ticket_id = parse_id(raw)
+    if ticket_id is None:
+        raise Http404(BAD_TICKET)
+    return ticket_id
+
+
+def _submission_token(request) -> str:
+    """The hidden token of a new-request form: the posted one, or a fresh one for a new form."""
+    posted = parse_uuid(request.POST.get("submission_token")) if request.method == "POST" else None
+    return str(posted or uuid.uuid4())
+
+
+def _earlier(user, token):
+    return ChangeRequest.objects.filter(submission_token=token, requested_by=user).first() if token else None
+
+
+def _already_submitted(request, change):
+    messages.info(request, ALREADY_SUBMITTED)
+    return _to_request(change)
+
+
+def _create_once(request, form, attachments, *, ticket_id, submit):
+    """Create a request from a valid form exactly once per opened form: `submit(token)` makes
+    it; its attachments and the link to the ticket it fixes are written in the same transaction.
+    A second POST of the same form (a double click, a resent page) leads to the first request.
+    Returns the response, or None when the form is to be shown again with the error."""
+    token = parse_uuid(request.POST.get("submission_token"))
+    earlier = _earlier(request.user, token)
+    if earlier:
+        return _already_submitted(request, earlier)
+    try:
+        with transaction.atomic():
+            change = submit(token)
+            review.save_attachments(change, attachments, user=request.user)
+            linked = _link_ticket(change, ticket_id, user=request.user)
+    except services.ChangeRequestError as error:
+        form.add_error(None, error.message)
+        return None
+    except IntegrityError:
+        earlier = _earlier(request.user, token)  # the same form, submitted at the same moment
+        if earlier is None:
+            raise
+        return _already_submitted(request, earlier)
+    return _submitted(request, change, linked=linked)
+
+
+def _revise(request, form, attachments, change, *, resubmit):
+    """A returned request revised: `resubmit()` and the new attachments in one transaction.
+    Returns the response, or None when the form is to be shown again with the error."""
+    try:
+        with transaction.atomic():
+            saved = resubmit()
+            review.save_attachments(saved, attachments, user=request.user)
+    except services.ChangeRequestError as error:
+        form.add_error(None, error.message)
+        return None
+    return _submitted(request, saved, revised=True)
+
+
+def _link_ticket(change, ticket_id: int | None, *, user):
+    """Inside the submission's transaction: the request is the fix of ticket `ticket_id`. A ticket
+    that can no longer be linked leaves the request saved, with a warning."""
+    if ticket_id is None:
+        return None
     from audits.ticket_services import TicketError, ticket_link_change
 
     try:
-        ticket_link_change(ticket_id=int(ticket_id), change_request=change, user=request.user)
+        ticket_link_change(ticket_id=ticket_id, change_request=change, user=user)
     except TicketError as error:
-        messages.warning(request, f"变更申请未关联问题线索：{error.message}")
-    else:
-        messages.info(request, f"已关联问题线索 #{ticket_id}，审核通过后系统会复核。")
+        return messages.WARNING, f"变更申请未关联问题线索：{error.message}"
+    return messages.INFO, f"已关联问题线索 #{ticket_id}，审核通过后系统会复核。"

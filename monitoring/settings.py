@@ -42,6 +42,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "monitoring.errors.csrf_failure"  # a Chinese page with a way back to the form
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "monitoring.middleware.RejectNulBytesMiddleware",  # PostgreSQL refuses NUL: a 400, not a 500
     "accounts.middleware.IdleTimeoutMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -121,6 +123,17 @@ if _scheme not in ("postgres", "postgresql", "pgsql", "sqlite") or not _separato
 DATABASES = {"default": env.db_url_config(database_url)}
 del database_url, _scheme, _separator, _
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database serves several requests at once (two reviewers approving the same
+    # request). IMMEDIATE takes the write lock when a transaction begins, so the second waits
+    # (up to `timeout` seconds) and then reads the first one's result, instead of failing with
+    # "database is locked" when it tries to write over a stale read; WAL lets pages be read
+    # while a transaction writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000",
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -11,3 +11,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
 ]
+
+# The pages a user sees when something is wrong (DEBUG off): Chinese, in the site's layout.
+handler400 = "monitoring.errors.bad_request"
+handler403 = "monitoring.errors.permission_denied"
+handler404 = "monitoring.errors.page_not_found"
+handler500 = "monitoring.errors.server_error"
