@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0006_member_changes_attachments_history'),
+        ('households', '0007_year_parameters_per_county'),
     ]
 
     operations = [
