@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from . import id_numbers
 from .choices import HouseholdType, MonitoringType, RiskStatus
 from .models import Area, Household, Member
 
@@ -80,7 +81,7 @@ class HouseholdFilter(django_filters.FilterSet):
         if not text:
             return queryset
         members = Member.objects.filter(
-            Q(name__startswith=text) | Q(id_number__startswith=text.upper())
+            Q(name__startswith=text) | Q(id_number__startswith=id_numbers.normalise(text))
         ).values("household_id")
         return queryset.filter(Q(number__startswith=text) | Q(pk__in=members))
 

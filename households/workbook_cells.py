@@ -16,6 +16,7 @@ from enum import Enum
 from django.db import models as db_models
 from openpyxl.utils.datetime import from_excel
 
+from . import id_numbers
 from . import workbook_messages as msg
 from .choices import RiskType
 
@@ -169,7 +170,7 @@ def _parse_code(column: Column, raw):
             if re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", text):  # a number pasted as text: 2.30381E+17
                 raise CellError(msg.DIGITS_LOST.format(column=column.header))
     if column.kind == Kind.ID_NUMBER:
-        text = text.upper()
+        text = id_numbers.normalise(text)
     return _limit(column, text), warning
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from households import id_numbers
 from households.choices import DisabilityGrade, StudentStatus
 from households.models import Member
 from households.workbook_safety import UnsafeWorkbook, open_workbook, sheet_rows
@@ -142,7 +143,7 @@ def _id_number(raw) -> tuple[str, str | None]:
         return "", "证件号码为空"
     if isinstance(raw, float | int) and not isinstance(raw, bool):
         return str(raw), "证件号码被存成了数字，后几位可能已丢失：请把该列设为文本后重新填写"
-    return str(raw).strip(), None
+    return id_numbers.normalise(raw), None
 
 
 def _fill(record: DepartmentRecord, kind: str, labels, raw) -> str | None:
