@@ -54,6 +54,8 @@ class Column:
     low: int | Decimal | None = None
     high: int | Decimal | None = None
     max_length: int | None = None
+    # Names an existing record (成员编号) instead of holding a value: matched on, never copied onto it.
+    identifier: bool = False
 
 
 # --- normalising text ---------------------------------------------------------------

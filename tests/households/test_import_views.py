@@ -205,3 +205,26 @@ def test_the_blank_template_has_the_five_sheets_and_their_headers(client, world)
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     values = sheet_values(io.BytesIO(b"".join(response.streaming_content)))
     assert values == {spec.name: [tuple(spec.headers)] for spec in SHEETS}
+
+
+def test_a_repeated_member_id_is_a_warning_on_the_pages_and_in_the_report_and_the_import_goes_ahead(
+        client, world, tmp_path, django_capture_on_commit_callbacks):
+    from tests.households.workbooks import sample_rows
+
+    rows = sample_rows()
+    rows["家庭成员"].append({**rows["家庭成员"][1], "status": "迁出"})  # 李小花 twice: left, and still here
+    client.force_login(world.county_staff)
+    upload(client, write_workbook(tmp_path / "repeated.xlsx", rows), django_capture_on_commit_callbacks)
+    record = RegistryImport.objects.get()
+    assert (record.status, record.error_count, record.warning_count) == (ImportStatus.VALID, 0, 1)
+    warning = msg.REPEATED_MEMBER_ID.format(household="H0001", value=rows["家庭成员"][1]["id_number"], first=3)
+    page = client.get(reverse("registry_import_detail", args=[record.pk])).content.decode()
+    assert warning in page and "提示（1 条，不影响导入）" in page and "确认导入" in page
+    assert "提示 1" in client.get(reverse("registry_import_list")).content.decode()
+    report = client.get(reverse("registry_import_report", args=[record.pk]))
+    rows_of_report = sheet_values(io.BytesIO(b"".join(report.streaming_content)))["问题清单"]
+    assert ("提示", "家庭成员", 5, "证件号码") == rows_of_report[1][:4] and rows_of_report[1][5] == warning
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("registry_import_confirm", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == ImportStatus.IMPORTED and record.counts["家庭成员"]["created"] == 4
