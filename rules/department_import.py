@@ -16,6 +16,7 @@ from django.db import transaction
 from households import id_numbers
 from households.choices import DisabilityGrade, StudentStatus
 from households.models import Member
+from households.table_stats import analyze
 from households.workbook_safety import UnsafeWorkbook, open_workbook, sheet_rows
 
 from .models import DepartmentBatch, DepartmentRecord, DepartmentSource
@@ -76,6 +77,7 @@ def department_import(*, source: str, path: Path | str, year: int, user=None) ->
         batch.records.filter(id_number__in=known.values("id_number")).update(matched=True)
         batch.matched_count = batch.records.filter(matched=True).count()
         batch.save(update_fields=["matched_count"])
+    analyze(DepartmentRecord)  # the rules join the new rows with the members: plan them on fresh statistics
     unmatched = list(batch.records.filter(matched=False).values_list("row_number", "id_number", "name")[:1000])
     return DepartmentImportResult(batch=batch, rows=len(records), matched=batch.matched_count, unmatched=unmatched)
 
