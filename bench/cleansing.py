@@ -10,9 +10,9 @@ households. Prints `households=… batch_s=… copy_s=… recheck_p50_s=… rati
 (goals: ratio ≤ 5, re-check < 0.2 s).
 
 Then the operator's flow (operations.md), unless --skip-import: the seeded county is
-written out with `export_registry`, a second scratch database is migrated, given its
-yearly parameters and loaded with `import_registry`, and the first batch runs right
-after, with nothing in between (no VACUUM, no ANALYZE but what the import does itself).
+written out with `export_registry`, a second scratch database is migrated and loaded
+with `import_registry`, given its yearly parameters (set_parameters), and the first
+batch runs right after (no VACUUM, no ANALYZE but what the import does itself).
 Prints `import_s=… import_first_batch_s=… import_copy_s=… import_ratio=…` (goal: the
 same ratio ≤ 5: the first batch after an import must not be planned on stale statistics).
 """
@@ -63,18 +63,21 @@ def copy_seconds(database_url: str) -> float:
 
 
 def operator_flow(workbook: Path) -> dict:
-    """A fresh database, its yearly parameters, import_registry of `workbook`, the first batch at once."""
+    """A fresh database, import_registry of `workbook`, its yearly parameters, the first batch at once."""
     with scratch_database("bench_cleansing_import") as database_url:
         env = bench_env(database_url)
         manage(env, "migrate", "-v0")
-        for year, line in LINES.items():
-            manage(env, "set_parameters", "--year", str(year), "--monitoring-line", str(line),
-                   *(["--current"] if year == max(LINES) else []), "-v0")
         log("importing the county workbook …")
         started = time.perf_counter()
         subprocess.run([PYTHON, "manage.py", "import_registry", str(workbook), "-v0"], cwd=ROOT, env=env, check=True)
         import_s = time.perf_counter() - started
-        log(f"imported in {import_s:.1f} s; first batch …")
+        log(f"imported in {import_s:.1f} s; yearly parameters, then the first batch …")
+        usage = subprocess.run([PYTHON, "manage.py", "set_parameters", "--help"], cwd=ROOT, env=env, check=True,
+                               capture_output=True, text=True).stdout
+        county = ["--county", COUNTY] if "--county" in usage else []  # yearly lines per county, where they are
+        for year, line in LINES.items():
+            manage(env, "set_parameters", "--year", str(year), "--monitoring-line", str(line), *county,
+                   *(["--current"] if year == max(LINES) else []), "-v0")
         output = subprocess.run([PYTHON, "manage.py", "shell", "-c", FIRST_BATCH], cwd=ROOT, env=env, check=True,
                                 capture_output=True, text=True).stdout
         first_s = float(output.rsplit("first_batch_s=", 1)[1].split()[0])
