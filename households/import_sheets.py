@@ -357,6 +357,8 @@ class MemberSheet(ChildSheet):
                 member = named[row]
                 if member is False:
                     continue  # refused, and reported
+            elif values["household_no"] in self.context.new_households:
+                member = None  # registered by this import: every row of it is a new member, in both passes
             else:
                 household_id = households[values["household_no"]]
                 candidates = [m for m in by_key.get((household_id, self.key(values)), ()) if m.pk not in self.claimed]

@@ -201,3 +201,18 @@ def test_a_numbered_row_corrects_a_members_id_number(returned, tmp_path):
     back.refresh_from_db()
     left.refresh_from_db()
     assert back.id_number == corrected and left.id_number != corrected
+
+
+def test_a_new_households_rows_are_all_new_members_in_every_batch(db, tmp_path, monkeypatch):
+    from households.import_sheets import MemberSheet
+    from tests.households.workbooks import sample_rows, write_workbook
+
+    monkeypatch.setattr(MemberSheet, "batch_size", 1)  # each row a batch of its own, as in a large workbook
+    rows = sample_rows()
+    first = rows["家庭成员"][0]
+    rows["家庭成员"] = [{**first, "member_no": 999}, {**first, "status": "迁出"}, *rows["家庭成员"][1:]]
+    path = write_workbook(tmp_path / "a.xlsx", rows)
+    planned = registry_import(path=path, dry_run=True)
+    done = registry_import(path=path)
+    assert planned.counts["家庭成员"].created == done.counts["家庭成员"].created == 4
+    assert Member.objects.filter(id_number=first["id_number"]).count() == 2
