@@ -35,6 +35,7 @@ from .demo_people import IdAllocator, birth_date_for_age, draw_family, full_name
 from .demo_villages import Village, allocate, create_villages
 from .expressions import reference_date
 from .models import AnnualIncome, Area, AssistanceMeasure, Household, Member, YearParameters
+from .table_stats import analyze
 
 DEFAULT_LINES = {2021: 6000, 2022: 6500, 2023: 6900, 2024: 7300, 2025: 7600}
 ATTENTION_LINE = Decimal("10000")
@@ -151,6 +152,7 @@ def build_demo_county(
             per_village=per_village,
         )
         builder.run(progress=progress)
+        analyze(Area, Household, Member, AnnualIncome, AssistanceMeasure)  # once committed
 
     return {
         "county": county.name,

@@ -268,10 +268,9 @@ class Planter:
 
     def _member_b01(self, member: Member) -> None:
         number = member.id_number
+        # Never a lower-case x: every write stores the upper case, which would make it valid.
         if self.rng.random() < 0.2:
             member.id_number = number[:17]
-        elif number[17] == "X":
-            member.id_number = number[:17] + "x"
         else:
             member.id_number = number[:17] + self.rng.choice(
                 [c for c in "0123456789X" if c != number[17]]

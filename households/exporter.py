@@ -5,7 +5,10 @@ with `.iterator()`, so a 100,000-household county costs the same memory as a sma
 one. The order is fixed (areas by code, households by number, members by household
 and creation, incomes by household and year, measures by household, year and
 creation), so an export imported into an empty database and exported again gives
-the same sheets, and the same export imported back changes nothing.
+the same sheets (but for 成员编号: the new database numbers its members anew), and the
+same export imported back changes nothing: 家庭成员 carries each member's 成员编号
+(Member.pk), which the importer matches on, so a member who left and came back (two
+rows with one ID) goes back to the right record.
 
 Text is always written as text: a name starting with "=" is never a formula, and a
 value like "#N/A" never an error cell.

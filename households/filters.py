@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from . import id_numbers
 from .choices import HouseholdType, MonitoringType, RiskStatus
 from .models import Area, Household, Member
 
@@ -82,8 +83,9 @@ class HouseholdFilter(django_filters.FilterSet):
         if not text:
             return queryset
         matches = Q(name__startswith=text)
-        if len(text) == 18:
-            matches |= Q(id_number=text.upper())
+        id_number = id_numbers.normalise(text)
+        if len(id_number) == 18:  # an ID matches only in full: a prefix would answer the masked digits
+            matches |= Q(id_number=id_number)
         members = Member.objects.filter(matches).values("household_id")
         return queryset.filter(Q(number__startswith=text) | Q(pk__in=members))
 

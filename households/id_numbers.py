@@ -1,11 +1,30 @@
-"""The resident identity number (GB 11643-1999): validation, parts and masking."""
+"""The resident identity number (GB 11643-1999): one stored form, validation, parts and masking."""
 
 import datetime
 import re
+import unicodedata
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"  # indexed by (weighted sum mod 11)
 SHAPE = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+
+
+def normalise(value) -> str:
+    """The one form an ID number is stored and compared in, whoever typed it.
+
+    Full-width digits and letters become ASCII (NFKC), every space and invisible
+    character goes, and the check character `x` is upper case: `１１０１０５…002ｘ `
+    and `110105…002X` are the same number. Nothing else changes, so a number that is
+    wrong stays wrong (rule B01 still finds it). Every write path (forms, the workbook
+    import, the demo, change approval, department lists) stores this form.
+    """
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE)
+    return "".join(text.split()).upper()
 
 
 def check_character(first17: str) -> str:

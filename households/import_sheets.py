@@ -57,6 +57,7 @@ class ImportContext:
     households: dict[str, int | None] = field(default_factory=dict)  # number → pk (None: new)
     foreign: set[str] = field(default_factory=set)   # numbers registered outside the scope
     missing: set[str] = field(default_factory=set)   # numbers found nowhere
+    new_households: set[str] = field(default_factory=set)  # numbers this import registers
 
     def in_scope(self, code: str) -> bool:
         return self.scope is None or code.startswith(self.scope)
@@ -69,8 +70,8 @@ class SheetHandler:
     def __init__(self, context: ImportContext, columns: list[Column]):
         self.context = context
         self.columns = columns
-        # Columns compared with and copied onto a record: all but 户编号, which identifies it.
-        self.data_columns = [column for column in columns if column.code != "household_no"]
+        # Columns compared with and copied onto a record: all but 户编号 and 成员编号, which identify it.
+        self.data_columns = [column for column in columns if column.code != "household_no" and not column.identifier]
 
     def error(self, row: int, code: str, value, message: str) -> None:
         self.context.report.error(self.spec.name, row, self.spec.column(code).header, value, message)
@@ -204,6 +205,8 @@ class HouseholdSheet(SheetHandler):
             plan.rows.append((row, values))
             self.context.households[number] = household.pk if household else None
             if household is None:
+                if validating:
+                    self.context.new_households.add(number)
                 plan.create.append((row, values))
             elif self.assign(household, values):
                 household.updated_at = now
@@ -281,11 +284,31 @@ class ChildSheet(SheetHandler):
 
 
 class MemberSheet(ChildSheet):
+    """Members are matched on their 成员编号 when the row has one, else on (户编号, 证件号码).
+
+    A 成员编号 (the system's member number, written by the export) names one member of
+    the row's household; a number that belongs to another household, or to a member whose
+    name and ID both differ from the row's, is an error. A household this import registers
+    has no members yet: its rows are new members whatever number they carry.
+
+    Rows without a number are matched on their ID within the household (by name when they
+    have none), among the members no numbered row claims. An ID may appear more than once
+    in a household, e.g. a member who moved out and came back: the first row with it goes
+    with the first member holding it (by member number), the second with the second, and
+    so on; extra rows are new members. A repeated ID is a warning, never an error.
+    """
+
     spec = MEMBERS
 
     def __init__(self, context, columns):
         super().__init__(context, columns)
-        self.first_rows: dict[str, int] = {}  # "户编号 key" → first row (one string: half the memory of a tuple)
+        # "户编号\x1fkey" → first row; "#成员编号" → its row (one string: half the memory of a tuple).
+        self.first_rows: dict[str, int] = {}
+        self.repeats: dict[str, int] = {}  # "户编号\x1fkey" → rows seen so far, for keys seen more than once
+        self.numbered = any(column.identifier for column in columns)
+        # Kept by process() in both passes alike (the same batches in the same order):
+        self.claimed: set[int] = set()   # members named by a 成员编号 row
+        self.matched: set[int] = set()   # members matched on their key (only when numbers may follow)
 
     @staticmethod
     def key(values: dict) -> str:
@@ -294,15 +317,27 @@ class MemberSheet(ChildSheet):
 
     def check(self, row: int, values: dict) -> bool:
         household = values["household_no"]
-        first = self.first_rows.setdefault(f"{household}\x1f{self.key(values)}", row)
-        if first != row:
-            if values.get("id_number"):
-                message = msg.DUPLICATE_MEMBER.format(household=household, value=values["id_number"], first=first)
-                self.error(row, "id_number", values["id_number"], message)
-            else:
-                message = msg.DUPLICATE_MEMBER_WITHOUT_ID.format(household=household, value=values["name"], first=first)
-                self.error(row, "name", values["name"], message)
+        number = values.get("member_no")
+        if number is not None:
+            first = self.first_rows.setdefault(f"#{number}", row)
+            if first != row:
+                self.error(row, "member_no", number, msg.DUPLICATE_MEMBER_NO.format(value=number, first=first))
+                return False
+            return True
+        key = f"{household}\x1f{self.key(values)}"
+        first = self.first_rows.setdefault(key, row)
+        if first == row:
+            return True
+        if not values.get("id_number"):
+            message = msg.DUPLICATE_MEMBER_WITHOUT_ID.format(household=household, value=values["name"], first=first)
+            self.error(row, "name", values["name"], message)
             return False
+        nth = self.repeats.get(key, 1)
+        self.repeats[key] = nth + 1
+        values["_nth"] = nth  # spooled with the row: the writing pass matches it the same way
+        self.context.report.warn(self.spec.name, row, self.spec.column("id_number").header, values["id_number"],
+                                 msg.REPEATED_MEMBER_ID.format(household=household, value=values["id_number"],
+                                                               first=first))
         return True
 
     def fields(self) -> list[str]:
@@ -310,13 +345,28 @@ class MemberSheet(ChildSheet):
 
     def process(self, batch: list[Row], *, validating: bool) -> Plan:
         batch = self.resolve(batch, validating=validating)
-        existing = {}
+        households = self.context.households
+        by_key: dict[tuple, list[Member]] = {}
         for member in Member.objects.filter(household_id__in=self.household_ids(batch)).order_by("pk"):
-            existing.setdefault((member.household_id, member.id_number or "\x00" + member.name), member)
-        plan = Plan(rows=batch)
+            by_key.setdefault((member.household_id, member.id_number or "\x00" + member.name), []).append(member)
+        # First the rows that name their member, so that the others are matched among the rest.
+        named = self._named(batch, validating=validating)
+        plan = Plan()
         for row, values in batch:
-            household_id = self.context.households[values["household_no"]]
-            member = existing.get((household_id, self.key(values)))
+            if row in named:
+                member = named[row]
+                if member is False:
+                    continue  # refused, and reported
+            elif values["household_no"] in self.context.new_households:
+                member = None  # registered by this import: every row of it is a new member, in both passes
+            else:
+                household_id = households[values["household_no"]]
+                candidates = [m for m in by_key.get((household_id, self.key(values)), ()) if m.pk not in self.claimed]
+                nth = values.get("_nth", 0)
+                member = candidates[nth] if nth < len(candidates) else None
+                if member is not None and self.numbered:
+                    self.matched.add(member.pk)
+            plan.rows.append((row, values))
             if member is None:
                 plan.create.append((row, values))
             elif self.assign(member, values):
@@ -325,6 +375,38 @@ class MemberSheet(ChildSheet):
             else:
                 plan.unchanged += 1
         return plan
+
+    def _named(self, batch: list[Row], *, validating: bool) -> dict[int, "Member | None | bool"]:
+        """Row → the member its 成员编号 names (None: a new member; False: refused)."""
+        numbered = [(row, values) for row, values in batch if values.get("member_no") is not None]
+        if not numbered:
+            return {}
+        found = Member.objects.in_bulk({values["member_no"] for _, values in numbered})
+        named: dict[int, Member | None | bool] = {}
+        for row, values in numbered:
+            number, household = values["member_no"], values["household_no"]
+            if household in self.context.new_households:
+                if validating:
+                    self.context.report.warn(self.spec.name, row, self.spec.column("member_no").header, number,
+                                             msg.MEMBER_NO_IGNORED)
+                named[row] = None
+                continue
+            member = found.get(number)
+            problem = None
+            if member is None or member.household_id != self.context.households[household]:
+                problem = msg.MEMBER_NO_NOT_IN_HOUSEHOLD.format(value=number, household=household)
+            elif member.name != values["name"] and member.id_number != values.get("id_number"):
+                problem = msg.MEMBER_NO_MISMATCH.format(value=number, household=household, name=member.name)
+            elif member.pk in self.matched:
+                problem = msg.MEMBER_NO_TAKEN.format(value=number)
+            if problem:
+                if validating:
+                    self.error(row, "member_no", number, problem)
+                named[row] = False
+                continue
+            self.claimed.add(member.pk)
+            named[row] = member
+        return named
 
     def build(self, values: dict) -> Member:
         member = super().build(values)

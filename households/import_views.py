@@ -1,6 +1,7 @@
 """Pages of the registry import, for county staff only (everyone else gets 404)."""
 
 import io
+import tempfile
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,10 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audits.models import AuditAction
+from audits.services import audit_record
+
 from . import import_services
-from .exporter import write_template
+from .exporter import registry_export, write_template
 from .import_forms import RegistryUploadForm
 from .models import RegistryImport
 from .workbook import SHEETS
@@ -98,6 +103,29 @@ def registry_import_template(request):
     write_template(handle)
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename="登记数据导入模板.xlsx")
+
+
+@login_required
+@require_POST
+def registry_export_download(request):
+    """The registry workbook of the user's county (the import's shape, full ID numbers and phones).
+
+    Written in write-only mode to a temporary file (deleted when the response closes it) and
+    streamed from there, like `export_registry`; every download is an EXPORT audit event.
+    """
+    user = request.user
+    _county_staff_or_404(user)
+    county = user.area_id
+    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  closed by the response
+    counts = registry_export(out=out, county=county, user=user)
+    out.seek(0)
+    audit_record(
+        action=AuditAction.EXPORT, request=request, subject=f"登记数据 {county}",
+        detail={"kind": "registry", "county": county, "rows": counts},
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(out, as_attachment=True, filename=f"登记数据-{county}-{stamp}.xlsx",
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def _status_context(record: RegistryImport) -> dict:

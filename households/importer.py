@@ -20,6 +20,7 @@ from django.db import transaction
 from . import workbook_messages as msg
 from .import_sheets import HANDLERS, ImportContext, Row, SheetHandler
 from .models import Area
+from .table_stats import analyze
 from .workbook import SHEETS, SheetSpec
 from .workbook_cells import CellError, Column, display, header_key, parse
 from .workbook_safety import TooManyRows, declared_rows, filled, limit, open_workbook, sheet_rows
@@ -172,6 +173,8 @@ def registry_import(
             ticker.total = ticker.done + sum(c.rows for c in counts.values())
             _write(handlers, context, counts, spools, ticker)
             written = True
+            if any(c.created or c.updated for c in counts.values()):
+                analyze(*(spec.model for spec in SHEETS))  # the next batch must not plan on stale statistics
     finally:
         for spool in spools.values():
             spool.close()
@@ -235,7 +238,7 @@ def _read_header(spec: SheetSpec, rows: Iterator, issues: Issues) -> tuple[dict[
             if index not in mapping and header_key(value):
                 issues.warn(spec.name, number, display(value), "", msg.EXTRA_COLUMN.format(column=display(value)))
         for column in spec.columns:
-            if column.code not in seen:
+            if column.code not in seen and not column.identifier:  # without 成员编号, rows match on their keys
                 message = msg.MISSING_COLUMN if column.required else msg.MISSING_OPTIONAL_COLUMN
                 report = issues.error if column.required else issues.warn
                 report(spec.name, number, column.header, "", message.format(column=column.header))

@@ -108,7 +108,7 @@ class MemberForm(ChangeForm):
         return self.cleaned_data["name"].strip()
 
     def clean_id_number(self):
-        value = self.cleaned_data.get("id_number", "").strip().replace("x", "X")
+        value = id_numbers.normalise(self.cleaned_data.get("id_number"))
         if not value:
             return value
         problem = id_numbers.problem(value)

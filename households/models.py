@@ -245,7 +245,9 @@ class Member(models.Model):
         super().save(*args, **kwargs)
 
     def refresh_derived(self) -> None:
-        """Recompute stored derived values; bulk writers call this before bulk_create."""
+        """Store the ID number in its one form and recompute derived values; bulk writers call
+        this before bulk_create and bulk_update."""
+        self.id_number = id_numbers.normalise(self.id_number)
         self.id_valid = id_numbers.is_valid(self.id_number)
 
     @property

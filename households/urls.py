@@ -15,6 +15,7 @@ urlpatterns += [
     path("registry/imports/", import_views.registry_import_list, name="registry_import_list"),
     path("registry/imports/new/", import_views.registry_import_new, name="registry_import_new"),
     path("registry/imports/template/", import_views.registry_import_template, name="registry_import_template"),
+    path("registry/imports/export/", import_views.registry_export_download, name="registry_export_download"),
     path("registry/imports/<int:pk>/", import_views.registry_import_detail, name="registry_import_detail"),
     path("registry/imports/<int:pk>/status/", import_views.registry_import_status, name="registry_import_status"),
     path("registry/imports/<int:pk>/confirm/", import_views.registry_import_confirm, name="registry_import_confirm"),

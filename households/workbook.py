@@ -62,6 +62,7 @@ def _money(header, code) -> Column:
     return Column(header, code, Kind.MONEY, code)
 
 
+MEMBER_NO_LIMIT = 9_999_999_999
 YEAR = Column("年度", "year", Kind.INTEGER, "year", required=True, low=2000, high=2100)
 
 
@@ -117,6 +118,8 @@ MEMBERS = SheetSpec("家庭成员", "members", Member, (
     _enum("医疗保险", "medical_insurance", MedicalInsurance),
     _enum("养老保险", "pension_insurance", PensionInsurance),
     _enum("人员状态", "status", MemberStatus),
+    # The system's member number (Member.pk), written by the export; empty for a new member.
+    Column("成员编号", "member_no", Kind.INTEGER, "pk", low=1, high=MEMBER_NO_LIMIT, identifier=True),
 ), key=("household_no", "id_number"))
 
 INCOMES = SheetSpec("年度收入", "incomes", AnnualIncome, (

@@ -16,6 +16,7 @@ from enum import Enum
 from django.db import models as db_models
 from openpyxl.utils.datetime import from_excel
 
+from . import id_numbers
 from . import workbook_messages as msg
 from .choices import RiskType
 
@@ -53,6 +54,8 @@ class Column:
     low: int | Decimal | None = None
     high: int | Decimal | None = None
     max_length: int | None = None
+    # Names an existing record (成员编号) instead of holding a value: matched on, never copied onto it.
+    identifier: bool = False
 
 
 # --- normalising text ---------------------------------------------------------------
@@ -169,7 +172,7 @@ def _parse_code(column: Column, raw):
             if re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", text):  # a number pasted as text: 2.30381E+17
                 raise CellError(msg.DIGITS_LOST.format(column=column.header))
     if column.kind == Kind.ID_NUMBER:
-        text = text.upper()
+        text = id_numbers.normalise(text)
     return _limit(column, text), warning
 
 

@@ -47,7 +47,23 @@ VILLAGE_UNKNOWN = "村代码「{value}」不存在：请在「区划」工作表
 NOT_A_VILLAGE = "村代码「{value}」不是行政村代码：应为 12 位数字"
 HOUSEHOLD_OUT_OF_SCOPE = "户编号「{value}」已登记在您管辖范围以外的行政村：不能通过本次导入修改"
 HOUSEHOLD_MISSING = "户编号「{value}」在「户信息」工作表和系统中都不存在：请先在「户信息」中登记该户，或改正户编号"
-DUPLICATE_MEMBER = "同一户（{household}）中证件号码「{value}」重复（第 {first} 行已出现）：每人只能有一行"
+REPEATED_MEMBER_ID = (
+    "同一户（{household}）中证件号码「{value}」出现多次（第 {first} 行已出现）：按出现顺序与系统中该户持此证件号码的成员"
+    "依次对应（如迁出后又迁入的成员）；若是同一人重复登记，请核对（数据清洗规则 B02 也会发现）"
+)
+DUPLICATE_MEMBER_NO = "成员编号「{value}」重复（第 {first} 行已出现）：每个成员只能有一行"
+MEMBER_NO_NOT_IN_HOUSEHOLD = (
+    "成员编号「{value}」不是户「{household}」的成员：成员编号由系统导出时填写，请勿改动；"
+    "新增的成员请留空；工作簿来自其他系统时，请清空「成员编号」整列"
+)
+MEMBER_NO_MISMATCH = (
+    "成员编号「{value}」是户「{household}」的「{name}」，与本行的姓名和证件号码都不符：请核对是否填错了行；"
+    "工作簿来自其他系统时，请清空「成员编号」整列"
+)
+MEMBER_NO_TAKEN = (
+    "成员编号「{value}」的成员已由前面一行（按证件号码）对应：请为那一行也填写成员编号，或删去重复的行"
+)
+MEMBER_NO_IGNORED = "「成员编号」只对系统中已登记的户有效：新登记户的成员按新成员登记，所填的成员编号不使用"
 DUPLICATE_MEMBER_WITHOUT_ID = (
     "同一户（{household}）中有两个没有证件号码的「{value}」（第 {first} 行已出现）：请补填证件号码"
 )

@@ -10,6 +10,7 @@ from django.db import transaction
 from households import id_numbers
 from households.choices import DisabilityGrade, MemberStatus
 from households.models import Member
+from households.table_stats import analyze
 
 from .models import DepartmentBatch, DepartmentRecord, DepartmentSource
 
@@ -62,5 +63,6 @@ def build_demo_department_lists(*, county_code: str, year: int, seed: int = 1) -
         batch.row_count, batch.matched_count = len(records), len(records) - 1
         batch.save(update_fields=["row_count", "matched_count"])
         written[source] = len(records)
+    analyze(DepartmentRecord)  # once committed
     return written
 

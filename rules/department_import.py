@@ -13,8 +13,10 @@ from pathlib import Path
 
 from django.db import transaction
 
+from households import id_numbers
 from households.choices import DisabilityGrade, StudentStatus
 from households.models import Member
+from households.table_stats import analyze
 from households.workbook_safety import UnsafeWorkbook, open_workbook, sheet_rows
 
 from .models import DepartmentBatch, DepartmentRecord, DepartmentSource
@@ -75,6 +77,7 @@ def department_import(*, source: str, path: Path | str, year: int, user=None) ->
         batch.records.filter(id_number__in=known.values("id_number")).update(matched=True)
         batch.matched_count = batch.records.filter(matched=True).count()
         batch.save(update_fields=["matched_count"])
+    analyze(DepartmentRecord)  # the rules join the new rows with the members: plan them on fresh statistics
     unmatched = list(batch.records.filter(matched=False).values_list("row_number", "id_number", "name")[:1000])
     return DepartmentImportResult(batch=batch, rows=len(records), matched=batch.matched_count, unmatched=unmatched)
 
@@ -142,7 +145,7 @@ def _id_number(raw) -> tuple[str, str | None]:
         return "", "证件号码为空"
     if isinstance(raw, float | int) and not isinstance(raw, bool):
         return str(raw), "证件号码被存成了数字，后几位可能已丢失：请把该列设为文本后重新填写"
-    return str(raw).strip(), None
+    return id_numbers.normalise(raw), None
 
 
 def _fill(record: DepartmentRecord, kind: str, labels, raw) -> str | None:

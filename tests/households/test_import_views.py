@@ -3,6 +3,7 @@
 import io
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -206,3 +207,69 @@ def test_the_blank_template_has_the_five_sheets_and_their_headers(client, world)
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     values = sheet_values(io.BytesIO(b"".join(response.streaming_content)))
     assert values == {spec.name: [tuple(spec.headers)] for spec in SHEETS}
+
+
+def test_a_repeated_member_id_is_a_warning_on_the_pages_and_in_the_report_and_the_import_goes_ahead(
+        client, world, tmp_path, django_capture_on_commit_callbacks):
+    from tests.households.workbooks import sample_rows
+
+    rows = sample_rows()
+    rows["家庭成员"].append({**rows["家庭成员"][1], "status": "迁出"})  # 李小花 twice: left, and still here
+    client.force_login(world.county_staff)
+    upload(client, write_workbook(tmp_path / "repeated.xlsx", rows), django_capture_on_commit_callbacks)
+    record = RegistryImport.objects.get()
+    assert (record.status, record.error_count, record.warning_count) == (ImportStatus.VALID, 0, 1)
+    warning = msg.REPEATED_MEMBER_ID.format(household="H0001", value=rows["家庭成员"][1]["id_number"], first=3)
+    page = client.get(reverse("registry_import_detail", args=[record.pk])).content.decode()
+    assert warning in page and "提示（1 条，不影响导入）" in page and "确认导入" in page
+    assert "提示 1" in client.get(reverse("registry_import_list")).content.decode()
+    report = client.get(reverse("registry_import_report", args=[record.pk]))
+    rows_of_report = sheet_values(io.BytesIO(b"".join(report.streaming_content)))["问题清单"]
+    assert ("提示", "家庭成员", 5, "证件号码") == rows_of_report[1][:4] and rows_of_report[1][5] == warning
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("registry_import_confirm", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == ImportStatus.IMPORTED and record.counts["家庭成员"]["created"] == 4
+
+
+def download_registry(client):
+    response = client.post(reverse("registry_export_download"))
+    assert response.status_code == 200, response.status_code
+    return response, openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+
+
+def test_county_staff_download_their_countys_registry_workbook_and_it_is_logged(client, world):
+    from audits.models import AuditAction, AuditEvent
+
+    client.force_login(world.county_staff)
+    assert "下载本县登记数据" in client.get(reverse("registry_import_list")).content.decode()
+    response, workbook = download_registry(client)
+    assert "attachment" in response["Content-Disposition"] and "230381" in response["Content-Disposition"]
+    assert workbook.sheetnames == ["区划", "户信息", "家庭成员", "年度收入", "帮扶措施"]
+    numbers = {row[0] for row in workbook["户信息"].iter_rows(min_row=2, values_only=True)}
+    assert numbers == {world.home.number, world.neighbour.number, world.other_township.number}
+    members = list(workbook["家庭成员"].iter_rows(values_only=True))
+    assert members[0][-1] == "成员编号" and len(members) == 1 + 3 + 2 + 2
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert (event.actor, event.detail["county"], event.detail["rows"]["户信息"]) == (world.county_staff, "230381", 3)
+
+
+def test_county_staff_of_another_county_get_only_their_own(client, world):
+    client.force_login(make_user("other-county", "county_staff", "340323"))
+    _, workbook = download_registry(client)
+    assert {row[0] for row in workbook["户信息"].iter_rows(min_row=2, values_only=True)} == {world.other_county.number}
+
+
+@pytest.mark.parametrize("persona", ["clerk", "reviewer", "inspector", "no_role"])
+def test_nobody_else_downloads_the_registry(client, world, persona):
+    from audits.models import AuditEvent
+
+    client.force_login(getattr(world, persona))
+    assert client.post(reverse("registry_export_download")).status_code == 404
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_the_registry_download_is_a_post_and_needs_a_login(client, world):
+    assert client.post(reverse("registry_export_download")).status_code == 302
+    client.force_login(world.county_staff)
+    assert client.get(reverse("registry_export_download")).status_code == 405

@@ -210,16 +210,17 @@ def test_an_id_number_that_lost_its_digits_is_refused(tmp_path):
     assert problems(result) == {("家庭成员", 2, "证件号码", msg.DIGITS_LOST.format(column="证件号码"))}
 
 
-def test_duplicate_members_and_incomes_are_refused(tmp_path):
+def test_duplicate_incomes_are_refused_and_a_repeated_member_id_is_only_a_warning(tmp_path):
     rows = sample_rows()
     rows["家庭成员"].append(dict(rows["家庭成员"][0]))
     rows["年度收入"].append(dict(rows["年度收入"][0]))
     result = registry_import(path=write_workbook(tmp_path / "a.xlsx", rows))
     head = rows["家庭成员"][0]["id_number"]
     assert problems(result) == {
-        ("家庭成员", 5, "证件号码", msg.DUPLICATE_MEMBER.format(household="H0001", value=head, first=2)),
         ("年度收入", 5, "年度", msg.DUPLICATE_INCOME.format(household="H0001", value=2024, first=2)),
     }
+    assert ("家庭成员", 5, "证件号码", msg.REPEATED_MEMBER_ID.format(household="H0001", value=head, first=2)) in {
+        (w.sheet, w.row, w.column, w.message) for w in result.warnings}
 
 
 def test_areas_need_a_parent_and_a_valid_code(tmp_path):

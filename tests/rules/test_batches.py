@@ -29,7 +29,7 @@ def defects(village):
     """One household without phone (B06) and without this year's income (I14); one member with a bad ID (B01)."""
     household = make_household(village, members=1, phone="")
     make_income(household, 2024, wage="30000")
-    bad_id = make_member(household, id_number="11010519491231002x", name="错号")
+    bad_id = make_member(household, id_number="11010519491231002Y", name="错号")
     return household, bad_id
 
 

@@ -97,3 +97,16 @@ def test_a_missing_column_is_named(tmp_path, village):
     path = write_csv(tmp_path / "x.csv", [["证件号码", "姓名"], ["1", "甲"]])
     with pytest.raises(CommandError, match="缺少列：保障金额"):
         call_command("import_department", "民政-低保", str(path), "--year", "2025")
+
+
+def test_an_id_number_with_a_lowercase_x_spaces_or_full_width_digits_is_stored_as_the_registry_stores_it(
+        tmp_path, village):
+    household = make_household(village, members=0)
+    make_member(household, name="李四", id_number="11010519491231002X")
+    path = write_csv(tmp_path / "死亡.csv", [
+        ["证件号码", "姓名", "注销日期"],
+        ["１１0105 19491231002x", "李四", "2025-03-01"],
+    ])
+    call_command("import_department", "公安-死亡注销", str(path), "--year", "2025")
+    record = DepartmentRecord.objects.get()
+    assert (record.id_number, record.matched) == ("11010519491231002X", True)
