@@ -39,6 +39,8 @@ def home(request):
             "open": [tickets.get(t.code, {}).get("open", 0) for t in townships],
             "overdue": [tickets.get(t.code, {}).get("overdue", 0) for t in townships],
         }
+        # Before the first batch there is nothing to draw: the page says so instead of an empty chart.
+        context["ticket_chart"]["any_open"] = any(context["ticket_chart"]["open"])
     else:
         template = "home/no_role.html"
     return render(request, template, context)

@@ -6,6 +6,7 @@ Anything outside the user's scope is a 404, and so is an action the user's role 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -68,7 +69,7 @@ def ticket_list(request):
         "townships": [row | {"name": township_names.get(row["township"], row["township"])}
                       for row in selectors.overdue_by_township(user=user)]
         if user.is_county_staff or user.is_inspector else None,
-        "can_set_deadlines": user.is_county_staff,
+        "can_see_deadlines": user.is_county_staff or user.is_inspector,
         "bulk_statuses": services.statuses_for(user, "approve"),
         # A clerk's queue comes grouped by household, for one visit per household, unless re-sorted.
         "grouped": user.is_village_clerk and filters.get("sort", "household") == "household",
@@ -221,10 +222,16 @@ def ticket_return(request, pk):
 
 @login_required
 def ticket_deadlines(request):
-    """审核时限: county staff set the days each level has; the changes are listed below."""
-    if not request.user.is_county_staff:
-        raise Http404("您无权设置审核时限")
-    county = request.user.area_id
+    """审核时限: county staff set the days each level has; the changes are listed below.
+
+    The inspector reads them (and their history), like every other setting of the county.
+    """
+    user = request.user
+    if not (user.is_county_staff or user.is_inspector):
+        raise Http404("您无权查看审核时限")
+    if request.method == "POST" and not user.is_county_staff:
+        raise PermissionDenied("督导只能查看审核时限，不能修改")
+    county = user.area_id
     form = DeadlinesForm(request.POST or None, initial=deadlines.deadline_days(county))
     if request.method == "POST" and form.is_valid():
         changed = deadlines.deadlines_set(county=county, values=form.cleaned_data, user=request.user)

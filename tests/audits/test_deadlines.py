@@ -47,12 +47,28 @@ def test_a_wrong_number_of_days_is_refused_next_to_the_field(client, world, valu
     assert not ReviewDeadline.objects.exists()
 
 
-@pytest.mark.parametrize("persona", ["clerk", "reviewer", "inspector", "no_role"])
-def test_nobody_but_county_staff_sees_or_sets_the_deadlines(client, world, persona):
+@pytest.mark.parametrize("persona", ["clerk", "reviewer", "no_role"])
+def test_nobody_but_county_staff_and_the_inspector_sees_the_deadlines(client, world, persona):
     client = as_user(client, getattr(world, persona))
     assert client.get(DEADLINES).status_code == 404
     assert client.post(DEADLINES, {"village": "30", "township": "30", "county": "30"}).status_code == 404
     assert not ReviewDeadline.objects.exists()
+
+
+def test_the_inspector_reads_the_deadlines_and_their_history_but_cannot_change_them(client, world):
+    deadlines.deadlines_set(county="230381", values={"village": 10, "township": 5, "county": 3},
+                            user=world.county_staff)
+    inspector = as_user(client, world.inspector)
+    response = inspector.get(DEADLINES)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "村级核实</dt><dd>10 天" in page and "乡镇审核</dt><dd>5 天" in page
+    assert "<input" not in page.split('data-testid="deadline-days"')[1].split("</dl>")[0]
+    assert "保存审核时限" not in page
+    assert 'data-testid="deadline-changes"' in page  # the history, with who changed what
+    assert inspector.get(reverse("ticket_list")).content.decode().count(DEADLINES) == 1  # the way there
+    assert inspector.post(DEADLINES, {"village": "30", "township": "30", "county": "30"}).status_code == 403
+    assert deadlines.deadline_days("230381")["village"] == 10
 
 
 def test_a_ticket_arriving_at_a_level_gets_that_levels_days_in_force(world):

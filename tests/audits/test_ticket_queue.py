@@ -135,3 +135,15 @@ def test_the_county_home_charts_open_and_overdue_tickets_per_township(client, wo
     chart = as_user(client, world.county_staff).get(reverse("home")).context["ticket_chart"]
     by_name = dict(zip(chart["townships"], zip(chart["open"], chart["overdue"], strict=True), strict=True))
     assert by_name == {"区划230381100": (2, 1), "区划230381101": (0, 0)}
+
+
+@pytest.mark.parametrize("persona, advice", [("county_staff", "运行一次数据清洗"), ("inspector", "县级运行数据清洗后")])
+def test_before_the_first_batch_the_county_home_says_there_are_no_tickets_instead_of_an_empty_chart(
+        client, world, persona, advice):
+    page = as_user(client, getattr(world, persona)).get(reverse("home")).content.decode()
+    assert 'data-testid="ticket-chart"' not in page
+    assert "全县没有未办结的问题线索" in page and advice in page
+
+    make_ticket(world.home)
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-testid="ticket-chart"' in page and "全县没有未办结的问题线索" not in page
