@@ -20,7 +20,7 @@ def _county_area_or_404(user, *, write: bool = False) -> Area:
     """The user's county: county staff's and, to read, the inspector's; the inspector may not
     change anything (403); everyone else gets a 404. Every setting read or written is this county's."""
     if user.is_inspector and write:
-        raise PermissionDenied("督查人员只能查看，不能修改规则设置")
+        raise PermissionDenied("督导只能查看，不能修改规则设置")
     if not (user.is_county_staff or user.is_inspector):
         raise Http404
     return user.area

@@ -8,6 +8,7 @@ from django.urls import reverse
 from audits.models import Ticket
 from households.models import YearParameters
 from rules.models import Batch, BatchStatus, CatalogParameter, RuleSetting, SettingChange
+from rules import registry
 from rules.settings_services import schedule_get
 from tests.builders import make_household
 
@@ -57,6 +58,15 @@ def test_disabling_a_rule_is_recorded(client, world):
     assert not RuleSetting.objects.get(county="230381", rule_id="B06").enabled
     change = SettingChange.objects.get()
     assert (change.user, change.subject, change.old_value, change.new_value) == (world.county_staff, "B06", "是", "否")
+
+
+def test_county_staff_see_whether_each_rule_is_on_beside_its_switch(client, world):
+    client.force_login(world.county_staff)
+    client.post(reverse("rules_toggle", args=["B06"]), {"enabled": "0"})
+    page = client.get(reverse("rules_catalog")).content.decode()
+    assert page.count(">已停用</span>") == 1
+    assert page.count(">已启用</span>") == len(registry.all_rules()) - 1
+    assert page.count("启用本县") == 1
 
 
 def test_unknown_rules_are_404(client, world):
