@@ -1,4 +1,5 @@
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 
 class LoginForm(AuthenticationForm):
@@ -14,3 +15,8 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = "用户名"
         self.fields["password"].label = "密码"
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        # Django sets the username's max_length after the field is built, so nothing enforces
+        # it: an overlong name would reach authenticate() and django-axes' varchar(255) log.
+        limit = self.fields["username"].max_length
+        self.fields["username"].validators.append(
+            MaxLengthValidator(limit, message=f"用户名不超过{limit}个字符。"))

@@ -33,6 +33,14 @@ def test_a_failed_login_says_so_and_is_logged(client, world):
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, username="clerk").count() == 1
 
 
+def test_an_overlong_username_is_refused_next_to_the_field_before_any_login_attempt(client, world):
+    # PostgreSQL refuses to log a failure with a 300-character name (varchar(255)): a 500.
+    response = login(client, "长" * 300, "wrong")
+    assert response.status_code == 200
+    assert "用户名不超过150个字符" in response.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).exists()
+
+
 def test_five_failures_lock_the_account_even_for_the_right_password(client, world):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         login(client, "clerk", "wrong")
