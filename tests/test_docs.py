@@ -83,7 +83,7 @@ def test_it_links_only_to_files_inside_the_repository(path):
 
 @pytest.mark.parametrize("path", markdown_files(), ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_it_names_no_path_outside_the_repository(path):
-    """A path in a code span (`../shared/spec/domain.md`) sends a reader outside the clone too."""
+    """A path in a code span that climbs out of the checkout (`../…`) sends a reader outside the clone too."""
     text = path.read_text(encoding="utf-8")
     outside = [span for span in CODE_SPAN.findall(text) if span.startswith("../") or "shared/spec" in span]
     assert not outside, outside

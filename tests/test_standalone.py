@@ -1,7 +1,7 @@
 """The repository stands on its own: a clone with nothing beside it runs the demo.
 
 The clone is of the committed HEAD, in a temporary folder that holds nothing else (no
-`../shared`), with none of the settings variables set. It runs what bin/demo runs after
+reference folder beside it), with none of the settings variables set. It runs what bin/demo runs after
 bin/setup (bin/demo-env, migrate, seed_demo, runserver) and an operator command typed by
 hand. One test, so that the migrations run once: still among the slowest of the suite.
 """
