@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from households.models import Area
+from households.scope import county_code
 
 from .collection_sheet import collection_sheet_write, current_year, village_blocks
 from .models import AuditAction
@@ -52,7 +53,7 @@ def _log(request, village: Area, *, kind: str, households: int) -> None:
     audit_record(
         action=AuditAction.EXPORT, request=request, subject=f"信息采集对照表 {village.name}（{kind}）",
         detail={"kind": "collection_sheet", "format": kind, "village": village.code,
-                "county": village.code[:6], "households": households},
+                "county": county_code(village.code), "households": households},
     )
 
 
@@ -63,7 +64,7 @@ def collection_sheet(request):
         raise Http404(NOT_FOUND)
     village = _chosen_village(request, request.GET)
     form = VillageForm(initial={"village": village.code if village else ""}, user=user)
-    year = current_year(village.code[:6]) if village else None
+    year = current_year(county_code(village.code)) if village else None
     blocks = village_blocks(user=user, village_code=village.code, year=year) if village else []
     if village:
         _log(request, village, kind="打印", households=len(blocks))
@@ -82,7 +83,7 @@ def collection_sheet_download(request):
     village = _chosen_village(request, request.POST)
     if village is None:
         raise Http404(NOT_FOUND)
-    blocks = village_blocks(user=user, village_code=village.code, year=current_year(village.code[:6]))
+    blocks = village_blocks(user=user, village_code=village.code, year=current_year(county_code(village.code)))
     out = tempfile.TemporaryFile(suffix=".xlsx")
     collection_sheet_write(blocks=blocks, out=out)
     out.seek(0)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from households.change_models import PENDING, ChangeRequest
+from households.scope import county_code
 
 from .deadlines import due_date
 from .models import ReviewLevel, Resolution, Ticket, TicketEvent, TicketEvidence, TicketStatus
@@ -173,7 +174,7 @@ def _apply(ticket: Ticket, *, action: str, target: str) -> None:
     if target == TicketStatus.CLOSED:
         ticket.closed_at = timezone.now()
     else:
-        ticket.due_on = due_date(target, county=ticket.village_id[:6], today=today)
+        ticket.due_on = due_date(target, county=county_code(ticket.village_id), today=today)
 
 
 # At most this many tickets in one 批量通过 (a page of the queue is far fewer).

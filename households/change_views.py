@@ -184,7 +184,7 @@ def household_income_new(request, number):
     household = get_object_or_404(Household.objects.in_scope(request.user).active(), number=number)
     years = year_choices(household)
     picker = IncomeYearForm(request.GET or None, years=years)
-    year = picker.cleaned_data["year"] if request.GET and picker.is_valid() else default_year(years, county=household.village_id[:6])
+    year = picker.cleaned_data["year"] if request.GET and picker.is_valid() else default_year(years, county=household.county_code)
     return _income_form(request, household, year=year, picker=picker)
 
 
@@ -326,7 +326,7 @@ def _kind_form(request, *, kind, household=None, member=None, change=None, initi
     ticket_id = _ticket_param(request) if change is None else None
     extra = {"villages": _villages(request.user)} if kind == _Kind.HOUSEHOLD_ADD else {}
     if kind == _Kind.MEASURE:
-        extra = {"county": household.village_id[:6]}
+        extra = {"county": household.county_code}
     extra["user"] = request.user  # the duplicate-ID warning looks inside the user's scope only
     bound = request.POST if request.method == "POST" else None  # an empty POST is still a submission
     form = form_class(bound, initial=member_initial(initial or {}), **extra)
@@ -385,7 +385,7 @@ def measure_new(request, number):
     """新增帮扶措施."""
     household = _proposable_household(request, number)
     return _kind_form(request, kind=_Kind.MEASURE, household=household,
-                      initial={"year": MeasureForm.initial_year(household.village_id[:6])})
+                      initial={"year": MeasureForm.initial_year(household.county_code)})
 
 
 @login_required

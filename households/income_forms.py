@@ -17,7 +17,7 @@ SIGNS = {**{name: "+" for name in expressions.INCOME_FIELDS}, **{name: "-" for n
 
 def year_choices(household) -> list[int]:
     """The years a clerk may enter: the years of the household's county and the household's income years."""
-    years = set(YearParameters.objects.filter(county=household.village_id[:6]).values_list("year", flat=True))
+    years = set(YearParameters.objects.filter(county=household.county_code).values_list("year", flat=True))
     years |= set(household.incomes.values_list("year", flat=True))
     return sorted(years, reverse=True)
 

@@ -11,6 +11,7 @@ from django.db.models.functions import Left
 from simple_history.models import HistoricalRecords
 
 from . import id_numbers
+from .scope import county_code
 from .change_models import (  # noqa: F401
     ChangeRequest,
     ChangeRequestAttachment,
@@ -175,6 +176,11 @@ class Household(models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def county_code(self) -> str:
+        """The county whose settings (lines, deadlines, rule switches) apply to this household."""
+        return county_code(self.village_id)
 
     @property
     def is_removed(self) -> bool:

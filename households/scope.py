@@ -15,7 +15,13 @@ def scope_prefix(user) -> str | None:
     return user.area_id
 
 
+def county_code(area_code: str) -> str:
+    """The 6-digit code of the county an area (or a household's village) lies in: settings
+    (yearly lines, deadlines, rule switches) are per county and looked up by it."""
+    return area_code[:6]
+
+
 def county_of(user) -> str | None:
     """The 6-digit code of the county whose settings (yearly lines, deadlines, rules) `user` works under."""
     prefix = scope_prefix(user)
-    return prefix[:6] if prefix else None
+    return county_code(prefix) if prefix else None

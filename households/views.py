@@ -70,7 +70,7 @@ def household_reveal(request, number):
 
 
 def _detail_context(household: Household, user) -> dict:
-    county = household.village_id[:6]
+    county = household.county_code
     lines = selectors.monitoring_lines(county)
     incomes = [
         (income, lines.get(income.year)) for income in household.incomes.all()

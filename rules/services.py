@@ -11,6 +11,7 @@ from django.utils import timezone
 from audits.deadlines import due_date
 from audits.models import Resolution, Ticket, TicketEvent, TicketStatus
 from households.models import Area, Household, YearParameters
+from households.scope import county_code
 
 from . import registry
 from .engine import Finding, evaluate, evaluate_household
@@ -100,7 +101,7 @@ def tickets_sync(*, rules: list[Rule], findings: list[Finding], params: Paramete
 
     failing_again, new = [], []
     seen = set()
-    county = area_prefix[:6]
+    county = county_code(area_prefix)
     village_due = due_date(TicketStatus.PENDING_VILLAGE, county=county)
     for finding in findings:
         outcome = outcomes[finding.rule_id]
@@ -294,7 +295,7 @@ def batch_run_sync(*, batch: Batch, on_group_done=None) -> dict[str, RuleOutcome
 def household_recheck(*, household_id: int) -> dict[str, RuleOutcome]:
     """Re-run every enabled rule on one household after an approved change (well under a second)."""
     household = Household.objects.select_related("village").get(pk=household_id)
-    county = household.village_id[:6]
+    county = household.county_code
     params = parameters_for(current_year(county), county=county)
     rules = enabled_rules(county=county)
     with transaction.atomic():
@@ -321,7 +322,7 @@ def household_change_preview(*, household_id: int, apply_change) -> TicketPrevie
     a transaction that is then rolled back, so nothing of it is ever visible to anyone.
     """
     household = Household.objects.select_related("village").get(pk=household_id)
-    county = household.village_id[:6]
+    county = household.county_code
     params = parameters_for(current_year(county), county=county)
     rules = enabled_rules(county=county)
     with transaction.atomic():
