@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from .roles import Role
+from accounts.roles import Role
 
 EVERYONE = tuple(Role)
 COUNTY = (Role.COUNTY_STAFF, Role.INSPECTOR)

@@ -5,7 +5,7 @@ from django.db.models.lookups import Regex
 
 from households.models import Area
 
-from .roles import Role
+from accounts.roles import Role
 
 
 class User(AbstractUser):

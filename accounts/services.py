@@ -7,7 +7,7 @@ from django.db import transaction
 
 from households.models import Area
 
-from .roles import ROLE_AREA_LEVEL, Role
+from accounts.roles import ROLE_AREA_LEVEL, Role
 
 User = get_user_model()
 

@@ -2,12 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from audits import ticket_selectors
-from households import change_selectors, selectors
+from households import selectors
+from households.changes import selectors as change_selectors
 from households.choices import AreaLevel
 from households.models import YearParameters
 from households.scope import county_of
 
-from .roles import Role
+from accounts.roles import Role
 
 
 @login_required

@@ -6,4 +6,4 @@ class AuditsConfig(AppConfig):
     verbose_name = "审计"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from audits import signals  # noqa: F401

@@ -17,12 +17,12 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from households.choices import MemberStatus
-from households.exporter import header_row
+from households.workbook.exporter import header_row
 from households.id_numbers import mask, mask_phone
 from households.models import TRANSFER_PARTS, AnnualIncome, AssistanceMeasure, Household, Member, YearParameters
 
-from .ledger import sheet_cell
-from .models import Ticket
+from audits.ledger import sheet_cell
+from audits.models import Ticket
 
 INCOME_ROWS = (
     "wage", "public_welfare_income", "operating_income", "operating_expense", "property_income",

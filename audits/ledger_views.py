@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST
 
 from households.scope import scope_prefix
 
-from . import ticket_selectors as selectors
-from .ledger import ledger_number, ledger_queryset, ledger_write
-from .models import AuditAction, AuditEvent, Ticket, TicketStatus
-from .services import audit_record
-from .ticket_forms import TicketFilterForm
+from audits import ticket_selectors as selectors
+from audits.ledger import ledger_number, ledger_queryset, ledger_write
+from audits.models import AuditAction, AuditEvent, Ticket, TicketStatus
+from audits.services import audit_record
+from audits.ticket_forms import TicketFilterForm
 
 NOT_FOUND = "没有可查看的问题台账"
 RECENT_EXPORTS = 10

@@ -1,6 +1,6 @@
 """Writing the audit trail."""
 
-from .models import AuditAction, AuditEvent
+from audits.models import AuditAction, AuditEvent
 
 
 def client_ip(request) -> str | None:

@@ -15,15 +15,15 @@ from decimal import Decimal
 from django.db.models import F, Lookup, Q
 from django.urls import reverse
 
-from households.change_fields import HOUSEHOLD_INFO_FIELDS
-from households.change_models import PENDING, ChangeRequest
+from households.changes.fields import HOUSEHOLD_INFO_FIELDS
+from households.changes.models import PENDING, ChangeRequest
 from households.choices import MemberStatus
 from households.id_numbers import mask, mask_phone
 from households.models import AnnualIncome, Household, Member
 from rules import registry
 from rules.registry import Parameters
 
-from .models import Ticket, TicketEvidence
+from audits.models import Ticket, TicketEvidence
 
 # The net income is computed from these (a net-income rule highlights them all).
 NET_INCOME_FIELDS = ("wage", "public_welfare_income", "operating_income", "operating_expense",

@@ -7,7 +7,7 @@ from django.utils import timezone
 from households.choices import AreaLevel, MemberStatus, Relationship
 from households.models import CODE_LENGTH, Member
 
-from .models import Ticket, TicketStatus
+from audits.models import Ticket, TicketStatus
 
 ALL = "all"  # the status filter's value for every status
 # The list's sort orders (a whitelist: the URL names a key, never a column).

@@ -13,19 +13,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from households.change_models import ChangeRequest
+from households.changes.models import ChangeRequest
 from monitoring.params import parse_ids
 from households.scope import scope_prefix
 from households.uploads import stored_file_response
 from rules import registry
 
-from . import deadlines
-from . import ticket_selectors as selectors
-from . import ticket_services as services
-from .models import ReviewLevel, Ticket, TicketEvidence, TicketStatus
-from .ticket_forms import DeadlinesForm, ExplainForm, LinkChangeForm, ReturnForm, TicketFilterForm
-from . import ticket_record as record_reads
-from .ticket_record import ticket_record
+from audits import deadlines
+from audits import ticket_selectors as selectors
+from audits import ticket_services as services
+from audits.models import ReviewLevel, Ticket, TicketEvidence, TicketStatus
+from audits.ticket_forms import DeadlinesForm, ExplainForm, LinkChangeForm, ReturnForm, TicketFilterForm
+from audits import ticket_record as record_reads
+from audits.ticket_record import ticket_record
 
 DONE = {
     TicketStatus.PENDING_TOWNSHIP: "已提交乡镇审核。",

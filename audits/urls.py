@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import collection_views, ledger_views, ticket_views
+from audits import collection_views, ledger_views, ticket_views
 
 urlpatterns = [
     path("tickets/", ticket_views.ticket_list, name="ticket_list"),

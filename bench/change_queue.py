@@ -31,7 +31,7 @@ import django
 django.setup()
 from django.utils import timezone
 from accounts.models import User
-from households.change_models import (ChangeKind, ChangeRequest, ChangeRequestAttachment, ChangeStatus,
+from households.changes.models import (ChangeKind, ChangeRequest, ChangeRequestAttachment, ChangeStatus,
                                       ReviewLevel)
 from households.models import Household
 
@@ -71,7 +71,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from accounts.models import User
-from households.change_models import ChangeRequest
+from households.changes.models import ChangeRequest
 
 requests = int(sys.argv[1])
 reviewer = User.objects.get(role="township_reviewer")

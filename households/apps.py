@@ -6,4 +6,4 @@ class HouseholdsConfig(AppConfig):
     verbose_name = "户籍登记"
 
     def ready(self):
-        from . import change_history  # noqa: F401  (connects the history receiver)
+        from households.changes import history as change_history  # noqa: F401  (connects the history receiver)

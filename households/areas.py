@@ -15,9 +15,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .choices import AreaLevel
-from .models import Area
-from .signals import counties_added_send
+from households.choices import AreaLevel
+from households.models import Area
+from households.signals import counties_added_send
 
 SEED_AREAS = Path(__file__).resolve().parent / "data" / "areas-seed-counties.csv"
 COLUMNS = ("code", "name", "parent_code")

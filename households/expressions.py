@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear, NullIf
 
-from .choices import MemberStatus
+from households.choices import MemberStatus
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY)
@@ -84,7 +84,7 @@ def net_income(prefix: str = ""):
 
 def active_member_count(household=OuterRef("pk")):
     """The household size: members with status 正常, as a subquery on a household reference."""
-    from .models import Member
+    from households.models import Member
 
     counted = (
         Member.objects.filter(household=household, status=MemberStatus.NORMAL)

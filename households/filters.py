@@ -4,9 +4,9 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from . import id_numbers
-from .choices import HouseholdType, MonitoringType, RiskStatus
-from .models import Area, Household, Member
+from households import id_numbers
+from households.choices import HouseholdType, MonitoringType, RiskStatus
+from households.models import Area, Household, Member
 
 SORTS = {
     "number": ("number",),

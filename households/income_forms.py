@@ -5,9 +5,9 @@ from decimal import Decimal
 from django import forms
 from django.forms.models import fields_for_model
 
-from . import expressions
-from .change_fields import INCOME_FIELDS
-from .models import TRANSFER_PARTS, AnnualIncome, YearParameters
+from households import expressions
+from households.changes.fields import INCOME_FIELDS
+from households.models import TRANSFER_PARTS, AnnualIncome, YearParameters
 
 NEGATIVE = "金额不能为负数：请填写 0 或正数（元，最多两位小数）。"
 NOT_A_NUMBER = "请填写金额数字（元，最多两位小数），例如 12345.60。"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django import forms
 from django.urls import reverse
 
-from . import id_numbers
+from households import id_numbers
 
 MASKERS = {
     "id_number": id_numbers.mask,

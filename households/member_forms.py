@@ -12,10 +12,11 @@ from django import forms
 from django.forms.models import fields_for_model
 from django.utils import timezone
 
-from . import change_fields, id_numbers
-from .choices import Gender, Relationship
-from .masked_forms import MaskedInitialForm
-from .models import AssistanceMeasure, Household, Member, YearParameters
+from households import id_numbers
+from households.changes import fields as change_fields
+from households.choices import Gender, Relationship
+from households.masked_forms import MaskedInitialForm
+from households.models import AssistanceMeasure, Household, Member, YearParameters
 
 CONFIRM_LABEL = "已核实，仍要提交"
 CONFIRM_REQUIRED = "请逐条核实上面的提示；确认无误请勾选“已核实，仍要提交”。"
@@ -259,7 +260,7 @@ class HouseholdAddForm(MemberForm):
                 ("户主", [f for f in fields if f.name not in household])]
 
     def clean_phone(self):
-        from .change_forms import PHONE, PHONE_MESSAGE
+        from households.changes.forms import PHONE, PHONE_MESSAGE
 
         value = self.cleaned_data.get("phone", "").strip()
         if value and not PHONE.match(value):

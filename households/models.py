@@ -10,15 +10,15 @@ from django.db.models.lookups import Regex
 from django.db.models.functions import Left
 from simple_history.models import HistoricalRecords
 
-from . import id_numbers
-from .scope import county_code
-from .change_models import (  # noqa: F401
+from households import id_numbers
+from households.scope import county_code
+from households.changes.models import (  # noqa: F401
     ChangeRequest,
     ChangeRequestAttachment,
     ChangeRequestEvent,
     HistoricalChangeLink,
 )
-from .choices import (
+from households.choices import (
     AreaLevel,
     DisabilityGrade,
     Education,
@@ -40,7 +40,7 @@ from .choices import (
     RiskType,
     StudentStatus,
 )
-from .querysets import (
+from households.querysets import (
     AreaQuerySet,
     HouseholdChildQuerySet,
     HouseholdQuerySet,

@@ -3,9 +3,9 @@
 from django.db import models
 from django.db.models import OuterRef, Subquery
 
-from . import expressions
-from .choices import AreaLevel, MemberStatus, Relationship
-from .scope import scope_prefix
+from households import expressions
+from households.choices import AreaLevel, MemberStatus, Relationship
+from households.scope import scope_prefix
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -47,7 +47,7 @@ class HouseholdQuerySet(ScopedQuerySet):
 
     def with_head(self):
         """The name of an active head (户主); blank when there is none."""
-        from .models import Member
+        from households.models import Member
 
         heads = Member.objects.filter(
             household=OuterRef("pk"), status=MemberStatus.NORMAL, relationship=Relationship.HEAD
@@ -56,7 +56,7 @@ class HouseholdQuerySet(ScopedQuerySet):
 
     def with_income(self, year: int):
         """Net and per-capita income of `year` (NULL without that year's record)."""
-        from .models import AnnualIncome
+        from households.models import AnnualIncome
 
         incomes = AnnualIncome.objects.filter(household=OuterRef("pk"), year=year)
         net = Subquery(

@@ -2,8 +2,8 @@
 
 from django.db.models import Count, Prefetch, Q
 
-from .choices import HouseholdType, MemberStatus, RiskStatus
-from .models import AnnualIncome, Area, Household, Member, YearParameters
+from households.choices import HouseholdType, MemberStatus, RiskStatus
+from households.models import AnnualIncome, Area, Household, Member, YearParameters
 
 
 def household_list(*, user, year: int | None):

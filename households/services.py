@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from audits.models import AuditAction
 from audits.services import audit_record
 
-from .models import Household
+from households.models import Household
 
 
 class NothingToReveal(Exception):

@@ -4,8 +4,8 @@ import time
 
 from celery import shared_task
 
-from . import import_services
-from .importer import Progress
+from households.workbook import services as import_services
+from households.workbook.importer import Progress
 
 
 def _progress(task) -> Progress | None:

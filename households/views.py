@@ -5,13 +5,14 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from . import change_selectors, selectors, services
-from .change_history import household_timeline
-from .change_views import can_propose
-from .filters import SORT_LABELS, HouseholdFilter
-from .choices import Relationship
-from .models import Household, YearParameters
-from .scope import county_of
+from households import selectors, services
+from households.changes import selectors as change_selectors
+from households.changes.history import household_timeline
+from households.changes.views import can_propose
+from households.filters import SORT_LABELS, HouseholdFilter
+from households.choices import Relationship
+from households.models import Household, YearParameters
+from households.scope import county_of
 
 
 def _household_or_404(user, number: str) -> Household:

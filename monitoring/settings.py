@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "households",
     "rules",
     "audits",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .views import healthz
+from monitoring.views import healthz
 
 urlpatterns = [
     path("", include("accounts.urls")),

@@ -6,4 +6,4 @@ class RulesConfig(AppConfig):
     verbose_name = "数据清洗规则"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from rules import receivers  # noqa: F401

@@ -37,9 +37,9 @@ from households.choices import (
 from households.expressions import age_on_reference_date, reference_date
 from households.models import TRANSFER_PARTS, AnnualIncome, AssistanceMeasure, Household, Member
 
-from .expressions import ONE, ZERO, any_of, boolean, cents, net_cents, sum_cents
-from .models import DepartmentRecord, DepartmentSource
-from .registry import Parameters
+from rules.expressions import ONE, ZERO, any_of, boolean, cents, net_cents, sum_cents
+from rules.models import DepartmentRecord, DepartmentSource
+from rules.registry import Parameters
 
 YEARS_BACK = 4  # Y, Y−1, Y−2, Y−3
 WORKING = Q(employment__in=[e for e in Employment.values if e != Employment.NONE])

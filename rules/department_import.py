@@ -17,9 +17,9 @@ from households import id_numbers
 from households.choices import DisabilityGrade, StudentStatus
 from households.models import Member
 from households.table_stats import analyze
-from households.workbook_safety import UnsafeWorkbook, open_workbook, sheet_rows
+from households.workbook.safety import UnsafeWorkbook, open_workbook, sheet_rows
 
-from .models import DepartmentBatch, DepartmentRecord, DepartmentSource
+from rules.models import DepartmentBatch, DepartmentRecord, DepartmentSource
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
 

@@ -13,11 +13,11 @@ from django.db import connection, connections
 from django_cte import CTE, with_cte
 from django_cte.raw import raw_cte_sql
 
-from .bases import household_base, member_base
-from .expressions import balanced
-from .messages import household_context, member_context, parameter_context, render
-from .registry import HOUSEHOLD, MEMBER, Parameters, Rule
-from .risk import FACTOR_LABELS, annotate_factors, upsert_statement
+from rules.bases import household_base, member_base
+from rules.expressions import balanced
+from rules.messages import household_context, member_context, parameter_context, render
+from rules.registry import HOUSEHOLD, MEMBER, Parameters, Rule
+from rules.risk import FACTOR_LABELS, annotate_factors, upsert_statement
 
 HOUSEHOLD_FACTS = [
     "pk", "village_id", "number", "phone", "household_type", "monitoring_type", "risk_status",

@@ -4,8 +4,8 @@ from django import forms
 
 from households.models import Area
 
-from . import registry
-from .parameters import DEFAULTS, LABELS
+from rules import registry
+from rules.parameters import DEFAULTS, LABELS
 
 
 class ParametersForm(forms.Form):

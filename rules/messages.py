@@ -9,8 +9,8 @@ from households.choices import (
     Relationship, RiskStatus, StudentStatus,
 )
 
-from .registry import Parameters, Rule
-from .risk import FACTOR_LABELS
+from rules.registry import Parameters, Rule
+from rules.risk import FACTOR_LABELS
 
 CENT = Decimal("0.01")
 

@@ -121,7 +121,7 @@ class RiskScore(models.Model):
 
     @property
     def factor_labels(self) -> list[str]:
-        from .risk import FACTOR_LABELS
+        from rules.risk import FACTOR_LABELS
 
         return [label for bit, label in enumerate(FACTOR_LABELS.values()) if self.factor_mask >> bit & 1]
 

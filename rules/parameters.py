@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from households.models import YearParameters
 
-from .models import CatalogParameter, DepartmentBatch
-from .registry import Parameters
+from rules.models import CatalogParameter, DepartmentBatch
+from rules.registry import Parameters
 
 DEFAULTS: dict[str, Decimal] = {
     "growth_threshold": Decimal("0.50"),

@@ -4,9 +4,9 @@ from django.dispatch import receiver
 
 from households.signals import counties_added, household_changed
 
-from .services import CleansingError
-from .settings_services import schedule_get
-from .tasks import recheck_household
+from rules.services import CleansingError
+from rules.settings_services import schedule_get
+from rules.tasks import recheck_household
 
 logger = logging.getLogger(__name__)
 

@@ -76,7 +76,7 @@ def rule(rule_id: str, name: str, *, scope: str, severity: str, message: str,
 
 
 def all_rules() -> list[Rule]:
-    from . import catalog  # noqa: F401  (declares the rules)
+    from rules import catalog  # noqa: F401  (declares the rules)
 
     return [CATALOG[rule_id] for rule_id in sorted(CATALOG, key=_catalog_order)]
 

@@ -7,9 +7,9 @@ from django.db import connection
 from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, Value, When
 from django.db.models.functions import Round
 
-from .catalog.common import gt, gte, line_times_size, lt, lte, pc_defined, scaled
-from .expressions import UNTYPED, balanced
-from .registry import Parameters
+from rules.catalog.common import gt, gte, line_times_size, lt, lte, pc_defined, scaled
+from rules.expressions import UNTYPED, balanced
+from rules.registry import Parameters
 
 # Typed loosely for Django only (see rules/expressions.UNTYPED); PostgreSQL multiplies numerics exactly.
 RISK = UNTYPED
@@ -64,7 +64,7 @@ def factor_conditions(p: Parameters) -> dict[str, Q]:
 
 def annotate_factors(base, p: Parameters):
     """Add one 0/1 column per factor (`rf_<name>`) and the rounded coefficient `risk`."""
-    from .expressions import flag
+    from rules.expressions import flag
 
     conditions = factor_conditions(p)
     base = base.annotate(**{f"rf_{name}": flag(condition) for name, condition in conditions.items()})
@@ -99,7 +99,7 @@ def upsert_statement(source: str, p: Parameters) -> tuple[str, list]:
     households). ON CONFLICT still settles a row stored concurrently meanwhile."""
     from django.utils import timezone
 
-    from .models import RiskScore
+    from rules.models import RiskScore
 
     table = RiskScore._meta.db_table
     mask = f"({mask_sql('s')})"

@@ -13,13 +13,13 @@ from audits.models import Resolution, Ticket, TicketEvent, TicketStatus
 from households.models import Area, Household, YearParameters
 from households.scope import county_code
 
-from . import registry
-from .engine import Finding, evaluate, evaluate_household
-from .models import Batch, BatchRuleResult, BatchStatus, RiskScore
-from .parameters import parameters_for
-from .settings_services import disabled_rule_ids
-from .registry import HOUSEHOLD, MEMBER, Parameters, Rule
-from .risk import FACTOR_LABELS
+from rules import registry
+from rules.engine import Finding, evaluate, evaluate_household
+from rules.models import Batch, BatchRuleResult, BatchStatus, RiskScore
+from rules.parameters import parameters_for
+from rules.settings_services import disabled_rule_ids
+from rules.registry import HOUSEHOLD, MEMBER, Parameters, Rule
+from rules.risk import FACTOR_LABELS
 
 # A batch is one task per county and rule group; a group shares one base query.
 GROUPS = {"household": HOUSEHOLD, "member": MEMBER}
@@ -266,7 +266,7 @@ def batch_fail(*, batch_id: int, error: str) -> None:
 
 def batch_start(*, batch: Batch) -> None:
     """Queue one task per group once the batch row is committed."""
-    from .tasks import run_batch_group
+    from rules.tasks import run_batch_group
 
     def enqueue():
         for group in batch_groups(batch):

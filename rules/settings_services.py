@@ -15,9 +15,9 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from households.county_rows import SCHEDULE_NAME, SCHEDULE_TASK
 from households.models import YearParameters
 
-from . import registry
-from .models import CatalogParameter, RuleSetting, SettingChange
-from .parameters import DEFAULTS, current_values
+from rules import registry
+from rules.models import CatalogParameter, RuleSetting, SettingChange
+from rules.parameters import DEFAULTS, current_values
 
 DEFAULT_DAY, DEFAULT_HOUR = 8, 2
 

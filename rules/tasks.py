@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from rules import services
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)

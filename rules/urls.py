@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from rules import views
 
 urlpatterns = [
     path("rules/", views.catalog, name="rules_catalog"),

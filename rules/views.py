@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 from audits.models import Ticket
 from households.models import Area, YearParameters
 
-from . import registry, services, settings_services
-from .forms import BatchForm, ParametersForm, ScheduleForm, YearLinesForm
-from .models import Batch, BatchStatus
-from .parameters import LABELS, current_values
+from rules import registry, services, settings_services
+from rules.forms import BatchForm, ParametersForm, ScheduleForm, YearLinesForm
+from rules.models import Batch, BatchStatus
+from rules.parameters import LABELS, current_values
 
 
 def _county_area_or_404(user, *, write: bool = False) -> Area:

@@ -6,8 +6,8 @@ from django.urls import reverse
 import django_filters
 from django import forms
 
-from households import change_services
-from households.change_models import ChangeKind
+from households.changes import services as change_services
+from households.changes.models import ChangeKind
 from households.choices import Education
 from households.member_forms import MemberForm
 from households.models import Household, Member

@@ -2,7 +2,7 @@
 
 from django import template
 
-from households.change_fields import MASKED_FIELDS
+from households.changes.fields import MASKED_FIELDS
 
 register = template.Library()
 

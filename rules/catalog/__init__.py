@@ -1,3 +1,3 @@
 """The 53 rules of rules.md, one module per category. Importing this package declares them."""
 
-from . import basic, department, guarantees, income, members, monitoring  # noqa: F401
+from rules.catalog import basic, department, guarantees, income, members, monitoring  # noqa: F401

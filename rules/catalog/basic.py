@@ -2,7 +2,7 @@
 
 from households.choices import Gender, Relationship
 
-from .common import (
+from rules.catalog.common import (
     ERROR, HOUSEHOLD, MEMBER, MONITORED, WARNING, F, HouseholdType, MonitoringType, Q, RiskStatus, gt,
     rule,
 )

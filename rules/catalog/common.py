@@ -6,8 +6,8 @@ from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan, 
 from audits.models import Severity
 from households.choices import Employment, HouseholdType, MonitoringType, RiskStatus
 
-from ..expressions import decimal_cents, ratio
-from ..registry import HOUSEHOLD, MEMBER, rule
+from rules.expressions import decimal_cents, ratio
+from rules.registry import HOUSEHOLD, MEMBER, rule
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 NEVER = Q(pk__isnull=True)  # a condition no row meets: the rule is silent

@@ -2,8 +2,8 @@
 
 from households.choices import Employment, StudentStatus
 
-from ..models import DepartmentSource
-from .common import ERROR, HOUSEHOLD, MEMBER, NEVER, NOT_UNRESOLVED, WARNING, F, Q, rule
+from rules.models import DepartmentSource
+from rules.catalog.common import ERROR, HOUSEHOLD, MEMBER, NEVER, NOT_UNRESOLVED, WARNING, F, Q, rule
 
 
 def when_listed(p, source, condition: Q) -> Q:

@@ -5,7 +5,7 @@ from datetime import timedelta
 from households.choices import MedicalInsurance, StudentStatus
 from households.expressions import reference_date
 
-from .common import ERROR, HOUSEHOLD, MEMBER, Q, rule
+from rules.catalog.common import ERROR, HOUSEHOLD, MEMBER, Q, rule
 
 
 @rule("A01", "住房安全无保障", scope=HOUSEHOLD, severity=ERROR, message="住房安全有保障登记为“否”")

@@ -1,6 +1,6 @@
 """I — income (收入类). pc(y) is compared through net income over the same current size."""
 
-from .common import (
+from rules.catalog.common import (
     ERROR, HOUSEHOLD, NEVER, NOT_UNRESOLVED, WARNING, F, Q, Value, gt, line_times_size, lt, lte,
     pc_defined, rule, scaled,
 )

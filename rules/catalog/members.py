@@ -2,7 +2,7 @@
 
 from households.choices import Education, Employment, LabourAbility, StudentStatus
 
-from .common import ERROR, MEMBER, RECORDED_EMPLOYMENT_NOT_NONE, WARNING, Q, rule
+from rules.catalog.common import ERROR, MEMBER, RECORDED_EMPLOYMENT_NOT_NONE, WARNING, Q, rule
 
 SCHOOLING = [
     StudentStatus.PRIMARY, StudentStatus.JUNIOR, StudentStatus.SENIOR, StudentStatus.VOCATIONAL,

@@ -1,6 +1,6 @@
 """R — monitoring and assistance (监测帮扶类)."""
 
-from .common import (
+from rules.catalog.common import (
     ELIMINATED, ERROR, HOUSEHOLD, MONITORED, NEVER, NOT_UNRESOLVED, UNRESOLVED, WARNING, F, Q, Value,
     gte, line_times_size, lt, pc_defined, rule,
 )

@@ -10,13 +10,13 @@ from accounts.roles import Role
 from audits import ticket_services as services
 from audits.models import Resolution, Ticket, TicketStatus
 from audits.ticket_record import fix_link
-from households import change_services
+from households.changes import services as change_services
 from households.models import Area
 from rules import services as rule_services
 from tests.audits.builders import make_ticket
 from tests.builders import make_income, make_user
 from tests.conftest import VILLAGE_A2
-from tests.households.test_member_change_requests import form_data
+from tests.households.changes.test_member_change_requests import form_data
 
 LOW_INCOME = {"wage": "9000"}  # 3 000 元 a head in a household of three: under the 7 600 line
 
@@ -218,7 +218,7 @@ def test_explaining_is_refused_while_the_change_waits_for_the_county_too(world, 
 
 @pytest.mark.parametrize("ending", ["returned", "withdrawn"])
 def test_the_explain_button_is_back_once_the_change_is_returned_or_withdrawn(client, world, income_ticket, ending):
-    from households.change_review import change_request_withdraw
+    from households.changes.review import change_request_withdraw
 
     change = submit_income(world, "60000")
     services.ticket_link_change(ticket_id=income_ticket.pk, change_request=change, user=world.clerk)

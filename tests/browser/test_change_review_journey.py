@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from households import change_services as services
+from households.changes import services
 from households.models import Household
 from tests.browser.test_ticket_journey import log_in
 

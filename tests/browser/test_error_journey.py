@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from households.change_models import ChangeRequest
+from households.changes.models import ChangeRequest
 from tests.builders import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from audits.models import AuditAction, AuditEvent
 from households import id_numbers
-from households.change_models import ChangeRequest
+from households.changes.models import ChangeRequest
 from households.choices import Relationship
 from tests.builders import PASSWORD
 

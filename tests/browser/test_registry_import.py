@@ -5,10 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from households import workbook_messages as msg
+from households.workbook import messages as msg
 from households.models import Household
 from tests.builders import PASSWORD
-from tests.households.workbooks import sample_rows, write_workbook
+from tests.households.workbook.workbooks import sample_rows, write_workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,7 +80,7 @@ def test_a_running_import_shows_its_progress_and_the_result_when_it_ends(
     live_server, page, world, csp_violations, screenshot, monkeypatch
 ):
     """The page polls with htmx while the worker runs, and swaps in the result without a reload."""
-    from households import import_services
+    from households.workbook import services as import_services
     from households.models import ImportStatus, RegistryImport
 
     record = RegistryImport.objects.create(

@@ -30,7 +30,7 @@ from django.urls import reverse  # noqa: E402
 from accounts.roles import Role  # noqa: E402
 from audits import ticket_services  # noqa: E402
 from audits.models import TicketStatus  # noqa: E402
-from households import change_services  # noqa: E402
+from households.changes import services as change_services  # noqa: E402
 from tests.audits.builders import make_ticket  # noqa: E402
 from tests.builders import make_area, make_household, make_user, make_year  # noqa: E402
 

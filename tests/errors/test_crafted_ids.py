@@ -6,11 +6,11 @@ from django.test import Client
 from django.urls import reverse
 
 from audits.models import TicketStatus
-from households import change_services as services
-from households.change_models import ChangeRequest, ChangeStatus
+from households.changes import services
+from households.changes.models import ChangeRequest, ChangeStatus
 from monitoring.params import MAX_ID, parse_id, parse_ids
 from tests.audits.builders import make_ticket
-from tests.households.test_change_views import FORM
+from tests.households.changes.test_views import FORM
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from households import change_services
+from households.changes import services as change_services
 from households.models import Area, RegistryImport
 from rules import services as rule_services
 from tests.audits.builders import make_ticket

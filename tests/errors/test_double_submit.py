@@ -8,12 +8,13 @@ import pytest
 from django.urls import reverse
 
 from audits.models import TicketEvent, TicketEvidence
-from households import change_views, id_numbers
-from households.change_models import ChangeKind, ChangeRequest
+from households import id_numbers
+from households.changes import views as change_views
+from households.changes.models import ChangeKind, ChangeRequest
 from households.choices import Gender, JoinReason, Relationship
 from tests.audits.builders import make_ticket
-from tests.households.test_change_views import FORM
-from tests.households.test_income_change_requests import FORM as INCOME_FORM
+from tests.households.changes.test_views import FORM
+from tests.households.changes.test_income_change_requests import FORM as INCOME_FORM
 
 pytestmark = pytest.mark.django_db
 BORN = datetime.date(2025, 3, 2)

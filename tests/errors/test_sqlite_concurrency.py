@@ -15,9 +15,9 @@ import pytest
 from django.conf import settings
 
 from audits.ticket_services import ALREADY_HANDLED as TICKET_HANDLED
-from households import change_services as services
-from households.change_models import ChangeRequest, ChangeStatus
-from households.change_services import ALREADY_HANDLED as CHANGE_HANDLED
+from households.changes import services
+from households.changes.models import ChangeRequest, ChangeStatus
+from households.changes.services import ALREADY_HANDLED as CHANGE_HANDLED
 
 SCRIPT = Path(__file__).with_name("sqlite_race.py")
 

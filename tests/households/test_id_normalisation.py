@@ -6,11 +6,11 @@ import pytest
 from django.apps import apps
 
 from households import id_numbers
-from households.change_models import ChangeKind
-from households.importer import registry_import
+from households.changes.models import ChangeKind
+from households.workbook.importer import registry_import
 from households.models import ChangeRequest, Member
 from tests.builders import make_member
-from tests.households.workbooks import sample_rows, write_workbook
+from tests.households.workbook.workbooks import sample_rows, write_workbook
 
 pytestmark = pytest.mark.django_db
 NUMBER = "11010519491231002X"
@@ -64,7 +64,7 @@ def test_the_migration_normalises_stored_members_and_pending_change_requests(wor
 
 
 def test_the_member_form_cleans_a_typed_number_into_the_one_form(world):
-    from tests.households.test_member_change_requests import form_data, son_of
+    from tests.households.changes.test_member_change_requests import form_data, son_of
     from households.member_forms import MemberForm
 
     member = son_of(world)
@@ -76,7 +76,7 @@ def test_the_member_form_cleans_a_typed_number_into_the_one_form(world):
 
 
 def test_an_approved_change_request_stores_the_one_form(world):
-    from households import change_services
+    from households.changes import services as change_services
 
     member = make_member(world.home, name="待改", id_number="110105194912310021")
     request = change_services.change_submit(user=world.county_staff, kind=ChangeKind.MEMBER_EDIT,

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from audits.models import AuditAction, AuditEvent
-from households import change_services as services
+from households.changes import services
 from households import id_numbers
-from households.change_models import ChangeKind, ChangeRequest, ChangeStatus
+from households.changes.models import ChangeKind, ChangeRequest, ChangeStatus
 from households.choices import Gender, JoinReason, Relationship
 from households.member_forms import MemberForm
 from households.models import Member

@@ -5,10 +5,10 @@ import datetime
 import openpyxl
 import pytest
 
-from households import workbook_messages as msg
+from households.workbook import messages as msg
 from households.choices import JoinReason, LeaveReason, MemberStatus, Relationship
-from households.exporter import registry_export
-from households.importer import registry_import
+from households.workbook.exporter import registry_export
+from households.workbook.importer import registry_import
 from households.models import Member
 from tests.builders import make_household, make_member
 from tests.conftest import VILLAGE_A1
@@ -204,8 +204,8 @@ def test_a_numbered_row_corrects_a_members_id_number(returned, tmp_path):
 
 
 def test_a_new_households_rows_are_all_new_members_in_every_batch(db, tmp_path, monkeypatch):
-    from households.import_sheets import MemberSheet
-    from tests.households.workbooks import sample_rows, write_workbook
+    from households.workbook.sheets import MemberSheet
+    from tests.households.workbook.workbooks import sample_rows, write_workbook
 
     monkeypatch.setattr(MemberSheet, "batch_size", 1)  # each row a batch of its own, as in a large workbook
     rows = sample_rows()

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from tests.households.workbooks import write_workbook
+from tests.households.workbook.workbooks import write_workbook
 
 pytestmark = pytest.mark.django_db(transaction=True)  # ANALYZE runs once the import has committed
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from audits.ledger import ledger_write
 from audits.models import AuditAction, Ticket, TicketStatus
 from audits.services import audit_record
-from households.exporter import ExportTargetError, export_target, os_error_reason
+from households.workbook.exporter import ExportTargetError, export_target, os_error_reason
 from households.progress import progress_bar
 
 STATUSES = {**{value: value for value in TicketStatus.values}, **{label: value for value, label in TicketStatus.choices}}

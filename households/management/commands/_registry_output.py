@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from households.importer import Issue, SheetCounts
+from households.workbook.importer import Issue, SheetCounts
 
 try:
     from households.progress import progress_bar

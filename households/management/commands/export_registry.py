@@ -4,9 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from audits.models import AuditAction
 from audits.services import audit_record
-from households.exporter import ExportTargetError, export_target, os_error_reason, registry_export
+from households.workbook.exporter import ExportTargetError, export_target, os_error_reason, registry_export
 
-from ._registry_output import pad, progress_reporter
+from households.management.commands._registry_output import pad, progress_reporter
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from households.areas import LEVEL_NAMES, AreaFileError, import_areas
 from households.choices import AreaLevel
 
-from ._registry_output import pad
+from households.management.commands._registry_output import pad
 
 OUTCOMES = {"created": "新增", "updated": "更新", "unchanged": "不变"}
 

@@ -4,13 +4,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from households import workbook_messages as msg
-from households.import_report import default_report_path, write_error_report
-from households.import_services import registry_import_record_command
-from households.importer import registry_import
-from households.workbook_safety import UnsafeWorkbook
+from households.workbook import messages as msg
+from households.workbook.report import default_report_path, write_error_report
+from households.workbook.services import registry_import_record_command
+from households.workbook.importer import registry_import
+from households.workbook.safety import UnsafeWorkbook
 
-from ._registry_output import counts_table, issue_line, progress_reporter
+from households.management.commands._registry_output import counts_table, issue_line, progress_reporter
 
 PRINTED_ISSUES = 1000
 

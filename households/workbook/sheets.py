@@ -1,0 +1,486 @@
+"""The registry import, sheet by sheet: checks within the sheet, references, comparison, writes.
+
+Each sheet has a handler. In the validating pass the importer calls `check` on every
+parsed row (keys unique within the sheet, codes well formed) and `process(batch,
+validating=True)` on batches of rows (references to other sheets and to the database,
+scope, and the comparison that counts what would be created, updated or left alone).
+In the writing pass it calls `process(batch, validating=False)` on the same rows and
+`write` on the plan. Rows are matched on their keys, so a second import of the same
+workbook finds every row unchanged.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils import timezone
+
+from households.workbook import messages as msg
+from households.choices import AreaLevel
+from households.models import AnnualIncome, Area, AssistanceMeasure, Household, Member
+from households.workbook.template import AREAS, HOUSEHOLDS, INCOMES, MEASURES, MEMBERS, SheetSpec
+from households.workbook.cells import Column
+
+BATCH_SIZE = 2000
+Row = tuple[int, dict]  # (Excel row number, {column code: parsed value})
+
+
+def bulk_create(model: type[models.Model], objects: list) -> None:
+    """Every insert of the import goes through here (a test breaks it to simulate a crash)."""
+    if objects:
+        model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+
+
+def bulk_update(model: type[models.Model], objects: list, fields: list[str]) -> None:
+    if objects:
+        model.objects.bulk_update(objects, fields, batch_size=BATCH_SIZE)
+
+
+@dataclass
+class Plan:
+    rows: list[Row] = field(default_factory=list)      # rows that passed every check
+    create: list[Row] = field(default_factory=list)
+    update: list[models.Model] = field(default_factory=list)
+    unchanged: int = 0
+
+
+@dataclass
+class ImportContext:
+    """What the sheets learn about each other while the workbook is read."""
+
+    report: object                      # importer.Issues: .error(sheet, row, column, value, message)
+    scope: str | None = None            # area-code prefix the import may touch; None: everything
+    scope_label: str = ""
+    area_rows: dict[str, int] = field(default_factory=dict)      # code → first row in 区划
+    areas: dict[str, str] = field(default_factory=dict)          # known valid code → level
+    household_rows: dict[str, int] = field(default_factory=dict)  # number → first row in 户信息
+    households: dict[str, int | None] = field(default_factory=dict)  # number → pk (None: new)
+    foreign: set[str] = field(default_factory=set)   # numbers registered outside the scope
+    missing: set[str] = field(default_factory=set)   # numbers found nowhere
+    new_households: set[str] = field(default_factory=set)  # numbers this import registers
+
+    def in_scope(self, code: str) -> bool:
+        return self.scope is None or code.startswith(self.scope)
+
+
+class SheetHandler:
+    spec: SheetSpec
+    batch_size: int | None = BATCH_SIZE  # None: the whole sheet in one batch
+
+    def __init__(self, context: ImportContext, columns: list[Column]):
+        self.context = context
+        self.columns = columns
+        # Columns compared with and copied onto a record: all but 户编号 and 成员编号, which identify it.
+        self.data_columns = [column for column in columns if column.code != "household_no" and not column.identifier]
+
+    def error(self, row: int, code: str, value, message: str) -> None:
+        self.context.report.error(self.spec.name, row, self.spec.column(code).header, value, message)
+
+    def check(self, row: int, values: dict) -> bool:
+        return True
+
+    def note_invalid(self, row: int, values: dict) -> None:
+        """A row with a bad cell: remember its key so other rows are not blamed for it."""
+
+    def process(self, batch: list[Row], *, validating: bool) -> Plan:
+        raise NotImplementedError
+
+    def fields(self) -> list[str]:
+        return [column.field for column in self.data_columns]
+
+    def assign(self, record: models.Model, values: dict) -> bool:
+        """Copy the row's values onto `record`; whether anything differed."""
+        changed = False
+        for column in self.data_columns:
+            value = values[column.code]
+            if getattr(record, column.field) != value:
+                setattr(record, column.field, value)
+                changed = True
+        return changed
+
+    def build(self, values: dict) -> models.Model:
+        return self.spec.model(**{column.field: values[column.code] for column in self.data_columns})
+
+    def write(self, plan: Plan) -> None:
+        bulk_create(self.spec.model, [self.build(values) for _, values in plan.create])
+        bulk_update(self.spec.model, plan.update, self.fields())
+
+
+class AreaSheet(SheetHandler):
+    spec = AREAS
+    batch_size = None  # parents may come after their children: check the sheet as a whole
+
+    def check(self, row: int, values: dict) -> bool:
+        code = values["code"]
+        first = self.context.area_rows.setdefault(code, row)
+        if first != row:
+            self.error(row, "code", code, msg.DUPLICATE_AREA.format(value=code, first=first))
+            return False
+        if not code.isdigit() or Area.level_for_code(code) is None:
+            self.error(row, "code", code, msg.AREA_CODE_INVALID.format(value=code))
+            return False
+        if not self.context.in_scope(code):
+            self.error(row, "code", code,
+                       msg.AREA_OUT_OF_SCOPE.format(value=code, scope=self.context.scope_label))
+            return False
+        return True
+
+    def note_invalid(self, row: int, values: dict) -> None:
+        if "code" in values:
+            self.context.area_rows.setdefault(values["code"], row)
+
+    def process(self, batch: list[Row], *, validating: bool) -> Plan:
+        codes = {values["code"] for _, values in batch}
+        existing = Area.objects.in_bulk(codes | {code[:-3] for code in codes if len(code) > 6})
+        accepted: set[str] = set()
+        plan = Plan()
+        # Parents before children, so that a child of a refused parent is refused too.
+        for row, values in sorted(batch, key=lambda item: (len(item[1]["code"]), item[0])):
+            code = values["code"]
+            parent = code[:-3] if len(code) > 6 else None
+            if validating and parent and parent not in accepted and parent not in existing:
+                if parent not in self.context.area_rows:  # else its own row is wrong, and reported
+                    self.error(row, "code", code, msg.AREA_PARENT_MISSING.format(parent=parent))
+                continue
+            accepted.add(code)
+            plan.rows.append((row, values))
+            self.context.areas[code] = Area.level_for_code(code)
+            area = existing.get(code)
+            if area is None:
+                plan.create.append((row, values))
+            elif self.assign(area, values):
+                plan.update.append(area)
+            else:
+                plan.unchanged += 1
+        return plan
+
+    def build(self, values: dict) -> Area:
+        code = values["code"]
+        return Area(code=code, name=values["name"], level=Area.level_for_code(code),
+                    parent_id=code[:-3] if len(code) > 6 else None)
+
+    def write(self, plan: Plan) -> None:
+        # Plan order puts parents first (PostgreSQL checks the foreign keys only at commit anyway).
+        bulk_create(Area, [self.build(values) for _, values in plan.create])
+        bulk_update(Area, plan.update, ["name"])
+
+
+class HouseholdSheet(SheetHandler):
+    spec = HOUSEHOLDS
+
+    def check(self, row: int, values: dict) -> bool:
+        number, village = values["household_no"], values["village_code"]
+        first = self.context.household_rows.setdefault(number, row)
+        if first != row:
+            self.error(row, "household_no", number, msg.DUPLICATE_HOUSEHOLD.format(value=number, first=first))
+            return False
+        if len(village) != 12 or not village.isdigit():
+            self.error(row, "village_code", village, msg.NOT_A_VILLAGE.format(value=village))
+            return False
+        if not self.context.in_scope(village):
+            self.error(row, "village_code", village,
+                       msg.AREA_OUT_OF_SCOPE.format(value=village, scope=self.context.scope_label))
+            return False
+        return True
+
+    def note_invalid(self, row: int, values: dict) -> None:
+        if "household_no" in values:
+            self.context.household_rows.setdefault(values["household_no"], row)
+
+    def fields(self) -> list[str]:
+        return [*super().fields(), "updated_at"]
+
+    def process(self, batch: list[Row], *, validating: bool) -> Plan:
+        if validating:
+            batch = self._known_villages(batch)
+        existing = {h.number: h for h in Household.objects.filter(number__in=[v["household_no"] for _, v in batch])}
+        plan = Plan()
+        now = timezone.now()
+        for row, values in batch:
+            number = values["household_no"]
+            household = existing.get(number)
+            if validating and household is not None and not self.context.in_scope(household.village_id):
+                self.error(row, "household_no", number, msg.HOUSEHOLD_OUT_OF_SCOPE.format(value=number))
+                continue
+            plan.rows.append((row, values))
+            self.context.households[number] = household.pk if household else None
+            if household is None:
+                if validating:
+                    self.context.new_households.add(number)
+                plan.create.append((row, values))
+            elif self.assign(household, values):
+                household.updated_at = now
+                plan.update.append(household)
+            else:
+                plan.unchanged += 1
+        return plan
+
+    def _known_villages(self, batch: list[Row]) -> list[Row]:
+        areas = self.context.areas
+        unknown = {v["village_code"] for _, v in batch} - set(areas)
+        for code in Area.objects.filter(code__in=unknown, level=AreaLevel.VILLAGE).values_list("code", flat=True):
+            areas[code] = AreaLevel.VILLAGE
+        kept = []
+        for row, values in batch:
+            code = values["village_code"]
+            if areas.get(code) == AreaLevel.VILLAGE:
+                kept.append((row, values))
+            elif code not in self.context.area_rows:  # an invalid 区划 row is reported already
+                self.error(row, "village_code", code, msg.VILLAGE_UNKNOWN.format(value=code))
+        return kept
+
+    def build(self, values: dict) -> Household:
+        household = super().build(values)
+        household.number = values["household_no"]
+        return household
+
+    def write(self, plan: Plan) -> None:
+        created = [self.build(values) for _, values in plan.create]
+        bulk_create(Household, created)
+        for household in created:
+            self.context.households[household.number] = household.pk
+        bulk_update(Household, plan.update, self.fields())
+
+
+class ChildSheet(SheetHandler):
+    """A sheet whose rows belong to a household named by 户编号."""
+
+    def build(self, values: dict) -> models.Model:
+        record = super().build(values)
+        record.household_id = self.context.households[values["household_no"]]
+        return record
+
+    def resolve(self, batch: list[Row], *, validating: bool) -> list[Row]:
+        """The rows whose household is in the workbook or registered in scope."""
+        context = self.context
+        if not validating:
+            return batch
+        wanted = {v["household_no"] for _, v in batch} - context.households.keys()
+        wanted -= context.household_rows.keys() | context.foreign | context.missing
+        found = dict(Household.objects.filter(number__in=wanted).values_list("number", "village_id"))
+        for number in wanted:
+            if number not in found:
+                context.missing.add(number)
+            elif context.in_scope(found[number]):
+                context.households[number] = None  # pk fetched below
+            else:
+                context.foreign.add(number)
+        pks = Household.objects.filter(number__in=[n for n in found if n in context.households])
+        context.households.update(pks.values_list("number", "pk"))
+        kept = []
+        for row, values in batch:
+            number = values["household_no"]
+            if number in context.households:
+                kept.append((row, values))
+            elif number in context.foreign:
+                self.error(row, "household_no", number, msg.HOUSEHOLD_OUT_OF_SCOPE.format(value=number))
+            elif number not in context.household_rows:  # else its own row is wrong, and reported
+                self.error(row, "household_no", number, msg.HOUSEHOLD_MISSING.format(value=number))
+        return kept
+
+    def household_ids(self, batch: list[Row]) -> set[int]:
+        households = self.context.households
+        return {households[v["household_no"]] for _, v in batch} - {None}
+
+
+class MemberSheet(ChildSheet):
+    """Members are matched on their 成员编号 when the row has one, else on (户编号, 证件号码).
+
+    A 成员编号 (the system's member number, written by the export) names one member of
+    the row's household; a number that belongs to another household, or to a member whose
+    name and ID both differ from the row's, is an error. A household this import registers
+    has no members yet: its rows are new members whatever number they carry.
+
+    Rows without a number are matched on their ID within the household (by name when they
+    have none), among the members no numbered row claims. An ID may appear more than once
+    in a household, e.g. a member who moved out and came back: the first row with it goes
+    with the first member holding it (by member number), the second with the second, and
+    so on; extra rows are new members. A repeated ID is a warning, never an error.
+    """
+
+    spec = MEMBERS
+
+    def __init__(self, context, columns):
+        super().__init__(context, columns)
+        # "户编号\x1fkey" → first row; "#成员编号" → its row (one string: half the memory of a tuple).
+        self.first_rows: dict[str, int] = {}
+        self.repeats: dict[str, int] = {}  # "户编号\x1fkey" → rows seen so far, for keys seen more than once
+        self.numbered = any(column.identifier for column in columns)
+        # Kept by process() in both passes alike (the same batches in the same order):
+        self.claimed: set[int] = set()   # members named by a 成员编号 row
+        self.matched: set[int] = set()   # members matched on their key (only when numbers may follow)
+
+    @staticmethod
+    def key(values: dict) -> str:
+        """证件号码 within the household; a member without one is known by name."""
+        return values.get("id_number") or "\x00" + values["name"]
+
+    def check(self, row: int, values: dict) -> bool:
+        household = values["household_no"]
+        number = values.get("member_no")
+        if number is not None:
+            first = self.first_rows.setdefault(f"#{number}", row)
+            if first != row:
+                self.error(row, "member_no", number, msg.DUPLICATE_MEMBER_NO.format(value=number, first=first))
+                return False
+            return True
+        key = f"{household}\x1f{self.key(values)}"
+        first = self.first_rows.setdefault(key, row)
+        if first == row:
+            return True
+        if not values.get("id_number"):
+            message = msg.DUPLICATE_MEMBER_WITHOUT_ID.format(household=household, value=values["name"], first=first)
+            self.error(row, "name", values["name"], message)
+            return False
+        nth = self.repeats.get(key, 1)
+        self.repeats[key] = nth + 1
+        values["_nth"] = nth  # spooled with the row: the writing pass matches it the same way
+        self.context.report.warn(self.spec.name, row, self.spec.column("id_number").header, values["id_number"],
+                                 msg.REPEATED_MEMBER_ID.format(household=household, value=values["id_number"],
+                                                               first=first))
+        return True
+
+    def fields(self) -> list[str]:
+        return [*super().fields(), "id_valid"]
+
+    def process(self, batch: list[Row], *, validating: bool) -> Plan:
+        batch = self.resolve(batch, validating=validating)
+        households = self.context.households
+        by_key: dict[tuple, list[Member]] = {}
+        for member in Member.objects.filter(household_id__in=self.household_ids(batch)).order_by("pk"):
+            by_key.setdefault((member.household_id, member.id_number or "\x00" + member.name), []).append(member)
+        # First the rows that name their member, so that the others are matched among the rest.
+        named = self._named(batch, validating=validating)
+        plan = Plan()
+        for row, values in batch:
+            if row in named:
+                member = named[row]
+                if member is False:
+                    continue  # refused, and reported
+            elif values["household_no"] in self.context.new_households:
+                member = None  # registered by this import: every row of it is a new member, in both passes
+            else:
+                household_id = households[values["household_no"]]
+                candidates = [m for m in by_key.get((household_id, self.key(values)), ()) if m.pk not in self.claimed]
+                nth = values.get("_nth", 0)
+                member = candidates[nth] if nth < len(candidates) else None
+                if member is not None and self.numbered:
+                    self.matched.add(member.pk)
+            plan.rows.append((row, values))
+            if member is None:
+                plan.create.append((row, values))
+            elif self.assign(member, values):
+                member.refresh_derived()
+                plan.update.append(member)
+            else:
+                plan.unchanged += 1
+        return plan
+
+    def _named(self, batch: list[Row], *, validating: bool) -> dict[int, "Member | None | bool"]:
+        """Row → the member its 成员编号 names (None: a new member; False: refused)."""
+        numbered = [(row, values) for row, values in batch if values.get("member_no") is not None]
+        if not numbered:
+            return {}
+        found = Member.objects.in_bulk({values["member_no"] for _, values in numbered})
+        named: dict[int, Member | None | bool] = {}
+        for row, values in numbered:
+            number, household = values["member_no"], values["household_no"]
+            if household in self.context.new_households:
+                if validating:
+                    self.context.report.warn(self.spec.name, row, self.spec.column("member_no").header, number,
+                                             msg.MEMBER_NO_IGNORED)
+                named[row] = None
+                continue
+            member = found.get(number)
+            problem = None
+            if member is None or member.household_id != self.context.households[household]:
+                problem = msg.MEMBER_NO_NOT_IN_HOUSEHOLD.format(value=number, household=household)
+            elif member.name != values["name"] and member.id_number != values.get("id_number"):
+                problem = msg.MEMBER_NO_MISMATCH.format(value=number, household=household, name=member.name)
+            elif member.pk in self.matched:
+                problem = msg.MEMBER_NO_TAKEN.format(value=number)
+            if problem:
+                if validating:
+                    self.error(row, "member_no", number, problem)
+                named[row] = False
+                continue
+            self.claimed.add(member.pk)
+            named[row] = member
+        return named
+
+    def build(self, values: dict) -> Member:
+        member = super().build(values)
+        member.refresh_derived()  # bulk_create skips save(), where id_valid is usually derived
+        return member
+
+
+class IncomeSheet(ChildSheet):
+    spec = INCOMES
+
+    def __init__(self, context, columns):
+        super().__init__(context, columns)
+        self.first_rows: dict[str, int] = {}  # "户编号 year" → first row
+
+    def check(self, row: int, values: dict) -> bool:
+        household, year = values["household_no"], values["year"]
+        first = self.first_rows.setdefault(f"{household}\x1f{year}", row)
+        if first != row:
+            self.error(row, "year", year, msg.DUPLICATE_INCOME.format(household=household, value=year, first=first))
+            return False
+        return True
+
+    def process(self, batch: list[Row], *, validating: bool) -> Plan:
+        batch = self.resolve(batch, validating=validating)
+        incomes = AnnualIncome.objects.filter(
+            household_id__in=self.household_ids(batch), year__in={v["year"] for _, v in batch}
+        )
+        existing = {(income.household_id, income.year): income for income in incomes}
+        plan = Plan(rows=batch)
+        for row, values in batch:
+            income = existing.get((self.context.households[values["household_no"]], values["year"]))
+            if income is None:
+                plan.create.append((row, values))
+            elif self.assign(income, values):
+                plan.update.append(income)
+            else:
+                plan.unchanged += 1
+        return plan
+
+
+class MeasureSheet(ChildSheet):
+    """Measures have no key: a row is unchanged when the household already has one just like it.
+
+    Counted as multisets, so two identical measures in the workbook need two in the database.
+    """
+
+    spec = MEASURES
+
+    def __init__(self, context, columns):
+        super().__init__(context, columns)
+        self.key_fields = [c.field for c in self.data_columns]
+        self.tally: dict[tuple, list[int]] = {}  # key → [how many the database had, how many rows seen]
+
+    def process(self, batch: list[Row], *, validating: bool) -> Plan:
+        batch = self.resolve(batch, validating=validating)
+        households = self.context.households
+        keys = [(households[v["household_no"]], *(v[c.code] for c in self.data_columns)) for _, v in batch]
+        new_ids = {key[0] for key in keys if key not in self.tally} - {None}
+        stored = Counter(
+            AssistanceMeasure.objects.filter(household_id__in=new_ids)
+            .values_list("household_id", *self.key_fields).order_by()
+        )
+        plan = Plan(rows=batch)
+        for (row, values), key in zip(batch, keys, strict=True):
+            had, seen = self.tally.get(key) or (stored.get(key, 0) if key[0] else 0, 0)
+            self.tally[key] = [had, seen + 1]
+            if seen < had:
+                plan.unchanged += 1
+            else:
+                plan.create.append((row, values))
+        return plan
+
+
+HANDLERS: dict[str, type[SheetHandler]] = {
+    handler.spec.name: handler
+    for handler in (AreaSheet, HouseholdSheet, MemberSheet, IncomeSheet, MeasureSheet)
+}
