@@ -4,6 +4,3 @@ from django.apps import AppConfig
 class AuditsConfig(AppConfig):
     name = "audits"
     verbose_name = "审计"
-
-    def ready(self):
-        from audits import signals  # noqa: F401

@@ -18,8 +18,8 @@ from households.models import Area
 from households.scope import county_code
 
 from audits.collection_sheet import collection_sheet_write, current_year, village_blocks
-from audits.models import AuditAction
-from audits.services import audit_record
+from trail.models import AuditAction
+from trail.services import audit_record
 
 NOT_FOUND = "该行政村不存在或不在您的管辖范围内"
 

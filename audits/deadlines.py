@@ -11,7 +11,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from rules.settings_services import changes_of, record_change
+from trail.selectors import setting_changes_of
+from trail.services import setting_change_record
 
 from audits.models import ReviewDeadline, ReviewLevel, TicketStatus
 
@@ -48,11 +49,11 @@ def deadlines_set(*, county: str, values: dict[str, int], user) -> int:
         if days == current[level]:
             continue
         ReviewDeadline.objects.update_or_create(county=county, level=level, defaults={"days": days})
-        record_change(county=county, user=user, subject=SUBJECT, field=ReviewLevel(level).label,
+        setting_change_record(county=county, user=user, subject=SUBJECT, field=ReviewLevel(level).label,
                       old=f"{current[level]} 天", new=f"{days} 天")
         changed += 1
     return changed
 
 
 def deadline_changes(county: str, limit: int = 20):
-    return changes_of(county).filter(subject=SUBJECT)[:limit]
+    return setting_changes_of(county).filter(subject=SUBJECT)[:limit]

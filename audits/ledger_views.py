@@ -20,8 +20,9 @@ from households.scope import scope_prefix
 
 from audits import ticket_selectors as selectors
 from audits.ledger import ledger_number, ledger_queryset, ledger_write
-from audits.models import AuditAction, AuditEvent, Ticket, TicketStatus
-from audits.services import audit_record
+from audits.models import Ticket, TicketStatus
+from trail.models import AuditAction, AuditEvent
+from trail.services import audit_record
 from audits.ticket_forms import TicketFilterForm
 
 NOT_FOUND = "没有可查看的问题台账"

@@ -7,37 +7,6 @@ from django.utils import timezone
 from households.uploads import StoredFile, stored_name
 
 
-class AuditAction(models.TextChoices):
-    LOGIN = "login", "登录"
-    LOGIN_FAILED = "login_failed", "登录失败"
-    LOGOUT = "logout", "退出"
-    REVEAL = "reveal", "查看完整信息"
-    EXPORT = "export", "导出"
-
-
-class AuditEvent(models.Model):
-    """One line of the audit trail: who did what, to whose record, when, from where."""
-
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="audit_events",
-    )
-    username = models.CharField("用户名", max_length=150, blank=True)
-    action = models.CharField("操作", max_length=20, choices=AuditAction.choices, db_index=True)
-    household_number = models.CharField("户编号", max_length=32, blank=True, db_index=True)
-    subject = models.CharField("对象", max_length=200, blank=True)
-    detail = models.JSONField("详情", default=dict, blank=True)
-    ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "审计日志"
-        ordering = ["-at", "-pk"]
-
-    def __str__(self):
-        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
-
-
 class TicketStatus(models.TextChoices):
     PENDING_VILLAGE = "pending_village", "待核实"
     PENDING_TOWNSHIP = "pending_township", "待乡镇审核"

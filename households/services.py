@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from audits.models import AuditAction
-from audits.services import audit_record
+from trail.models import AuditAction
+from trail.services import audit_record
 
 from households.models import Household
 

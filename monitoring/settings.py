@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "csp",
     "django_celery_beat",
     "simple_history",
+    "trail",
     "accounts",
     "households",
     "rules",

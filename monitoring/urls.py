@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from monitoring.views import healthz
+from monitoring.views import healthz, home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("accounts.urls")),
     path("", include("households.urls")),
     path("", include("rules.urls")),

@@ -35,22 +35,6 @@ class CatalogParameter(models.Model):
         constraints = [models.UniqueConstraint(fields=["county", "key"], name="one_parameter_per_county")]
 
 
-class SettingChange(models.Model):
-    """Every change to a county's settings: who, when, old → new; only that county sees it."""
-
-    county = county_field()
-    at = models.DateTimeField("时间", auto_now_add=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    subject = models.CharField("对象", max_length=64)  # a rule id, a parameter key, "schedule"
-    field = models.CharField("项目", max_length=64)
-    old_value = models.CharField("原值", max_length=200, blank=True)
-    new_value = models.CharField("新值", max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "规则设置变更记录"
-        ordering = ["-at", "-pk"]
-
-
 class BatchStatus(models.TextChoices):
     QUEUED = "queued", "排队中"
     RUNNING = "running", "运行中"

@@ -16,21 +16,11 @@ from households.county_rows import SCHEDULE_NAME, SCHEDULE_TASK
 from households.models import YearParameters
 
 from rules import registry
-from rules.models import CatalogParameter, RuleSetting, SettingChange
+from rules.models import CatalogParameter, RuleSetting
 from rules.parameters import DEFAULTS, current_values
+from trail.services import setting_change_record
 
 DEFAULT_DAY, DEFAULT_HOUR = 8, 2
-
-
-def record_change(*, county: str, user, subject: str, field: str, old, new) -> None:
-    """One line of the county's settings history."""
-    SettingChange.objects.create(county=county, user=user, subject=subject, field=field,
-                                 old_value=str(old), new_value=str(new))
-
-
-def changes_of(county: str):
-    """The county's settings history, newest first; never another county's."""
-    return SettingChange.objects.filter(county=county).select_related("user")
 
 
 def disabled_rule_ids(county: str) -> set[str]:
@@ -42,7 +32,7 @@ def rule_enabled_set(*, county: str, rule_id: str, enabled: bool, user) -> None:
     registry.get(rule_id)  # raises KeyError for an unknown rule
     setting, _ = RuleSetting.objects.select_for_update().get_or_create(county=county, rule_id=rule_id)
     if setting.enabled != enabled:
-        record_change(county=county, user=user, subject=rule_id, field="启用",
+        setting_change_record(county=county, user=user, subject=rule_id, field="启用",
                       old="是" if setting.enabled else "否", new="是" if enabled else "否")
         setting.enabled = enabled
         setting.save()
@@ -56,7 +46,7 @@ def parameters_set(*, county: str, values: dict[str, Decimal], user) -> int:
     for key, value in values.items():
         if key not in DEFAULTS or value is None or value == current[key]:
             continue
-        record_change(county=county, user=user, subject=key, field="取值", old=current[key], new=value)
+        setting_change_record(county=county, user=user, subject=key, field="取值", old=current[key], new=value)
         CatalogParameter.objects.update_or_create(county=county, key=key, defaults={"value": value})
         changed += 1
     return changed
@@ -69,7 +59,7 @@ def year_lines_set(*, county: str, year: int, monitoring_line: Decimal, attentio
     for field, value in (("monitoring_line", monitoring_line), ("attention_line", attention_line)):
         old = getattr(params, field)
         if old != value:
-            record_change(county=county, user=user, subject=f"{year}年度",
+            setting_change_record(county=county, user=user, subject=f"{year}年度",
                           field=YearParameters._meta.get_field(field).verbose_name, old=old, new=value)
             setattr(params, field, value)
     params.save()
@@ -96,7 +86,7 @@ def schedule_set(*, county: str, day: int, hour: int, enabled: bool, user) -> No
         timezone="Asia/Shanghai")
     task.enabled = enabled
     task.save()
-    record_change(county=county, user=user, subject="schedule", field="每月自动清洗",
+    setting_change_record(county=county, user=user, subject="schedule", field="每月自动清洗",
                   old=f"每月{old[0]}日{old[1]}时{'' if old[2] else '（停用）'}",
                   new=f"每月{day}日{hour}时{'' if enabled else '（停用）'}")
 

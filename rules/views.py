@@ -14,6 +14,7 @@ from rules import registry, services, settings_services
 from rules.forms import BatchForm, ParametersForm, ScheduleForm, YearLinesForm
 from rules.models import Batch, BatchStatus
 from rules.parameters import LABELS, current_values
+from trail.selectors import setting_changes_of
 
 
 def _county_area_or_404(user, *, write: bool = False) -> Area:
@@ -97,7 +98,7 @@ def _catalog_context(request, county: str) -> dict:
     return {
         "categories": [(code, label, [r for r in rules if r["rule"].category == code])
                        for code, label in registry.CATEGORIES.items()],
-        "changes": settings_services.changes_of(county)[:30],
+        "changes": setting_changes_of(county)[:30],
         "open_total": sum(open_counts.values()),
         "parameter_values": [(LABELS[key], f"{values[key].normalize():f}") for key in LABELS],
     }

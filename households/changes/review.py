@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db import transaction
 
-from audits.models import AuditAction
+from trail.models import AuditAction
 from monitoring.params import parse_ids
-from audits.services import audit_record
+from trail.services import audit_record
 
 from households.changes import services
 from households import uploads

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audits.models import AuditAction
-from audits.services import audit_record
+from trail.models import AuditAction
+from trail.services import audit_record
 
 from households.workbook import services as import_services
 from households.workbook.exporter import registry_export, write_template

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import Role
-from audits.models import AuditAction, AuditEvent
+from trail.models import AuditAction, AuditEvent
 from tests.builders import PASSWORD
 
 pytestmark = pytest.mark.django_db

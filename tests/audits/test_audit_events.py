@@ -5,7 +5,7 @@ import datetime
 import pytest
 import time_machine
 
-from audits.models import AuditAction, AuditEvent
+from trail.models import AuditAction, AuditEvent
 
 pytestmark = pytest.mark.django_db
 

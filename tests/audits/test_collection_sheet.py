@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from audits.models import AuditAction, AuditEvent, TicketStatus
+from audits.models import TicketStatus
+from trail.models import AuditAction, AuditEvent
 from households.choices import MemberStatus
 from households.id_numbers import mask
 from tests.audits.builders import make_ticket

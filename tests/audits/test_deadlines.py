@@ -9,7 +9,7 @@ from django.utils import timezone
 from audits import deadlines
 from audits.models import ReviewDeadline, ReviewLevel
 from audits.ticket_services import ticket_transition
-from rules.models import SettingChange
+from trail.models import SettingChange
 from tests.audits.builders import make_ticket
 
 DEADLINES = reverse("ticket_deadlines")

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from audits import ticket_services
 from audits.ledger import HEADERS, LEDGER_SHEET, SUMMARY_SHEET, ledger_number, ledger_write, neutralise
-from audits.models import AuditAction, AuditEvent, Severity, Ticket, TicketStatus
+from audits.models import Severity, Ticket, TicketStatus
+from trail.models import AuditAction, AuditEvent
 from households.id_numbers import mask
 from tests.audits.builders import make_ticket
 

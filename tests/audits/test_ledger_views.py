@@ -7,7 +7,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audits.ledger import LEDGER_SHEET, ledger_number
-from audits.models import AuditAction, AuditEvent, TicketStatus
+from audits.models import TicketStatus
+from trail.models import AuditAction, AuditEvent
 from households.id_numbers import mask
 from tests.audits.builders import make_ticket
 

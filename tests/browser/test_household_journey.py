@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from audits.models import AuditAction, AuditEvent
+from trail.models import AuditAction, AuditEvent
 from tests.builders import PASSWORD, make_household, make_income, make_member
 from tests.conftest import VILLAGE_A1
 

@@ -5,7 +5,8 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from audits.ledger import LEDGER_SHEET
-from audits.models import AuditAction, AuditEvent, TicketStatus
+from audits.models import TicketStatus
+from trail.models import AuditAction, AuditEvent
 from tests.audits.builders import make_ticket
 from tests.browser.test_ticket_journey import DESKTOP, PHONE, log_in, screenshot
 

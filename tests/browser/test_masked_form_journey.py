@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from audits.models import AuditAction, AuditEvent
+from trail.models import AuditAction, AuditEvent
 from households import id_numbers
 from households.changes.models import ChangeRequest
 from households.choices import Relationship

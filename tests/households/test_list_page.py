@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from audits.models import AuditAction, AuditEvent
+from trail.models import AuditAction, AuditEvent
 from households import id_numbers
 from households.choices import MonitoringType, RiskStatus
 from tests.builders import make_household, make_income, make_member

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from audits.models import AuditAction, AuditEvent
+from trail.models import AuditAction, AuditEvent
 from households.changes import services
 from households import id_numbers
 from households.changes.models import ChangeKind, ChangeRequest, ChangeStatus

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from audits.models import AuditAction, AuditEvent
+from trail.models import AuditAction, AuditEvent
 from households.models import Household, Member
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from audits.models import Ticket
 from households.models import YearParameters
-from rules.models import Batch, BatchStatus, CatalogParameter, RuleSetting, SettingChange
+from rules.models import Batch, BatchStatus, CatalogParameter, RuleSetting
+from trail.models import SettingChange
 from rules import registry
 from rules.settings_services import schedule_get
 from tests.builders import make_household

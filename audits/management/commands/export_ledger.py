@@ -3,8 +3,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from audits.ledger import ledger_write
-from audits.models import AuditAction, Ticket, TicketStatus
-from audits.services import audit_record
+from audits.models import Ticket, TicketStatus
+from trail.models import AuditAction
+from trail.services import audit_record
 from households.workbook.exporter import ExportTargetError, export_target, os_error_reason
 from households.progress import progress_bar
 

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audits.models import AuditAction
-from audits.services import audit_record
+from trail.models import AuditAction
+from trail.services import audit_record
 from households.workbook.exporter import ExportTargetError, export_target, os_error_reason, registry_export
 
 from households.management.commands._registry_output import pad, progress_reporter

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from audits.models import AuditAction, AuditEvent
+from trail.models import AuditAction, AuditEvent
 from households.changes import services
 from tests.builders import make_user
 from tests.conftest import VILLAGE_A2

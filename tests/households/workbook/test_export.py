@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from audits.models import AuditAction, AuditEvent
+from trail.models import AuditAction, AuditEvent
 from households.workbook import messages as msg
 from households.choices import MeasureType, MemberStatus, MonitoringType, RiskStatus, RiskType
 from households.workbook.exporter import registry_export

@@ -239,7 +239,7 @@ def download_registry(client):
 
 
 def test_county_staff_download_their_countys_registry_workbook_and_it_is_logged(client, world):
-    from audits.models import AuditAction, AuditEvent
+    from trail.models import AuditAction, AuditEvent
 
     client.force_login(world.county_staff)
     assert "下载本县登记数据" in client.get(reverse("registry_import_list")).content.decode()
@@ -262,7 +262,7 @@ def test_county_staff_of_another_county_get_only_their_own(client, world):
 
 @pytest.mark.parametrize("persona", ["clerk", "reviewer", "inspector", "no_role"])
 def test_nobody_else_downloads_the_registry(client, world, persona):
-    from audits.models import AuditEvent
+    from trail.models import AuditEvent
 
     client.force_login(getattr(world, persona))
     assert client.post(reverse("registry_export_download")).status_code == 404

@@ -1,8 +1,8 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from audits.models import AuditAction
-from audits.services import audit_record
+from trail.models import AuditAction
+from trail.services import audit_record
 
 
 @receiver(user_logged_in)

@@ -1,6 +1,6 @@
 """Writing the audit trail."""
 
-from audits.models import AuditAction, AuditEvent
+from trail.models import AuditAction, AuditEvent, SettingChange
 
 
 def client_ip(request) -> str | None:
@@ -29,3 +29,9 @@ def audit_record(
         detail=detail or {},
         ip_address=client_ip(request),
     )
+
+
+def setting_change_record(*, county: str, user, subject: str, field: str, old, new) -> SettingChange:
+    """One line of the county's settings history (call it inside the change's transaction)."""
+    return SettingChange.objects.create(county=county, user=user, subject=subject, field=field,
+                                        old_value=str(old), new_value=str(new))

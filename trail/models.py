@@ -1,0 +1,52 @@
+"""The audit trail's rows: events on people's records, and changes to a county's settings."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOGOUT = "logout", "退出"
+    REVEAL = "reveal", "查看完整信息"
+    EXPORT = "export", "导出"
+
+
+class AuditEvent(models.Model):
+    """One line of the audit trail: who did what, to whose record, when, from where."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="audit_events",
+    )
+    username = models.CharField("用户名", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=20, choices=AuditAction.choices, db_index=True)
+    household_number = models.CharField("户编号", max_length=32, blank=True, db_index=True)
+    subject = models.CharField("对象", max_length=200, blank=True)
+    detail = models.JSONField("详情", default=dict, blank=True)
+    ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计日志"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+
+class SettingChange(models.Model):
+    """Every change to a county's settings: who, when, old → new; only that county sees it."""
+
+    county = models.CharField("县级区划代码", max_length=6, db_index=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    subject = models.CharField("对象", max_length=64)  # a rule id, a parameter key, "schedule", "审核时限"
+    field = models.CharField("项目", max_length=64)
+    old_value = models.CharField("原值", max_length=200, blank=True)
+    new_value = models.CharField("新值", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "设置变更记录"
+        ordering = ["-at", "-pk"]
