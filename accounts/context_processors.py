@@ -1,26 +1,31 @@
 from django.urls import reverse
 
-from accounts.roles import Role
+from accounts import permissions
 
-EVERYONE = tuple(Role)
-COUNTY = (Role.COUNTY_STAFF, Role.INSPECTOR)
-
-# (url name, label, icon, roles that see it, url-name prefix that marks it active)
+# (url name, label, icon, the permission that shows it, url-name prefix that marks it active).
+# Each entry's permission is the one its view's guard asks, so the menu offers exactly the
+# pages that open (tests/accounts/test_permissions.py requests every entry as every role).
 MENU = [
-    ("home", "首页", "bi-house", EVERYONE, "home"),
-    ("household_list", "农户信息", "bi-people", EVERYONE, "household"),
-    ("change_list", "变更申请", "bi-pencil-square", (Role.VILLAGE_CLERK, Role.TOWNSHIP_REVIEWER, Role.COUNTY_STAFF), "change"),
-    ("ticket_list", "问题线索", "bi-clipboard-check", EVERYONE, "ticket"),
-    ("ledger", "问题台账", "bi-journal-text", (Role.COUNTY_STAFF, Role.TOWNSHIP_REVIEWER, Role.INSPECTOR), "ledger"),
-    ("collection_sheet", "信息采集对照表", "bi-printer", EVERYONE, "collection_sheet"),
-    ("rules_catalog", "清洗规则", "bi-funnel", COUNTY, "rules_catalog"),
-    ("rules_batches", "清洗批次", "bi-play-circle", COUNTY, "rules_batch"),
-    ("registry_import_list", "登记数据导入", "bi-upload", (Role.COUNTY_STAFF,), "registry_import"),
+    ("home", "首页", "bi-house", None, "home"),
+    ("household_list", "农户信息", "bi-people", permissions.can_view_registry, "household"),
+    ("change_list", "变更申请", "bi-pencil-square", permissions.can_view_change_requests, "change"),
+    ("ticket_list", "问题线索", "bi-clipboard-check", permissions.can_view_tickets, "ticket"),
+    ("ledger", "问题台账", "bi-journal-text", permissions.can_view_ledger, "ledger"),
+    ("collection_sheet", "信息采集对照表", "bi-printer", permissions.can_view_collection_sheet, "collection_sheet"),
+    ("rules_catalog", "清洗规则", "bi-funnel", permissions.can_view_settings, "rules_catalog"),
+    ("rules_batches", "清洗批次", "bi-play-circle", permissions.can_view_settings, "rules_batch"),
+    ("registry_import_list", "登记数据导入", "bi-upload", permissions.can_import_registry, "registry_import"),
 ]
 
 
+def menu_entries(user) -> list[tuple[str, str, str, str]]:
+    """The menu entries `user` may open: (url name, label, icon, active prefix)."""
+    return [(name, label, icon, prefix) for name, label, icon, check, prefix in MENU
+            if check is None or check(user)]
+
+
 def navigation(request):
-    """The side menu: only what the signed-in user's role can use."""
+    """The side menu, computed once per request: only what the signed-in user may open."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -28,7 +33,6 @@ def navigation(request):
     return {
         "nav_items": [
             {"url": reverse(name), "label": label, "icon": icon, "active": (current or "").startswith(prefix)}
-            for name, label, icon, roles, prefix in MENU
-            if user.role in roles or (name in ("home", "household_list"))
+            for name, label, icon, prefix in menu_entries(user)
         ]
     }

@@ -5,6 +5,7 @@ from django.db.models.lookups import Regex
 
 from households.models import Area
 
+from accounts import permissions
 from accounts.roles import Role
 
 
@@ -51,6 +52,11 @@ class User(AbstractUser):
         return self.role == Role.INSPECTOR
 
     @property
+    def can(self) -> permissions.Bound:
+        """`user.can.<action>(obj)`: accounts.permissions' rules for this user."""
+        return permissions.Bound(self)
+
+    @property
     def can_reveal(self) -> bool:
         """Whoever has a role may reveal masked values of records in their scope (logged)."""
-        return bool(self.role)
+        return permissions.can_reveal(self)

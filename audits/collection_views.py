@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts import permissions
 from households.models import Area
 from households.scope import county_code
 
@@ -60,7 +61,7 @@ def _log(request, village: Area, *, kind: str, households: int) -> None:
 @login_required
 def collection_sheet(request):
     user = request.user
-    if user.area_id is None:
+    if not permissions.can_view_collection_sheet(user):
         raise Http404(NOT_FOUND)
     village = _chosen_village(request, request.GET)
     form = VillageForm(initial={"village": village.code if village else ""}, user=user)
@@ -78,7 +79,7 @@ def collection_sheet(request):
 @require_POST
 def collection_sheet_download(request):
     user = request.user
-    if user.area_id is None:
+    if not permissions.can_view_collection_sheet(user):
         raise Http404(NOT_FOUND)
     village = _chosen_village(request, request.POST)
     if village is None:

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts import permissions
 from households.scope import scope_prefix
 
 from audits import ticket_selectors as selectors
@@ -40,13 +41,12 @@ class LedgerFilterForm(TicketFilterForm):
 
 
 def _reader_or_404(user) -> None:
-    if scope_prefix(user) is None or not (user.is_county_staff or user.is_township_reviewer or user.is_inspector):
+    if not permissions.can_view_ledger(user):
         raise Http404(NOT_FOUND)
 
 
 def _downloader_or_404(user) -> None:
-    _reader_or_404(user)
-    if user.is_inspector:
+    if not permissions.can_export_ledger(user):
         raise Http404(NOT_FOUND)
 
 
@@ -84,9 +84,9 @@ def ledger(request):
                           for value, label in TicketStatus.choices],
         "total": sum(counts.values()),
         "overdue_count": tickets.overdue().count(),
-        "can_download": not user.is_inspector,
-        "can_full_ids": user.is_county_staff,
-        "exports": recent_exports(user=user) if user.is_county_staff else None,
+        "can_download": permissions.can_export_ledger(user),
+        "can_full_ids": permissions.can_export_full_ids(user),
+        "exports": recent_exports(user=user) if permissions.can_view_export_log(user) else None,
     })
 
 
@@ -99,7 +99,7 @@ def ledger_download(request):
     _downloader_or_404(user)
     form = LedgerFilterForm(request.POST, user=user)
     filters = form.filters
-    full_ids = user.is_county_staff and request.POST.get("full_ids") == "on"
+    full_ids = permissions.can_export_full_ids(user) and request.POST.get("full_ids") == "on"
     out = tempfile.TemporaryFile(suffix=".xlsx")
     rows = ledger_write(tickets=ledger_tickets(user=user, filters=filters), out=out, full_ids=full_ids)
     out.seek(0)

@@ -4,6 +4,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Left
 from django.utils import timezone
 
+from accounts import permissions
 from households.choices import AreaLevel, MemberStatus, Relationship
 from households.models import CODE_LENGTH, Member
 
@@ -30,13 +31,7 @@ def ticket_detail(*, user, pk: int) -> Ticket:
 
 def queue_statuses(user) -> list[str] | None:
     """The statuses waiting for `user`'s role; None for every status (inspectors read all)."""
-    if user.is_village_clerk:
-        return [TicketStatus.PENDING_VILLAGE, TicketStatus.RETURNED]
-    if user.is_township_reviewer:
-        return [TicketStatus.PENDING_TOWNSHIP]
-    if user.is_county_staff:
-        return [TicketStatus.PENDING_COUNTY]
-    return None
+    return permissions.ticket_statuses_of(user) or None
 
 
 def ticket_list(*, user, filters: dict):

@@ -1,8 +1,8 @@
 """Ticket review (村级核实 → 乡镇审核 → 县级终审 → 销号): every status change goes through
 `ticket_transition`, which checks the TRANSITIONS table, locks the row, writes the event.
 
-Which statuses a user may act from is decided by their role; whether they may act on this
-ticket at all by their scope. A ticket whose status moved on since the page was drawn (a
+Which statuses a user may act from is decided by their role (accounts.permissions'
+TICKET_HOLDER); whether they may act on this ticket at all by their scope. A ticket whose status moved on since the page was drawn (a
 second reviewer acting at the same moment) is refused with ALREADY_HANDLED.
 """
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import permissions
 from households.changes.models import PENDING, ChangeRequest
 from households.scope import county_code
 
@@ -27,21 +28,18 @@ CHANGE_PENDING = ("整改申请审核中：关联的变更申请 #{pk} 尚未审
 
 @dataclass(frozen=True)
 class Step:
-    role: str          # the User property that must be true
     target: str | None  # the status it leads to; None = the next level, or closed at the final one
     comment_error: str = ""  # non-empty: a comment is required, and this is the message without one
 
 
 # (status it starts from, action): the step
 TRANSITIONS = {
-    (TicketStatus.PENDING_VILLAGE, "explain"): Step("is_village_clerk", TicketStatus.PENDING_TOWNSHIP,
-                                                    EXPLANATION_REQUIRED),
-    (TicketStatus.RETURNED, "explain"): Step("is_village_clerk", TicketStatus.PENDING_TOWNSHIP,
-                                             EXPLANATION_REQUIRED),
-    (TicketStatus.PENDING_TOWNSHIP, "approve"): Step("is_township_reviewer", None),
-    (TicketStatus.PENDING_TOWNSHIP, "return"): Step("is_township_reviewer", TicketStatus.RETURNED, REASON_REQUIRED),
-    (TicketStatus.PENDING_COUNTY, "approve"): Step("is_county_staff", TicketStatus.CLOSED),
-    (TicketStatus.PENDING_COUNTY, "return"): Step("is_county_staff", TicketStatus.RETURNED, REASON_REQUIRED),
+    (TicketStatus.PENDING_VILLAGE, "explain"): Step(TicketStatus.PENDING_TOWNSHIP, EXPLANATION_REQUIRED),
+    (TicketStatus.RETURNED, "explain"): Step(TicketStatus.PENDING_TOWNSHIP, EXPLANATION_REQUIRED),
+    (TicketStatus.PENDING_TOWNSHIP, "approve"): Step(None),
+    (TicketStatus.PENDING_TOWNSHIP, "return"): Step(TicketStatus.RETURNED, REASON_REQUIRED),
+    (TicketStatus.PENDING_COUNTY, "approve"): Step(TicketStatus.CLOSED),
+    (TicketStatus.PENDING_COUNTY, "return"): Step(TicketStatus.RETURNED, REASON_REQUIRED),
 }
 ACTIONS = sorted({action for _status, action in TRANSITIONS})
 
@@ -64,8 +62,8 @@ class TicketNotAllowed(TicketError):
 
 def statuses_for(user, action: str) -> list[str]:
     """The statuses from which `user`'s role may take `action`."""
-    return [status for (status, name), step in TRANSITIONS.items()
-            if name == action and getattr(user, step.role, False)]
+    held = permissions.ticket_statuses_of(user)
+    return [status for status, name in TRANSITIONS if name == action and status in held]
 
 
 def actions_for(user, ticket: Ticket) -> list[str]:
@@ -73,10 +71,11 @@ def actions_for(user, ticket: Ticket) -> list[str]:
 
     核实无误 is not among them while the change request linked to fix the ticket awaits review.
     """
+    if ticket.status not in permissions.ticket_statuses_of(user):
+        return []
     waiting = waits_for_change(ticket)
-    return [name for (status, name), step in TRANSITIONS.items()
-            if status == ticket.status and getattr(user, step.role, False)
-            and not (name == "explain" and waiting)]
+    return [name for status, name in TRANSITIONS
+            if status == ticket.status and not (name == "explain" and waiting)]
 
 
 def waits_for_change(ticket: Ticket) -> bool:
@@ -133,20 +132,20 @@ def ticket_explain(*, ticket_id: int, user, explanation: str, evidence=()) -> Ti
 
 
 # A change request can fix a ticket while the clerk still holds it.
-LINKABLE = (TicketStatus.PENDING_VILLAGE, TicketStatus.RETURNED)
+LINKABLE = permissions.TICKET_LINKABLE  # 待核实, 已退回
 NOT_LINKABLE = "该问题线索已提交审核，不能再关联变更申请。"
 OTHER_HOUSEHOLD = "只能关联本户的变更申请。"
 
 
 def may_link_change(user, ticket: Ticket) -> bool:
     """已整改 is offered to the clerk while the ticket is theirs, a request linked already or not."""
-    return user.is_village_clerk and ticket.status in LINKABLE
+    return permissions.can_link_change_to_ticket(user, ticket)
 
 
 def ticket_link_change(*, ticket_id: int, change_request, user) -> Ticket:
     """已整改: `change_request` (of the ticket's household) is the one that fixes the data. The
     ticket stays with the clerk; the re-check after the request's approval resolves it."""
-    if not user.is_village_clerk:
+    if not permissions.can_link_change_to_ticket(user):
         raise TicketNotAllowed(NOT_ALLOWED)
     with transaction.atomic():
         try:

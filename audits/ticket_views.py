@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts import permissions
 from households.changes.models import ChangeRequest
 from monitoring.params import parse_ids
-from households.scope import scope_prefix
 from households.uploads import stored_file_response
 from rules import registry
 
@@ -45,7 +45,7 @@ def _ticket_or_404(user, pk: int) -> Ticket:
 @login_required
 def ticket_list(request):
     user = request.user
-    if scope_prefix(user) is None:
+    if not permissions.can_view_tickets(user):
         raise Http404("没有可查看的问题线索")
     form = TicketFilterForm(request.GET or None, user=user)
     filters = form.filters
@@ -68,8 +68,8 @@ def ticket_list(request):
         "overdue_count": sum(n for status, n in overdue.items() if listed is None or status in listed),
         "townships": [row | {"name": township_names.get(row["township"], row["township"])}
                       for row in selectors.overdue_by_township(user=user)]
-        if user.is_county_staff or user.is_inspector else None,
-        "can_see_deadlines": user.is_county_staff or user.is_inspector,
+        if permissions.can_view_county_overview(user) else None,
+        "can_see_deadlines": permissions.can_view_settings(user),
         "bulk_statuses": services.statuses_for(user, "approve"),
         # A clerk's queue comes grouped by household, for one visit per household, unless re-sorted.
         "grouped": user.is_village_clerk and filters.get("sort", "household") == "household",
@@ -227,9 +227,9 @@ def ticket_deadlines(request):
     The inspector reads them (and their history), like every other setting of the county.
     """
     user = request.user
-    if not (user.is_county_staff or user.is_inspector):
+    if not permissions.can_view_settings(user):
         raise Http404("您无权查看审核时限")
-    if request.method == "POST" and not user.is_county_staff:
+    if request.method == "POST" and not permissions.can_edit_settings(user):
         raise PermissionDenied("督导只能查看审核时限，不能修改")
     county = user.area_id
     form = DeadlinesForm(request.POST or None, initial=deadlines.deadline_days(county))

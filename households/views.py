@@ -8,7 +8,6 @@ from django.views.decorators.http import require_POST
 from households import selectors, services
 from households.changes import selectors as change_selectors
 from households.changes.history import household_timeline
-from households.changes.views import can_propose
 from households.filters import SORT_LABELS, HouseholdFilter
 from households.choices import Relationship
 from households.models import Household, YearParameters
@@ -94,5 +93,5 @@ def _detail_context(household: Household, user) -> dict:
         "revealed": {},
         "timeline": household_timeline(household=household),
         "pending_changes": change_selectors.pending_for_household(user=user, household=household),
-        "can_propose_change": can_propose(user) and not household.is_removed,
+        "can_propose_change": user.can.submit_change(household) and not household.is_removed,
     }

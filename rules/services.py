@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts import permissions
 from audits.deadlines import due_date
 from audits.models import Resolution, Ticket, TicketEvent, TicketStatus
 from households.models import Area, Household, YearParameters
@@ -28,6 +29,9 @@ CHUNK = 2000
 
 class CleansingError(Exception):
     """A batch cannot run as asked; the message says why."""
+
+
+NOT_ALLOWED = "您无权运行清洗批次"
 
 
 @dataclass
@@ -167,7 +171,10 @@ def _chunks(items: list, size: int = CHUNK):
 
 def batch_create(*, area: Area, rule_ids: list[str] | None = None, year: int | None = None,
                  user=None, scheduled: bool = False) -> Batch:
-    """Record a batch over a county or one township of it; `batch_start` sets it running."""
+    """Record a batch over a county or one township of it; `batch_start` sets it running.
+    `user` (None for the schedule and the command line) must be allowed to run batches."""
+    if user is not None and not permissions.can_run_batch(user):
+        raise CleansingError(NOT_ALLOWED)
     if area.level == "village":
         raise CleansingError("清洗批次的范围应为县或乡镇")
     county = area if area.level == "county" else area.parent

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import permissions
 from audits.models import Ticket
 from households.models import Area, YearParameters
 
@@ -20,10 +21,10 @@ from trail.selectors import setting_changes_of
 def _county_area_or_404(user, *, write: bool = False) -> Area:
     """The user's county: county staff's and, to read, the inspector's; the inspector may not
     change anything (403); everyone else gets a 404. Every setting read or written is this county's."""
-    if user.is_inspector and write:
-        raise PermissionDenied("督导只能查看，不能修改规则设置")
-    if not (user.is_county_staff or user.is_inspector):
+    if not permissions.can_view_settings(user):
         raise Http404
+    if write and not permissions.can_edit_settings(user):
+        raise PermissionDenied("督导只能查看，不能修改规则设置")
     return user.area
 
 
@@ -109,7 +110,8 @@ def batches(request):
     county = _county_area_or_404(request.user)
     form = BatchForm(request.POST or None, county=county)
     if request.method == "POST":
-        _county_area_or_404(request.user, write=True)
+        if not permissions.can_run_batch(request.user):
+            raise PermissionDenied("督导只能查看，不能运行清洗批次")
         if form.is_valid():
             area = get_object_or_404(Area.objects.in_scope(request.user), code=form.cleaned_data["area"])
             try:

@@ -133,10 +133,3 @@ def change_reveal(*, request, change: ChangeRequest, name: str, which: str) -> R
     )
     return RevealedValue(key=f"change-{name}-{which}", label=str(label(name)), value=str(value))
 
-
-WITHDRAWABLE = (*services.TRANSITIONS["withdraw"][0],)
-
-
-def can_withdraw(user, change: ChangeRequest) -> bool:
-    return change.requested_by_id == user.pk and change.status in WITHDRAWABLE
-

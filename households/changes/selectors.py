@@ -65,14 +65,6 @@ def diff_rows(*, request: ChangeRequest) -> list[DiffRow]:
     ]
 
 
-def can_review(user, request: ChangeRequest) -> bool:
-    """Whether `user` is the reviewer this pending request waits for (never its requester)."""
-    if request.requested_by_id == user.pk:
-        return False
-    return (request.status == ChangeStatus.PENDING_TOWNSHIP and user.is_township_reviewer
-            or request.status == ChangeStatus.PENDING_COUNTY and user.is_county_staff)
-
-
 def return_label(request: ChangeRequest) -> str:
     return "退回村级" if request.review_level == ReviewLevel.TOWNSHIP else "退回乡镇"
 
@@ -107,8 +99,8 @@ def change_todo(*, user) -> dict:
     queue = ChangeRequest.objects.queue_for(user)
     return {
         "returned": ChangeRequest.objects.mine(user).filter(status=ChangeStatus.RETURNED).count(),
-        "queue": queue.count() if (user.is_township_reviewer or user.is_county_staff) else None,
-        "overdue": overdue(queue).count() if (user.is_township_reviewer or user.is_county_staff) else 0,
+        "queue": queue.count() if user.can.review_change() else None,
+        "overdue": overdue(queue).count() if user.can.review_change() else 0,
     }
 
 

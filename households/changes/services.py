@@ -163,11 +163,10 @@ def _village_in_scope(user, village_id: str | None) -> bool:
 
 def _submit(*, user, household: Household | None, kind: str, year: int | None, data: dict, note: str,
             village_id: str | None = None, member=None, warnings=(), token=None) -> ChangeRequest:
-    may_propose = user.is_village_clerk or user.is_township_reviewer or user.is_county_staff
     if (household is None) != (kind == ChangeKind.HOUSEHOLD_ADD):  # only a new household has none yet
         raise ChangeRequestError(NOT_ALLOWED)
     in_scope = _village_in_scope(user, village_id) if household is None else _in_scope(user, household.pk)
-    if not may_propose or not in_scope:
+    if not user.can.submit_change(household) or not in_scope:
         raise ChangeRequestError(NOT_ALLOWED)
     spec = change_kinds.kind_of(kind)
     with transaction.atomic():
@@ -197,15 +196,11 @@ def _submit(*, user, household: Household | None, kind: str, year: int | None, d
 
 
 def _check_reviewer(request: ChangeRequest, reviewer) -> None:
-    level_ok = (
-        request.status == ChangeStatus.PENDING_TOWNSHIP and reviewer.is_township_reviewer
-        or request.status == ChangeStatus.PENDING_COUNTY and reviewer.is_county_staff
-    )
     in_scope = ChangeRequest.objects.in_scope(reviewer).filter(pk=request.pk).exists()
-    if not (level_ok and in_scope):
-        raise ChangeRequestError(WRONG_LEVEL)
-    if request.requested_by_id == reviewer.pk:
+    if in_scope and request.requested_by_id == reviewer.pk and reviewer.can.review_change():
         raise ChangeRequestError(SELF_APPROVAL)
+    if not (in_scope and reviewer.can.review_change(request)):
+        raise ChangeRequestError(WRONG_LEVEL)
 
 
 def _lock(request: ChangeRequest) -> ChangeRequest:

@@ -25,7 +25,6 @@ from households.changes.forms import HouseholdInfoForm, ReturnForm, initial_from
 from households.changes.models import ChangeKind, ChangeRequest, ChangeRequestAttachment, ChangeStatus
 from households.income_forms import IncomeForm, IncomeYearForm, default_year, year_choices
 from households.models import Household
-from households.scope import scope_prefix
 from households.uploads import stored_file_response
 
 SUBMITTED = {
@@ -33,10 +32,6 @@ SUBMITTED = {
     ChangeStatus.PENDING_COUNTY: "已提交县级审核。审核通过后才会更新该户信息。",
     ChangeStatus.APPROVED: "已修改该户信息，并记入变更历史。",
 }
-
-
-def can_propose(user) -> bool:
-    return user.is_village_clerk or user.is_township_reviewer or user.is_county_staff
 
 
 def _change_or_404(user, pk: int) -> ChangeRequest:
@@ -47,13 +42,13 @@ def _change_or_404(user, pk: int) -> ChangeRequest:
 
 
 def _reviewer_or_404(user) -> None:
-    if not (user.is_township_reviewer or user.is_county_staff):
+    if not user.can.review_change():
         raise Http404("您无权审核变更申请")
 
 
 @login_required
 def household_change_new(request, number):
-    if not can_propose(request.user):
+    if not request.user.can.submit_change():
         raise Http404("您无权修改农户信息")
     household = get_object_or_404(Household.objects.in_scope(request.user).active(), number=number)
     ticket_id = _ticket_param(request)
@@ -75,7 +70,7 @@ def household_change_new(request, number):
 @login_required
 def change_list(request):
     user = request.user
-    if scope_prefix(user) is None:
+    if not user.can.view_change_requests():
         raise Http404("没有可查看的变更申请")
     tabs = selectors.queue_tabs(user=user)
     filterset = ChangeRequestFilter(request.GET or None, queryset=ChangeRequest.objects.all(), user=user)
@@ -95,27 +90,26 @@ def change_list(request):
         "current": current,
         "page": page,
         "filter": filterset,
-        "can_bulk_approve": current.key in ("queue", "overdue")
-        and (user.is_township_reviewer or user.is_county_staff),
+        "can_bulk_approve": current.key in ("queue", "overdue") and user.can.review_change(),
     })
 
 
 @login_required
 def change_detail(request, pk, return_form=None, revealed=None):
     change = _change_or_404(request.user, pk)
-    reviewing = change.is_pending and selectors.can_review(request.user, change)
+    reviewing = request.user.can.review_change(change)
     return render(request, "households/change_detail.html", {
         "change": change,
         "rows": selectors.diff_rows(request=change),
         "events": change.events.select_related("actor"),
         "can_review": reviewing,
-        "can_revise": change.status == ChangeStatus.RETURNED and change.requested_by_id == request.user.pk,
+        "can_revise": request.user.can.revise_change(change),
         "preview": selectors.ticket_preview(request=change) if reviewing else None,
         "figures": selectors.income_request_figures(request=change) if change.household_id else None,
         "return_form": return_form or ReturnForm(),
         "return_label": selectors.return_label(change),
         "attachments": change.attachments.all(),
-        "can_withdraw": review.can_withdraw(request.user, change),
+        "can_withdraw": request.user.can.withdraw_change(change),
         "revealed": revealed or {},
     }, status=400 if return_form is not None else 200)
 
@@ -154,7 +148,7 @@ def change_return(request, pk):
 @login_required
 def change_resubmit(request, pk):
     change = _change_or_404(request.user, pk)
-    if change.requested_by_id != request.user.pk or not can_propose(request.user):
+    if change.requested_by_id != request.user.pk or not request.user.can.revise_change():
         raise Http404("只有申请人可以修改自己的申请")
     if change.status != ChangeStatus.RETURNED:
         messages.info(request, services.NOT_RETURNED)
@@ -179,7 +173,7 @@ def change_resubmit(request, pk):
 @login_required
 def household_income_new(request, number):
     """录入/更正收入: one year's amounts of a household, as a change request."""
-    if not can_propose(request.user):
+    if not request.user.can.submit_change():
         raise Http404("您无权修改农户信息")
     household = get_object_or_404(Household.objects.in_scope(request.user).active(), number=number)
     years = year_choices(household)
@@ -304,7 +298,7 @@ KIND_FORMS = {
 
 
 def _proposable_household(request, number) -> Household:
-    if not can_propose(request.user):
+    if not request.user.can.submit_change():
         raise Http404("您无权修改农户信息")
     return get_object_or_404(Household.objects.in_scope(request.user).active(), number=number)
 
@@ -398,7 +392,7 @@ def household_remove_new(request, number):
 @login_required
 def household_add_new(request):
     """新增农户 in a village of the user's scope, with its head."""
-    if not can_propose(request.user) or not _villages(request.user).exists():
+    if not request.user.can.submit_change() or not _villages(request.user).exists():
         raise Http404("您无权新增农户")
     return _kind_form(request, kind=_Kind.HOUSEHOLD_ADD)
 

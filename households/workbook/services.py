@@ -32,7 +32,7 @@ class ImportNotConfirmable(Exception):
 
 def registry_imports_for(user):
     """The imports a county staff member may see: their county's. Nobody else sees any."""
-    if not getattr(user, "is_county_staff", False) or not user.area_id:
+    if not user.can.import_registry():
         return RegistryImport.objects.none()
     return RegistryImport.objects.filter(county=user.area_id).select_related("created_by")
 

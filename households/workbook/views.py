@@ -25,19 +25,19 @@ from households.workbook.safety import limit
 STOP_POLLING = 286  # htmx stops an `every 1s` trigger on this status
 
 
-def _county_staff_or_404(user) -> None:
-    if not user.is_county_staff:
+def _importer_or_404(user) -> None:
+    if not user.can.import_registry():
         raise Http404("页面不存在")
 
 
 def _import_or_404(user, pk: int) -> RegistryImport:
-    _county_staff_or_404(user)
+    _importer_or_404(user)
     return get_object_or_404(import_services.registry_imports_for(user), pk=pk)
 
 
 @login_required
 def registry_import_list(request):
-    _county_staff_or_404(request.user)
+    _importer_or_404(request.user)
     imports = import_services.registry_imports_for(request.user)
     page = Paginator(imports, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "households/registry_import_list.html", {"page": page})
@@ -45,7 +45,7 @@ def registry_import_list(request):
 
 @login_required
 def registry_import_new(request):
-    _county_staff_or_404(request.user)
+    _importer_or_404(request.user)
     form = RegistryUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         record = import_services.registry_import_upload(user=request.user, upload=form.cleaned_data["workbook"])
@@ -98,7 +98,7 @@ def registry_import_report(request, pk):
 @login_required
 def registry_import_template(request):
     """The empty workbook: the five sheets with their headers, to fill in by hand."""
-    _county_staff_or_404(request.user)
+    _importer_or_404(request.user)
     handle = io.BytesIO()
     write_template(handle)
     handle.seek(0)
@@ -114,7 +114,8 @@ def registry_export_download(request):
     streamed from there, like `export_registry`; every download is an EXPORT audit event.
     """
     user = request.user
-    _county_staff_or_404(user)
+    if not user.can.export_registry():
+        raise Http404("页面不存在")
     county = user.area_id
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  closed by the response
     counts = registry_export(out=out, county=county, user=user)

@@ -1,0 +1,257 @@
+"""Who may do what: the one place for every permission decision.
+
+Each `can_<action>(user, obj=None) -> bool` states one rule of the spec's role table
+(spec/domain.md, "Who uses it"):
+
+- 村级信息员 (village clerk): one village; enters changes, verifies tickets.
+- 乡镇审核员 (township reviewer): one township; reviews the village's changes and tickets.
+- 县级数据管理员 (county staff): one county; final review, batches, settings, imports, exports.
+- 督导 (inspector): one county, read only: looks at everything in scope, changes nothing.
+
+Without `obj` a function answers for the user's role (may they ever do it: the menu, a
+view's first guard); with `obj` it also requires the object to lie in the user's area and
+to be in a state the action applies to. The functions read only the user's role and area
+and attributes of the object passed (statuses compared by their string values), so any
+layer may call them without a query. Views answer 404 (or 403 for the inspector's writes)
+when one says no; services raise their domain error.
+
+Code below accounts (households) receives a user but may not import this module: it asks
+`user.can.<action>(obj)`, the same functions bound to the user (`Bound`).
+"""
+
+from functools import partial
+
+from households.scope import scope_prefix
+
+from accounts.roles import Role
+
+CLERK = Role.VILLAGE_CLERK
+REVIEWER = Role.TOWNSHIP_REVIEWER
+COUNTY_STAFF = Role.COUNTY_STAFF
+INSPECTOR = Role.INSPECTOR
+
+# A change request's statuses, by value (households.changes.models.ChangeStatus).
+CHANGE_REVIEWER = {"pending_township": REVIEWER, "pending_county": COUNTY_STAFF}
+CHANGE_WITHDRAWABLE = ("pending_township", "pending_county", "returned")
+CHANGE_RETURNED = "returned"
+
+# A ticket's statuses, by value (audits.models.TicketStatus): who holds a ticket in each, in
+# queue order. A closed ticket is nobody's.
+TICKET_HOLDER = {
+    "pending_village": CLERK,
+    "returned": CLERK,
+    "pending_township": REVIEWER,
+    "pending_county": COUNTY_STAFF,
+}
+TICKET_LINKABLE = ("pending_village", "returned")
+
+
+def _role(user) -> str | None:
+    """The role of a signed-in, active user bound to an area; None for anyone else."""
+    return user.role if scope_prefix(user) is not None else None
+
+
+def _in_area(user, code: str | None) -> bool:
+    """The area code (a village's, or any area's) lies inside the user's area."""
+    prefix = scope_prefix(user)
+    return prefix is not None and bool(code) and code.startswith(prefix)
+
+
+def _has(user, *roles) -> bool:
+    return _role(user) in roles
+
+
+# The registry -----------------------------------------------------------------------------
+
+
+def can_view_registry(user, household=None) -> bool:
+    """农户信息: every signed-in user opens the list (it holds only their scope, so nothing for
+    a user without a role); one household only when it lies in the user's area."""
+    if user is None or not user.is_authenticated:
+        return False
+    return household is None or _in_area(user, household.village_id)
+
+
+def can_reveal(user, household=None) -> bool:
+    """显示 (a masked ID number or phone in full, logged): every role, inspectors included,
+    for records in their area."""
+    if _role(user) is None:
+        return False
+    return household is None or _in_area(user, household.village_id)
+
+
+# Change requests (变更申请) ------------------------------------------------------------------
+
+
+def can_view_change_requests(user, change=None) -> bool:
+    """变更申请 list and pages: every role. Clerks and reviewers see their own requests and
+    (reviewers) their queue; the inspector reads every level's queue without acting on it.
+    One request only when its village lies in the user's area."""
+    if _role(user) is None:
+        return False
+    return change is None or _in_area(user, change.village_id)
+
+
+def can_submit_change(user, household=None) -> bool:
+    """申请修改 (any kind, 新增农户 included): clerks, township reviewers and county staff, for
+    households in their area (county staff's edits apply at once, the others' go to review).
+    Never the inspector."""
+    if not _has(user, CLERK, REVIEWER, COUNTY_STAFF):
+        return False
+    return household is None or _in_area(user, household.village_id)
+
+
+def can_review_change(user, change=None) -> bool:
+    """审核 (approve, return, bulk approve) a change request: township reviewers those waiting
+    for the township, county staff those waiting for the county, in their area, never their
+    own. Without a request: whether the role reviews at all."""
+    role = _role(user)
+    if role not in (REVIEWER, COUNTY_STAFF):
+        return False
+    if change is None:
+        return True
+    return (CHANGE_REVIEWER.get(change.status) == role and change.requested_by_id != user.pk
+            and _in_area(user, change.village_id))
+
+
+def can_withdraw_change(user, change=None) -> bool:
+    """撤回: the requester takes back their own request while it is pending or returned."""
+    if not can_submit_change(user):
+        return False
+    if change is None:
+        return True
+    return (change.requested_by_id == user.pk and change.status in CHANGE_WITHDRAWABLE
+            and _in_area(user, change.village_id))
+
+
+def can_revise_change(user, change=None) -> bool:
+    """修改后重新提交: the requester revises their own returned request (while their role may
+    still propose changes)."""
+    if not can_submit_change(user):
+        return False
+    if change is None:
+        return True
+    return (change.requested_by_id == user.pk and change.status == CHANGE_RETURNED
+            and _in_area(user, change.village_id))
+
+
+# Tickets (问题线索) and the ledger -----------------------------------------------------------
+
+
+def ticket_statuses_of(user) -> list[str]:
+    """The ticket statuses the user's role acts from (its queue), in queue order."""
+    role = _role(user)
+    return [status for status, holder in TICKET_HOLDER.items() if holder == role]
+
+
+def can_view_tickets(user, ticket=None) -> bool:
+    """问题线索 list and pages: every role (the inspector reads every status); one ticket only
+    when its village lies in the user's area."""
+    if _role(user) is None:
+        return False
+    return ticket is None or _in_area(user, ticket.village_id)
+
+
+def can_act_on_ticket(user, ticket=None) -> bool:
+    """办理 a ticket (核实/说明, 通过, 退回): the role holding it in its status — the clerk while
+    待核实 or 已退回, the township reviewer while 待乡镇审核, county staff while 待县级终审 —
+    in their area. Nobody acts on a closed ticket; the inspector never acts."""
+    if not ticket_statuses_of(user):
+        return False
+    if ticket is None:
+        return True
+    return ticket.status in ticket_statuses_of(user) and _in_area(user, ticket.village_id)
+
+
+def can_link_change_to_ticket(user, ticket=None) -> bool:
+    """已整改 (link the household's change request that fixes a ticket): the clerk, while the
+    ticket is still theirs (待核实 or 已退回), in their area."""
+    if not _has(user, CLERK):
+        return False
+    if ticket is None:
+        return True
+    return ticket.status in TICKET_LINKABLE and _in_area(user, ticket.village_id)
+
+
+def can_view_county_overview(user, obj=None) -> bool:
+    """The county's picture by township (open and overdue tickets per township): county staff
+    and the inspector."""
+    return _has(user, COUNTY_STAFF, INSPECTOR)
+
+
+def can_view_ledger(user, obj=None) -> bool:
+    """问题台账: township reviewers, county staff and the inspector read their scope's ledger;
+    not clerks."""
+    return _has(user, REVIEWER, COUNTY_STAFF, INSPECTOR)
+
+
+def can_export_ledger(user, obj=None) -> bool:
+    """问题台账 as Excel: township reviewers and county staff (the inspector reads only)."""
+    return _has(user, REVIEWER, COUNTY_STAFF)
+
+
+def can_export_full_ids(user, obj=None) -> bool:
+    """A ledger export with full ID numbers: county staff only."""
+    return _has(user, COUNTY_STAFF)
+
+
+def can_view_export_log(user, obj=None) -> bool:
+    """The recent exports of the area, on the ledger page: county staff only."""
+    return _has(user, COUNTY_STAFF)
+
+
+def can_view_collection_sheet(user, village=None) -> bool:
+    """信息采集对照表, printed or as a workbook: every role (the printout and the workbook are
+    masked), for a village (an Area) in their area."""
+    if _role(user) is None:
+        return False
+    return village is None or _in_area(user, village.code)
+
+
+# The county's settings, batches and imports -------------------------------------------------
+
+
+def can_view_settings(user, obj=None) -> bool:
+    """清洗规则, 清洗批次, 审核时限 and their history: county staff and the inspector read them."""
+    return _has(user, COUNTY_STAFF, INSPECTOR)
+
+
+def can_edit_settings(user, obj=None) -> bool:
+    """Change a county setting (rule switches and thresholds, yearly lines, the batch schedule,
+    review deadlines): county staff only."""
+    return _has(user, COUNTY_STAFF)
+
+
+def can_run_batch(user, obj=None) -> bool:
+    """运行清洗批次: county staff only."""
+    return _has(user, COUNTY_STAFF)
+
+
+def can_import_registry(user, obj=None) -> bool:
+    """登记数据导入 (upload, confirm, its history and reports, the empty template): county
+    staff only."""
+    return _has(user, COUNTY_STAFF)
+
+
+def can_export_registry(user, obj=None) -> bool:
+    """The registry workbook of the county (full ID numbers and phones): county staff only."""
+    return _has(user, COUNTY_STAFF)
+
+
+# Every rule, by action: the menu, the tests' matrix and `Bound` read this.
+CHECKS = {name.removeprefix("can_"): check for name, check in dict(globals()).items()
+          if name.startswith("can_") and callable(check)}
+
+
+class Bound:
+    """`user.can.<action>(obj=None)`: the `can_<action>` above bound to one user, for code that
+    may not import accounts (households) and for templates (`{% if user.can.run_batch %}`)."""
+
+    def __init__(self, user):
+        self._user = user
+
+    def __getattr__(self, action: str):
+        try:
+            return partial(CHECKS[action], self._user)
+        except KeyError:
+            raise AttributeError(f"no permission can_{action}") from None

@@ -1,0 +1,219 @@
+"""Who may do what (accounts/permissions.py), checked against the spec's role table, and the
+menu checked against the pages it links to.
+
+spec/domain.md: the village clerk (one village) enters changes and verifies tickets; the
+township reviewer (one township) reviews the village's changes and tickets; county staff (one
+county) give the final review, run batches, set parameters, import and export; the inspector
+(one county) looks at everything in scope and changes nothing. Nobody sees or touches data
+outside their scope.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from accounts import permissions
+from accounts.context_processors import MENU
+from accounts.models import User
+from accounts.roles import Role
+from audits.models import TicketStatus
+from audits.ticket_services import TRANSITIONS as TICKET_TRANSITIONS
+from households.changes.models import ChangeStatus
+from households.changes.services import TRANSITIONS as CHANGE_TRANSITIONS
+
+VILLAGE = "230381100201"
+NEIGHBOUR_VILLAGE = "230381100202"       # same township, another village
+OTHER_TOWNSHIP_VILLAGE = "230381101201"  # same county, another township
+OTHER_COUNTY_VILLAGE = "340323100201"
+
+PERSONAS = {
+    "clerk": User(pk=1, username="clerk", role=Role.VILLAGE_CLERK, area_id=VILLAGE),
+    "reviewer": User(pk=2, username="reviewer", role=Role.TOWNSHIP_REVIEWER, area_id=VILLAGE[:9]),
+    "county": User(pk=3, username="county", role=Role.COUNTY_STAFF, area_id=VILLAGE[:6]),
+    "inspector": User(pk=4, username="inspector", role=Role.INSPECTOR, area_id=VILLAGE[:6]),
+    "no_role": User(pk=5, username="nobody"),
+    "anonymous": AnonymousUser(),
+}
+ROLES = ("clerk", "reviewer", "county", "inspector")
+
+# Without an object: may the role ever do it. The roles that may; everyone else may not
+# (the user without a role and the anonymous visitor included, unless named).
+ROLE_MATRIX = {
+    "view_registry": {*ROLES, "no_role"},  # the list opens for every signed-in user, empty without a scope
+    "reveal": {*ROLES},
+    "view_change_requests": {*ROLES},  # the inspector reads the queue (issue 12's defect)
+    "submit_change": {"clerk", "reviewer", "county"},
+    "review_change": {"reviewer", "county"},
+    "withdraw_change": {"clerk", "reviewer", "county"},
+    "revise_change": {"clerk", "reviewer", "county"},
+    "view_tickets": {*ROLES},
+    "act_on_ticket": {"clerk", "reviewer", "county"},
+    "link_change_to_ticket": {"clerk"},
+    "view_county_overview": {"county", "inspector"},
+    "view_ledger": {"reviewer", "county", "inspector"},
+    "export_ledger": {"reviewer", "county"},
+    "export_full_ids": {"county"},
+    "view_export_log": {"county"},
+    "view_collection_sheet": {*ROLES},
+    "view_settings": {"county", "inspector"},
+    "edit_settings": {"county"},
+    "run_batch": {"county"},
+    "import_registry": {"county"},
+    "export_registry": {"county"},
+}
+
+
+def household(village):
+    return SimpleNamespace(village_id=village)
+
+
+def change(status, *, by, village=VILLAGE):
+    return SimpleNamespace(status=status, requested_by_id=PERSONAS[by].pk, village_id=village)
+
+
+def ticket(status, village=VILLAGE):
+    return SimpleNamespace(status=status, village_id=village)
+
+
+def village(code):
+    return SimpleNamespace(code=code)
+
+
+# With an object: (action, what, the object, the personas that may).
+OBJECT_MATRIX = [
+    ("view_registry", "a household of the clerk's village", household(VILLAGE), {*ROLES}),
+    ("view_registry", "a household of another township", household(OTHER_TOWNSHIP_VILLAGE), {"county", "inspector"}),
+    ("view_registry", "a household of another county", household(OTHER_COUNTY_VILLAGE), set()),
+    ("reveal", "a household of the clerk's village", household(VILLAGE), {*ROLES}),
+    ("reveal", "a household of the neighbour village", household(NEIGHBOUR_VILLAGE), {"reviewer", "county", "inspector"}),
+    ("reveal", "a household of another county", household(OTHER_COUNTY_VILLAGE), set()),
+    ("submit_change", "a household of the clerk's village", household(VILLAGE), {"clerk", "reviewer", "county"}),
+    ("submit_change", "a household of the neighbour village", household(NEIGHBOUR_VILLAGE), {"reviewer", "county"}),
+    ("submit_change", "a household of another township", household(OTHER_TOWNSHIP_VILLAGE), {"county"}),
+    ("submit_change", "a household of another county", household(OTHER_COUNTY_VILLAGE), set()),
+    ("view_change_requests", "a request of the clerk's village",
+     change(ChangeStatus.PENDING_TOWNSHIP, by="clerk"), {*ROLES}),
+    ("view_change_requests", "a request of another county",
+     change(ChangeStatus.PENDING_TOWNSHIP, by="clerk", village=OTHER_COUNTY_VILLAGE), set()),
+    ("review_change", "a clerk's request waiting for the township",
+     change(ChangeStatus.PENDING_TOWNSHIP, by="clerk"), {"reviewer"}),
+    ("review_change", "a reviewer's request waiting for the county",
+     change(ChangeStatus.PENDING_COUNTY, by="reviewer"), {"county"}),
+    ("review_change", "county staff's own request waiting for the county",
+     change(ChangeStatus.PENDING_COUNTY, by="county"), set()),
+    ("review_change", "a request of another township waiting for the township",
+     change(ChangeStatus.PENDING_TOWNSHIP, by="clerk", village=OTHER_TOWNSHIP_VILLAGE), set()),
+    ("review_change", "a request of another county waiting for the county",
+     change(ChangeStatus.PENDING_COUNTY, by="reviewer", village=OTHER_COUNTY_VILLAGE), set()),
+    ("review_change", "a returned request", change(ChangeStatus.RETURNED, by="clerk"), set()),
+    ("review_change", "an approved request", change(ChangeStatus.APPROVED, by="clerk"), set()),
+    ("withdraw_change", "the clerk's pending request", change(ChangeStatus.PENDING_TOWNSHIP, by="clerk"), {"clerk"}),
+    ("withdraw_change", "the clerk's returned request", change(ChangeStatus.RETURNED, by="clerk"), {"clerk"}),
+    ("withdraw_change", "the clerk's approved request", change(ChangeStatus.APPROVED, by="clerk"), set()),
+    ("withdraw_change", "the reviewer's pending request", change(ChangeStatus.PENDING_COUNTY, by="reviewer"),
+     {"reviewer"}),
+    ("revise_change", "the clerk's returned request", change(ChangeStatus.RETURNED, by="clerk"), {"clerk"}),
+    ("revise_change", "the clerk's pending request", change(ChangeStatus.PENDING_TOWNSHIP, by="clerk"), set()),
+    ("view_tickets", "a ticket of the clerk's village", ticket(TicketStatus.PENDING_VILLAGE), {*ROLES}),
+    ("view_tickets", "a ticket of another township", ticket(TicketStatus.PENDING_VILLAGE, OTHER_TOWNSHIP_VILLAGE),
+     {"county", "inspector"}),
+    ("view_tickets", "a ticket of another county", ticket(TicketStatus.PENDING_VILLAGE, OTHER_COUNTY_VILLAGE), set()),
+    ("act_on_ticket", "a ticket to verify", ticket(TicketStatus.PENDING_VILLAGE), {"clerk"}),
+    ("act_on_ticket", "a returned ticket", ticket(TicketStatus.RETURNED), {"clerk"}),
+    ("act_on_ticket", "a ticket waiting for the township", ticket(TicketStatus.PENDING_TOWNSHIP), {"reviewer"}),
+    ("act_on_ticket", "a ticket waiting for the county", ticket(TicketStatus.PENDING_COUNTY), {"county"}),
+    ("act_on_ticket", "a closed ticket", ticket(TicketStatus.CLOSED), set()),
+    ("act_on_ticket", "a ticket to verify in the neighbour village",
+     ticket(TicketStatus.PENDING_VILLAGE, NEIGHBOUR_VILLAGE), set()),
+    ("act_on_ticket", "a ticket waiting for another township",
+     ticket(TicketStatus.PENDING_TOWNSHIP, OTHER_TOWNSHIP_VILLAGE), set()),
+    ("act_on_ticket", "a ticket waiting for another county",
+     ticket(TicketStatus.PENDING_COUNTY, OTHER_COUNTY_VILLAGE), set()),
+    ("link_change_to_ticket", "a ticket to verify", ticket(TicketStatus.PENDING_VILLAGE), {"clerk"}),
+    ("link_change_to_ticket", "a returned ticket", ticket(TicketStatus.RETURNED), {"clerk"}),
+    ("link_change_to_ticket", "a ticket waiting for the township", ticket(TicketStatus.PENDING_TOWNSHIP), set()),
+    ("link_change_to_ticket", "a ticket to verify in the neighbour village",
+     ticket(TicketStatus.PENDING_VILLAGE, NEIGHBOUR_VILLAGE), set()),
+    ("view_collection_sheet", "the clerk's village", village(VILLAGE), {*ROLES}),
+    ("view_collection_sheet", "the neighbour village", village(NEIGHBOUR_VILLAGE), {"reviewer", "county", "inspector"}),
+    ("view_collection_sheet", "a village of another county", village(OTHER_COUNTY_VILLAGE), set()),
+]
+
+
+def test_the_matrix_names_every_permission():
+    assert set(ROLE_MATRIX) == set(permissions.CHECKS)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("action", ROLE_MATRIX)
+def test_it_answers_each_role_as_the_spec_says(action, persona):
+    check = getattr(permissions, f"can_{action}")
+    assert check(PERSONAS[persona]) is (persona in ROLE_MATRIX[action])
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("action", "what", "obj", "allowed"), OBJECT_MATRIX,
+                         ids=[f"{action}-{what}" for action, what, _obj, _allowed in OBJECT_MATRIX])
+def test_it_answers_each_role_on_an_object_in_and_out_of_their_area(action, what, obj, allowed, persona):
+    check = getattr(permissions, f"can_{action}")
+    assert check(PERSONAS[persona], obj) is (persona in allowed)
+
+
+def test_the_inspector_changes_nothing():
+    writes = {"submit_change", "review_change", "withdraw_change", "revise_change", "act_on_ticket",
+              "link_change_to_ticket", "edit_settings", "run_batch", "import_registry"}
+    assert not [action for action in writes if getattr(permissions, f"can_{action}")(PERSONAS["inspector"])]
+
+
+def test_an_inactive_user_may_do_nothing():
+    retired = User(pk=9, username="retired", role=Role.COUNTY_STAFF, area_id=VILLAGE[:6], is_active=False)
+    assert not [action for action in ROLE_MATRIX if action != "view_registry"
+                and getattr(permissions, f"can_{action}")(retired)]
+
+
+def test_a_user_asks_the_same_rules_through_user_can():
+    clerk = PERSONAS["clerk"]
+    assert clerk.can.submit_change(household(VILLAGE)) is True
+    assert clerk.can.submit_change(household(OTHER_COUNTY_VILLAGE)) is False
+    assert clerk.can.run_batch() is False
+    with pytest.raises(AttributeError):
+        clerk.can.fly()
+
+
+def test_the_ticket_holders_cover_every_status_a_transition_starts_from():
+    """Who acts at which status lives in permissions; the transition table only says where to."""
+    assert {status for status, _action in TICKET_TRANSITIONS} == set(permissions.TICKET_HOLDER)
+    assert TicketStatus.CLOSED not in permissions.TICKET_HOLDER
+
+
+def test_the_change_statuses_match_the_change_workflow():
+    assert set(permissions.CHANGE_WITHDRAWABLE) == set(CHANGE_TRANSITIONS["withdraw"][0])
+    assert set(permissions.CHANGE_REVIEWER) == set(CHANGE_TRANSITIONS["approve"][0])
+    assert permissions.CHANGE_RETURNED == ChangeStatus.RETURNED
+
+
+@pytest.mark.parametrize("persona", ["clerk", "reviewer", "county_staff", "inspector", "no_role"])
+def test_the_menu_offers_exactly_the_pages_that_open(client, world, persona):
+    """For every menu entry: shown iff a GET of its page answers 200 (not 404, 403 or a redirect)."""
+    user = getattr(world, persona)
+    client.force_login(user)
+    shown = {item["url"] for item in client.get(reverse("home")).context["nav_items"]}
+    disagreements = []
+    for name, label, *_rest in MENU:
+        url = reverse(name)
+        opens = client.get(url).status_code == 200
+        if opens != (url in shown):
+            disagreements.append(f"{label} {url}: {'opens' if opens else 'refused'}, "
+                                 f"{'in' if url in shown else 'not in'} the menu")
+    assert disagreements == []
+
+
+def test_the_inspector_finds_the_change_requests_in_the_menu_and_reads_them(client, world):
+    client.force_login(world.inspector)
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("change_list")}"' in page
+    response = client.get(reverse("change_list"))
+    assert response.status_code == 200
+    assert not response.context["can_bulk_approve"]
