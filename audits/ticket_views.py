@@ -17,9 +17,8 @@ from households.changes.models import ChangeRequest
 from monitoring.params import parse_ids
 from households.scope import scope_prefix
 from households.uploads import stored_file_response
-from rules import registry
 
-from audits import deadlines
+from audits import deadlines, rule_facts
 from audits import ticket_selectors as selectors
 from audits import ticket_services as services
 from audits.models import ReviewLevel, Ticket, TicketEvidence, TicketStatus
@@ -102,10 +101,7 @@ def ticket_bulk_approve(request):
 def ticket_detail(request, pk, explain_form=None, return_form=None, link_form=None):
     ticket = _ticket_or_404(request.user, pk)
     actions = services.actions_for(request.user, ticket)
-    try:
-        rule = registry.get(ticket.rule_id)
-    except KeyError:
-        rule = None
+    rule = rule_facts.facts_of(ticket.rule_id)
     approve_to = services.next_status(ticket, "approve") if "approve" in actions else None
     events = list(ticket.events.select_related("actor"))
     evidence = list(ticket.evidence.all())
