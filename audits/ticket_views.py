@@ -18,7 +18,7 @@ from monitoring.params import parse_ids
 from households.scope import scope_prefix
 from households.uploads import stored_file_response
 
-from audits import deadlines, rule_facts
+from audits import deadlines, rule_facts, transitions
 from audits import ticket_selectors as selectors
 from audits import ticket_services as services
 from audits.models import ReviewLevel, Ticket, TicketEvidence, TicketStatus
@@ -69,7 +69,7 @@ def ticket_list(request):
                       for row in selectors.overdue_by_township(user=user)]
         if user.is_county_staff or user.is_inspector else None,
         "can_see_deadlines": user.is_county_staff or user.is_inspector,
-        "bulk_statuses": services.statuses_for(user, "approve"),
+        "bulk_statuses": transitions.statuses_for(user, "approve"),
         # A clerk's queue comes grouped by household, for one visit per household, unless re-sorted.
         "grouped": user.is_village_clerk and filters.get("sort", "household") == "household",
     })
@@ -102,7 +102,7 @@ def ticket_detail(request, pk, explain_form=None, return_form=None, link_form=No
     ticket = _ticket_or_404(request.user, pk)
     actions = services.actions_for(request.user, ticket)
     rule = rule_facts.facts_of(ticket.rule_id)
-    approve_to = services.next_status(ticket, "approve") if "approve" in actions else None
+    approve_to = transitions.next_status(ticket, "approve") if "approve" in actions else None
     events = list(ticket.events.select_related("actor"))
     evidence = list(ticket.evidence.all())
     for event in events:
@@ -149,7 +149,7 @@ def _moved(request, pk, move):
 
 
 def _role_or_404(user, action: str) -> None:
-    if not services.statuses_for(user, action):
+    if not transitions.statuses_for(user, action):
         raise Http404(services.NOT_ALLOWED)
 
 
