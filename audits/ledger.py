@@ -29,8 +29,8 @@ from households.choices import MemberStatus, Relationship
 from households.workbook.exporter import header_row, text_safe
 from households.id_numbers import mask
 from households.models import Member
-from rules import registry
 
+from audits import rule_facts
 from audits.models import ReviewLevel, Ticket, TicketEvent, TicketStatus
 
 CHUNK = 2000
@@ -87,10 +87,8 @@ def ledger_queryset(tickets):
 
 
 def rule_name(rule_id: str) -> str:
-    try:
-        return registry.get(rule_id).name
-    except KeyError:
-        return ""
+    facts = rule_facts.facts_of(rule_id)
+    return facts.name if facts else ""
 
 
 def history_summary(events: Iterable[TicketEvent]) -> str:

@@ -5,12 +5,12 @@ from django.utils import timezone
 
 from households.models import Area
 from households.uploads import MAX_FILES, AttachmentsField, MultipleFileInput
-from rules import registry
 
+from audits import rule_facts
 from audits.deadlines import MAX_DAYS, MIN_DAYS
 from audits.models import ReviewLevel, Severity, TicketStatus
 from audits.ticket_selectors import ALL, SORTS
-from audits.ticket_services import EXPLANATION_REQUIRED, REASON_REQUIRED
+from audits.transitions import EXPLANATION_REQUIRED, REASON_REQUIRED
 
 # Phones offer the camera for image/*; the type is still checked from the file's first bytes.
 EVIDENCE_ACCEPT = "image/*,application/pdf"
@@ -72,9 +72,9 @@ class TicketFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "我的待办"), (ALL, "全部状态")] + list(TicketStatus.choices)
-        self.fields["category"].choices = [("", "全部类别")] + list(registry.CATEGORIES.items())
+        self.fields["category"].choices = [("", "全部类别")] + list(rule_facts.categories().items())
         self.fields["rule"].choices = [("", "全部规则")] + [
-            (rule.id, f"{rule.id} {rule.name}") for rule in registry.all_rules()
+            (rule.id, f"{rule.id} {rule.name}") for rule in rule_facts.all_facts()
         ]
         areas = list(Area.objects.in_scope(user).filter(level__in=["township", "village"])
                      .select_related("parent").order_by("code"))

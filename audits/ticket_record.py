@@ -1,95 +1,33 @@
 """The record a ticket is about, as it is now, with the fields its rule reads marked.
 
-A rule's condition is a Q over the columns of the rules engine's household or member base
-(net0, housing_safe, id_valid, …). Which columns it reads is found by building the
-condition once with stand-in parameters and walking the expression; the columns are then
-mapped to the fields a clerk sees and can change (年度收入 of the ticket's year, 户基本信息, the
-member's fields). Nothing in rules/ is changed for this.
+Which fields a rule reads is what the rules app registered for it (`audits.rule_facts`,
+each rule's `reads=`): the household's fields, the member's, the income records of the
+ticket's year and the years before, the household's members as a whole. A household rule that
+reads member fields (I08's months worked, I09's birth dates) shows every active member with
+those fields marked.
 """
 
-import functools
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db.models import F, Lookup, Q
 from django.urls import reverse
 
 from households.changes.fields import HOUSEHOLD_INFO_FIELDS
 from households.changes.models import PENDING, ChangeRequest
 from households.choices import MemberStatus
 from households.id_numbers import mask, mask_phone
-from households.models import AnnualIncome, Household, Member
-from rules import registry
-from rules.registry import Parameters
+from households.models import TRANSFER_PARTS, AnnualIncome, Household, Member
 
+from audits import rule_facts
 from audits.models import Ticket, TicketEvidence
 
-# The net income is computed from these (a net-income rule highlights them all).
-NET_INCOME_FIELDS = ("wage", "public_welfare_income", "operating_income", "operating_expense",
-                     "property_income", "transfer_total")
-TRANSFER_PARTS = ("family_planning", "subsistence", "extreme_poverty_support", "pension", "eco_compensation",
-                  "other_transfer")
-# engine column (its trailing year digit removed) → AnnualIncome fields
-INCOME_COLUMNS = {
-    "net": NET_INCOME_FIELDS, "wage": ("wage",), "welfare_income": ("public_welfare_income",),
-    "transfer": ("transfer_total",), "transfer_parts": TRANSFER_PARTS, "property": ("property_income",),
-    "pension": ("pension",), "subsistence": ("subsistence",), "extreme_support": ("extreme_poverty_support",),
-}
-HOUSEHOLD_COLUMNS = {
-    "phone", "latitude", "longitude", "helper_name", "household_type", "monitoring_type", "risk_status",
-    "housing_safe", "water_safe", "included_on", "eliminated_on", "risk_types",
-}
-# Columns about the household's members as a whole: the 家庭人口 line.
-MEMBERS_COLUMNS = {"size", "head_count", "head_age", "household_heads"}
-MEMBER_COLUMNS = {
-    "id_valid": "id_number", "duplicated": "id_number", "id_sequence_odd": "id_number", "id_day": "id_number",
-    "id_month": "id_number", "id_year": "id_number", "gender": "gender", "birth_date": "birth_date",
-    "age": "birth_date", "relationship": "relationship", "student_status": "student_status",
-    "education": "education", "labour_ability": "labour_ability", "employment": "employment",
-    "months_worked": "months_worked", "medical_insurance": "medical_insurance",
-}
+# An income year shows its net income's fields (in the form's order) and the transfer's parts.
+NET_INCOME_FIELDS = ("wage", "public_welfare_income", "operating_income", "operating_expense", "property_income",
+                     "transfer_total")
 # Always shown, so the clerk sees who and what the record is.
 HOUSEHOLD_SHOWN = ("household_type", "monitoring_type", "risk_status", "phone", "housing_safe", "water_safe")
 MEMBER_SHOWN = ("name", "id_number", "relationship", "gender", "birth_date", "student_status", "education",
                 "labour_ability", "employment", "months_worked", "medical_insurance")
-
-
-class _AnyValue(dict):
-    def __missing__(self, key):
-        return Decimal("0.5")
-
-
-_STAND_IN = Parameters(year=2000, monitoring_line=Decimal("7000"), attention_line=Decimal("10000"),
-                       values=_AnyValue(), department_batches={})
-
-
-def _columns(node, found: set) -> set:
-    if isinstance(node, Q):
-        for child in node.children:
-            _columns(child, found)
-    elif isinstance(node, tuple):
-        found.add(node[0].split("__")[0])
-        _columns(node[1], found)
-    elif isinstance(node, F):
-        found.add(node.name.split("__")[0])
-    elif isinstance(node, Lookup):  # its right side may be an F, which it counts as a plain value
-        _columns(node.lhs, found)
-        _columns(node.rhs, found)
-    elif hasattr(node, "get_source_expressions"):
-        for expression in node.get_source_expressions():
-            _columns(expression, found)
-    return found
-
-
-@functools.cache
-def rule_columns(rule_id: str) -> frozenset[str]:
-    """The engine columns the rule's condition reads (empty for an unknown rule)."""
-    try:
-        rule = registry.get(rule_id)
-    except KeyError:
-        return frozenset()
-    return frozenset(_columns(rule.condition(_STAND_IN), set()) - {"pk"})
 
 
 @dataclass
@@ -101,20 +39,22 @@ class RuleFields:
 
 
 def rule_fields(rule_id: str) -> RuleFields:
-    """The fields a clerk sees that the rule reads."""
+    """The fields a clerk sees that the rule reads (none for a rule no longer in the catalog)."""
     fields = RuleFields()
-    for column in rule_columns(rule_id):
-        match = re.fullmatch(r"(.+?)(\d)", column)
-        if match and match[1] in INCOME_COLUMNS:
-            fields.income.setdefault(int(match[2]), set()).update(INCOME_COLUMNS[match[1]])
-        elif match and match[1] == "has":  # whether the year has an income row: the year is shown
-            fields.income.setdefault(int(match[2]), set())
-        elif column in HOUSEHOLD_COLUMNS:
-            fields.household.add(column)
-        elif column in MEMBERS_COLUMNS:
+    facts = rule_facts.facts_of(rule_id)
+    for name in sorted(facts.reads) if facts else ():
+        prefix, _, field_name = name.partition(".")
+        income = re.fullmatch(r"income(\d)", prefix)
+        if income:  # the year's record is shown; its named field is marked
+            read = fields.income.setdefault(int(income[1]), set())
+            if field_name:
+                read.add(field_name)
+        elif prefix == "household":
+            fields.household.add(field_name)
+        elif prefix == "member":
+            fields.member.add(field_name)
+        elif name == "members":
             fields.members = True
-        elif column in MEMBER_COLUMNS:
-            fields.member.add(MEMBER_COLUMNS[column])
     return fields
 
 
@@ -130,6 +70,7 @@ class Record:
     household: list[Line]
     incomes: list[tuple[int, list[Line]]]  # (year, lines), newest first
     member: list[Line]
+    members: list[tuple[str, list[Line]]]  # a household rule reading member fields: (name, lines) per member
     fix_url: str
     fix_label: str
 
@@ -159,8 +100,16 @@ def ticket_record(ticket) -> Record:
     household = ticket.household
     shown = list(HOUSEHOLD_SHOWN) + sorted(fields.household - set(HOUSEHOLD_SHOWN))
     lines = [Line(_label(Household, name), _display(household, name), name in fields.household) for name in shown]
+    active = household.members.filter(status=MemberStatus.NORMAL)
+    members, size = [], None
+    if ticket.member is None and fields.member:  # a household rule reading its members' fields
+        people = list(active.order_by("pk"))
+        read = [name for name in MEMBER_SHOWN if name in fields.member] + sorted(fields.member - set(MEMBER_SHOWN))
+        members = [(person.name, [Line(_label(Member, name), _display(person, name), True) for name in read])
+                   for person in people]
+        size = len(people)
     if fields.members:
-        lines.append(Line("家庭人口（正常状态成员）", household.members.filter(status=MemberStatus.NORMAL).count(), True))
+        lines.append(Line("家庭人口（正常状态成员）", active.count() if size is None else size, True))
     incomes = []
     if fields.income:
         years = {ticket.year - back: read for back, read in fields.income.items()}
@@ -174,9 +123,10 @@ def ticket_record(ticket) -> Record:
     member_lines = []
     if ticket.member is not None:
         member_lines = [Line(_label(Member, name), _display(ticket.member, name), name in fields.member)
-                        for name in MEMBER_SHOWN]
+                        for name in MEMBER_SHOWN + tuple(sorted(fields.member - set(MEMBER_SHOWN)))]
     fix_url, fix_label = fix_link(ticket, fields)
-    return Record(household=lines, incomes=incomes, member=member_lines, fix_url=fix_url, fix_label=fix_label)
+    return Record(household=lines, incomes=incomes, member=member_lines, members=members, fix_url=fix_url,
+                  fix_label=fix_label)
 
 
 def fix_link(ticket, fields: RuleFields | None = None) -> tuple[str, str]:

@@ -109,3 +109,9 @@ def overdue_by_township(*, user) -> list[dict]:
             .annotate(township=Left("village_id", CODE_LENGTH[AreaLevel.TOWNSHIP])).values("township")
             .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=timezone.localdate()))))
     return sorted(rows, key=lambda row: (-row["overdue"], row["township"]))
+
+
+def open_tickets_of(*, household_id: int, year: int) -> list[Ticket]:
+    """A household's tickets of `year` still being worked on and not passed by a re-check, by rule."""
+    return list(Ticket.objects.filter(household_id=household_id, year=year).unclosed()
+                .filter(system_resolved_at__isnull=True).order_by("rule_id"))

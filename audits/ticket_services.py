@@ -1,5 +1,6 @@
-"""Ticket review (村级核实 → 乡镇审核 → 县级终审 → 销号): every status change goes through
-`ticket_transition`, which checks the TRANSITIONS table, locks the row, writes the event.
+"""Ticket review (村级核实 → 乡镇审核 → 县级终审 → 销号) by people: every status change is a
+row of `audits.transitions.TRANSITIONS`; `ticket_transition` checks role, scope and status,
+locks the row, and has `transitions.move` write the move with its event.
 
 Which statuses a user may act from is decided by their role (accounts.permissions'
 TICKET_HOLDER); whether they may act on this ticket at all by their scope. A ticket whose status moved on since the page was drawn (a
@@ -9,39 +10,19 @@ second reviewer acting at the same moment) is refused with ALREADY_HANDLED.
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts import permissions
 from households.changes.models import PENDING, ChangeRequest
-from households.scope import county_code
 
-from audits.deadlines import due_date
-from audits.models import ReviewLevel, Resolution, Ticket, TicketEvent, TicketEvidence, TicketStatus
+from audits import transitions
+from audits.models import Ticket, TicketEvent, TicketEvidence, TicketStatus
+from audits.transitions import statuses_for
 
 NOT_FOUND = "该问题线索不存在或不在您的管辖范围内。"
 NOT_ALLOWED = "您无权办理该问题线索。"
 ALREADY_HANDLED = "该问题线索已被他人处理，请刷新页面查看最新状态。"
-EXPLANATION_REQUIRED = "请填写核实情况说明。"
-REASON_REQUIRED = "请填写退回原因。"
 CHANGE_PENDING = ("整改申请审核中：关联的变更申请 #{pk} 尚未审核完毕，不能提交“核实无误”。"
                   "审核通过后系统会自动复核；如申请被退回或撤回，可再说明核实无误。")
-
-@dataclass(frozen=True)
-class Step:
-    target: str | None  # the status it leads to; None = the next level, or closed at the final one
-    comment_error: str = ""  # non-empty: a comment is required, and this is the message without one
-
-
-# (status it starts from, action): the step
-TRANSITIONS = {
-    (TicketStatus.PENDING_VILLAGE, "explain"): Step(TicketStatus.PENDING_TOWNSHIP, EXPLANATION_REQUIRED),
-    (TicketStatus.RETURNED, "explain"): Step(TicketStatus.PENDING_TOWNSHIP, EXPLANATION_REQUIRED),
-    (TicketStatus.PENDING_TOWNSHIP, "approve"): Step(None),
-    (TicketStatus.PENDING_TOWNSHIP, "return"): Step(TicketStatus.RETURNED, REASON_REQUIRED),
-    (TicketStatus.PENDING_COUNTY, "approve"): Step(TicketStatus.CLOSED),
-    (TicketStatus.PENDING_COUNTY, "return"): Step(TicketStatus.RETURNED, REASON_REQUIRED),
-}
-ACTIONS = sorted({action for _status, action in TRANSITIONS})
 
 
 class TicketError(Exception):
@@ -60,12 +41,6 @@ class TicketNotAllowed(TicketError):
     """The user's role can never take this action: views answer 404."""
 
 
-def statuses_for(user, action: str) -> list[str]:
-    """The statuses from which `user`'s role may take `action`."""
-    held = permissions.ticket_statuses_of(user)
-    return [status for status, name in TRANSITIONS if name == action and status in held]
-
-
 def actions_for(user, ticket: Ticket) -> list[str]:
     """The actions `user`'s role may take on `ticket` in its current status (scope not checked).
 
@@ -74,22 +49,12 @@ def actions_for(user, ticket: Ticket) -> list[str]:
     if ticket.status not in permissions.ticket_statuses_of(user):
         return []
     waiting = waits_for_change(ticket)
-    return [name for status, name in TRANSITIONS
-            if status == ticket.status and not (name == "explain" and waiting)]
+    return [name for name in transitions.person_actions(user, ticket.status) if not (name == "explain" and waiting)]
 
 
 def waits_for_change(ticket: Ticket) -> bool:
     """The ticket's linked change request (已整改) is still under review."""
     return ticket.change_request_id is not None and ticket.change_request.is_pending
-
-
-def next_status(ticket: Ticket, action: str) -> str:
-    """Where `action` would take `ticket` now: an approval goes on to the county, or closes
-    the ticket at its final level."""
-    step = TRANSITIONS[(ticket.status, action)]
-    if step.target is not None:
-        return step.target
-    return TicketStatus.CLOSED if ticket.final_level == ReviewLevel.TOWNSHIP else TicketStatus.PENDING_COUNTY
 
 
 def ticket_transition(*, ticket_id: int, user, action: str, comment: str = "") -> Ticket:
@@ -109,14 +74,10 @@ def ticket_transition(*, ticket_id: int, user, action: str, comment: str = "") -
         if action == "explain" and ticket.change_request_id is not None and ChangeRequest.objects.filter(
                 pk=ticket.change_request_id, status__in=PENDING).exists():  # read under the ticket's lock
             raise TicketError(CHANGE_PENDING.format(pk=ticket.change_request_id))
-        step = TRANSITIONS[(ticket.status, action)]
+        step = transitions.TRANSITIONS[(ticket.status, action)]
         if step.comment_error and not comment:
             raise TicketError(step.comment_error)
-        from_status, target = ticket.status, next_status(ticket, action)
-        _apply(ticket, action=action, target=target)
-        ticket.save()
-        TicketEvent.objects.create(ticket=ticket, actor=user, from_status=from_status, to_status=target,
-                                   comment=comment)
+        transitions.move(ticket, action=action, actor=user, comment=comment)
     return ticket
 
 
@@ -161,19 +122,6 @@ def ticket_link_change(*, ticket_id: int, change_request, user) -> Ticket:
         TicketEvent.objects.create(ticket=ticket, actor=user, from_status=ticket.status, to_status=ticket.status,
                                    comment=f"已提交变更申请 #{change_request.pk} 整改")
     return ticket
-
-
-def _apply(ticket: Ticket, *, action: str, target: str) -> None:
-    today = timezone.localdate()
-    if action == "explain":
-        ticket.resolution = Resolution.EXPLAINED
-    elif action == "return" and ticket.resolution == Resolution.EXPLAINED:
-        ticket.resolution = ""  # the clerk answers again; a re-check's result stays a fact
-    ticket.status = target
-    if target == TicketStatus.CLOSED:
-        ticket.closed_at = timezone.now()
-    else:
-        ticket.due_on = due_date(target, county=county_code(ticket.village_id), today=today)
 
 
 # At most this many tickets in one 批量通过 (a page of the queue is far fewer).

@@ -17,9 +17,8 @@ from accounts import permissions
 from households.changes.models import ChangeRequest
 from monitoring.params import parse_ids
 from households.uploads import stored_file_response
-from rules import registry
 
-from audits import deadlines
+from audits import deadlines, rule_facts, transitions
 from audits import ticket_selectors as selectors
 from audits import ticket_services as services
 from audits.models import ReviewLevel, Ticket, TicketEvidence, TicketStatus
@@ -70,7 +69,7 @@ def ticket_list(request):
                       for row in selectors.overdue_by_township(user=user)]
         if permissions.can_view_county_overview(user) else None,
         "can_see_deadlines": permissions.can_view_settings(user),
-        "bulk_statuses": services.statuses_for(user, "approve"),
+        "bulk_statuses": transitions.statuses_for(user, "approve"),
         # A clerk's queue comes grouped by household, for one visit per household, unless re-sorted.
         "grouped": user.is_village_clerk and filters.get("sort", "household") == "household",
     })
@@ -102,11 +101,8 @@ def ticket_bulk_approve(request):
 def ticket_detail(request, pk, explain_form=None, return_form=None, link_form=None):
     ticket = _ticket_or_404(request.user, pk)
     actions = services.actions_for(request.user, ticket)
-    try:
-        rule = registry.get(ticket.rule_id)
-    except KeyError:
-        rule = None
-    approve_to = services.next_status(ticket, "approve") if "approve" in actions else None
+    rule = rule_facts.facts_of(ticket.rule_id)
+    approve_to = transitions.next_status(ticket, "approve") if "approve" in actions else None
     events = list(ticket.events.select_related("actor"))
     evidence = list(ticket.evidence.all())
     for event in events:
@@ -153,7 +149,7 @@ def _moved(request, pk, move):
 
 
 def _role_or_404(user, action: str) -> None:
-    if not services.statuses_for(user, action):
+    if not transitions.statuses_for(user, action):
         raise Http404(services.NOT_ALLOWED)
 
 

@@ -7,3 +7,6 @@ class RulesConfig(AppConfig):
 
     def ready(self):
         from rules import receivers  # noqa: F401
+        from rules.registry import register_facts
+
+        register_facts()

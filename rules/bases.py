@@ -12,12 +12,17 @@ every rule of a base in one query and keeps the failing rows.
 Column names the catalog reads: size, head_count, head_age; has0…has3 (1 when the
 income record of Y−k exists), net0…net3 (纯收入 in cents), wage0, welfare_income0,
 transfer0, transfer1, transfer_parts0, property0, property1, pension0, subsistence0,
-extreme_support0, medical0, education0 (cents); any_* member flags (1/0); has_measure.
+extreme_support0, medical0, education0 (cents); any_* member flags (1/0); has_measure;
+most_months_worked (the most months any working member worked, NULL without one) and
+largest_medical (the largest single amount on the large-medical list of any active member, in
+cents, NULL without one): the bases hold values, the rules apply their thresholds to them.
 """
 
 from datetime import timedelta
 
-from django.db.models import Case, CharField, Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case, CharField, Count, Exists, ExpressionWrapper, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When,
+)
 from django.db.models import Window
 from django.db.models.functions import Cast, Coalesce, Lag, Substr
 from django.db.models.lookups import Exact, IsNull
@@ -34,10 +39,10 @@ from households.choices import (
     Relationship,
     StudentStatus,
 )
-from households.expressions import age_on_reference_date, reference_date
+from households.expressions import EXPENSE_FIELDS, INCOME_FIELDS, age_on_reference_date, reference_date
 from households.models import TRANSFER_PARTS, AnnualIncome, AssistanceMeasure, Household, Member
 
-from rules.expressions import ONE, ZERO, any_of, boolean, cents, net_cents, sum_cents
+from rules.expressions import UNTYPED, ONE, ZERO, any_of, boolean, cents, net_cents, sum_cents, whole_cents
 from rules.models import DepartmentRecord, DepartmentSource
 from rules.registry import Parameters
 
@@ -59,22 +64,64 @@ INCOME_COLUMNS = [
 ]
 
 
-def listed_columns(params: Parameters, name: str, lists: dict[str, tuple[str, dict]]) -> CTE | None:
-    """Per ID number on any of `lists` ({column: (source, conditions)}): 1/0 per list, from the
-    newest list of each source for the batch's year; None when no source has a list.
+def _income_reads(back: int, fields) -> tuple[str, ...]:
+    return tuple(f"income{back}.{name}" for name in fields)
+
+
+# What each computed column of the bases reads, in audits.rule_facts' vocabulary; a column not
+# named here is the household's field (household base) or the member's (member base). A rule's
+# `reads=` covers what the columns its condition references read (tests/rules/test_rule_reads.py).
+COLUMN_READS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("size", "head_count", "head_age", "household_heads"), ("members",)),
+    **{f"has{back}": (f"income{back}",) for back in range(YEARS_BACK)},
+    **{f"net{back}": _income_reads(back, (*INCOME_FIELDS, *EXPENSE_FIELDS)) for back in range(YEARS_BACK)},
+    **{f"{name}{back}": _income_reads(back, (field,)) for name, field, backs in INCOME_COLUMNS for back in backs},
+    "transfer_parts0": _income_reads(0, TRANSFER_PARTS),
+    "any_worker": ("member.employment",),
+    "most_months_worked": ("member.employment", "member.months_worked"),
+    "any_aged_60": ("member.birth_date",),
+    "any_welfare_job": ("member.public_welfare_job",),
+    "any_major_illness": ("member.health",),
+    "any_severe_disability": ("member.disability_grade",),
+    "any_labour": ("member.labour_ability",),
+    "any_dropout": ("member.student_status",),
+    "any_uninsured": ("member.medical_insurance",),
+    "any_young_dropout": ("member.student_status", "member.birth_date"),
+    "any_uninsured_not_newborn": ("member.medical_insurance", "member.birth_date"),
+    # the department lists, matched on the ID number
+    **dict.fromkeys(("any_on_subsistence", "any_on_extreme_poverty", "any_unsafe_house", "largest_medical",
+                     "on_deaths", "on_enrolment", "on_dropouts", "on_employment", "listed_disability"),
+                    ("member.id_number",)),
+    "has_measure": ("measures",),  # the household's assistance measures of the year
+    "risk": ("risk",),  # the risk coefficient (rules/risk.py), stored per household and year
+    "age": ("member.birth_date",),
+    **dict.fromkeys(("id_valid", "duplicated", "id_year", "id_month", "id_day", "id_sequence_odd"),
+                    ("member.id_number",)),
+}
+
+
+def listed_columns(params: Parameters, name: str, lists: dict[str, str],
+                   amounts: dict[str, str] | None = None) -> CTE | None:
+    """Per ID number on any of `lists` ({column: source}): 1/0 per list, and per column of
+    `amounts` ({column: source}) the largest amount of its rows in cents (NULL without one), from
+    the newest list of each source for the batch's year; None when no source has a list.
 
     A base LEFT-joins it on the ID number once, instead of one hashed IN test per list and row:
     the department lists are small, the members many.
     """
-    batches = {column: (params.department_batch(source), conditions)
-               for column, (source, conditions) in lists.items()}
-    batches = {column: (batch_id, conditions) for column, (batch_id, conditions) in batches.items() if batch_id}
-    if not batches:
+    flags = {column: params.department_batch(source) for column, source in lists.items()}
+    flags = {column: batch_id for column, batch_id in flags.items() if batch_id}
+    largest = {column: params.department_batch(source) for column, source in (amounts or {}).items()}
+    largest = {column: batch_id for column, batch_id in largest.items() if batch_id}
+    if not flags and not largest:
         return None
-    records = DepartmentRecord.objects.filter(batch_id__in=sorted({batch_id for batch_id, _ in batches.values()}))
-    return CTE(records.values("id_number").annotate(**{
-        column: any_of(Q(batch_id=batch_id, **conditions)) for column, (batch_id, conditions) in batches.items()
-    }).order_by(), name=name)
+    records = DepartmentRecord.objects.filter(batch_id__in=sorted({*flags.values(), *largest.values()}))
+    in_cents = whole_cents(ExpressionWrapper(F("amount"), output_field=UNTYPED))  # NULL stays NULL
+    return CTE(records.values("id_number").annotate(
+        **{column: any_of(Q(batch_id=batch_id)) for column, batch_id in flags.items()},
+        **{column: Max(Case(When(batch_id=batch_id, then=in_cents), output_field=IntegerField()))
+           for column, batch_id in largest.items()},
+    ).order_by(), name=name)
 
 
 def on_list(listed: CTE | None, column: str):
@@ -82,6 +129,13 @@ def on_list(listed: CTE | None, column: str):
     if listed is None or column not in listed.query.annotations:
         return ZERO
     return Coalesce(getattr(listed.col, column), ZERO)
+
+
+def listed_amount(listed: CTE | None, column: str):
+    """The amount column of `listed` for the row's ID number (cents), NULL when not listed."""
+    if listed is None or column not in listed.query.annotations:
+        return Value(None, output_field=IntegerField())
+    return getattr(listed.col, column)
 
 
 def repeated_ids():
@@ -135,17 +189,14 @@ def whole_age(year: int):
     return Cast(age_on_reference_date(year), IntegerField())
 
 
-# the lists the household base reads: column (any_<column>) -> (source, conditions on a row)
-HOUSEHOLD_LISTS = ("on_subsistence", "on_extreme_poverty", "large_medical", "unsafe_house")
-
-
-def _household_lists(params: Parameters) -> dict[str, tuple[str, dict]]:
-    return {
-        "on_subsistence": (DepartmentSource.SUBSISTENCE, {}),
-        "on_extreme_poverty": (DepartmentSource.EXTREME_POVERTY, {}),
-        "large_medical": (DepartmentSource.LARGE_MEDICAL, {"amount__gte": params.large_medical_expense}),
-        "unsafe_house": (DepartmentSource.UNSAFE_HOUSING, {}),
-    }
+# the lists the household base reads: column (any_<column>) -> source
+HOUSEHOLD_LISTS = {
+    "on_subsistence": DepartmentSource.SUBSISTENCE,
+    "on_extreme_poverty": DepartmentSource.EXTREME_POVERTY,
+    "unsafe_house": DepartmentSource.UNSAFE_HOUSING,
+}
+# the amounts it reads: column (the largest of the household's active members) -> source
+HOUSEHOLD_AMOUNTS = {"largest_medical": DepartmentSource.LARGE_MEDICAL}
 
 
 MEMBER_LISTS = {
@@ -162,7 +213,7 @@ def member_summary(params: Parameters, area_prefix: str, household_id: int | Non
     year = params.year
     ref = reference_date(year)
     age = whole_age(year)
-    listed = listed_columns(params, "member_lists", _household_lists(params))
+    listed = listed_columns(params, "member_lists", HOUSEHOLD_LISTS, HOUSEHOLD_AMOUNTS)
     members = _active_members(area_prefix, household_id)
     if listed is not None:
         members = listed.join(members, id_number=listed.col.id_number, _join_type=LOUTER)
@@ -171,7 +222,7 @@ def member_summary(params: Parameters, area_prefix: str, household_id: int | Non
         head_count=Count("pk", filter=HEAD),
         head_age=Max(age, filter=HEAD),
         any_worker=any_of(WORKING),
-        any_worker_long=any_of(WORKING & Q(months_worked__gte=int(params.min_months_for_wage))),
+        most_months_worked=Max("months_worked", filter=WORKING),
         any_aged_60=any_of(Q(birth_date__lte=ref.replace(year=year - 60))),
         any_welfare_job=any_of(Q(public_welfare_job=True)),
         any_major_illness=any_of(Q(health=Health.MAJOR_ILLNESS)),
@@ -184,6 +235,7 @@ def member_summary(params: Parameters, area_prefix: str, household_id: int | Non
         any_uninsured_not_newborn=any_of(
             Q(medical_insurance=MedicalInsurance.NONE, birth_date__lte=ref - timedelta(days=90))),
         **{f"any_{column}": Max(on_list(listed, column)) for column in HOUSEHOLD_LISTS},
+        **{column: Max(listed_amount(listed, column)) for column in HOUSEHOLD_AMOUNTS},
     ).order_by()
     return with_cte(listed, select=members) if listed is not None else members
 
@@ -231,6 +283,8 @@ def household_base(*, params: Parameters, area_prefix: str, household_id: int | 
     for name in member_summary(params, area_prefix).query.annotations:
         if name.startswith("any_"):
             columns[name] = Coalesce(getattr(members.col, name), zero)
+    for name in ("most_months_worked", *HOUSEHOLD_AMOUNTS):
+        columns[name] = getattr(members.col, name)
     for name in income_summary(params, area_prefix).query.annotations:
         columns[name] = Coalesce(getattr(incomes.col, name), zero) if name.startswith("has") else getattr(incomes.col, name)
     columns["has_measure"] = boolean(Q(measure_count__gt=0))
@@ -252,7 +306,7 @@ def member_base(*, params: Parameters, area_prefix: str, household_id: int | Non
     )
     members = heads.join(_active_members(area_prefix, household_id), household_id=heads.col.household_id,
                          _join_type=LOUTER)
-    listed = listed_columns(params, "department_lists", {column: (source, {}) for column, source in MEMBER_LISTS.items()})
+    listed = listed_columns(params, "department_lists", MEMBER_LISTS)
     if listed is not None:
         members = listed.join(members, id_number=listed.col.id_number, _join_type=LOUTER)
     on = {column: boolean(Q(Exact(on_list(listed, column), ONE))) for column in MEMBER_LISTS}

@@ -5,6 +5,7 @@ pc(Y) compares against other years and lines always over the same household size
 every comparison is an exact integer comparison in SQL, on PostgreSQL and SQLite alike.
 """
 
+import math
 from decimal import Decimal
 from fractions import Fraction
 
@@ -84,6 +85,12 @@ def decimal_cents(amount: Decimal) -> int:
     if value != value.to_integral_value():
         raise ValueError(f"{amount} has more than two decimals")
     return int(value)
+
+
+def ceil_cents(amount: Decimal) -> int:
+    """The fewest whole cents ≥ a threshold in yuan: for an amount x in whole cents,
+    x ≥ amount exactly when cents(x) ≥ ceil_cents(amount)."""
+    return math.ceil(amount * 100)
 
 
 def ratio(value: Decimal) -> tuple[int, int]:

@@ -12,10 +12,11 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from audits.models import ReviewLevel, Severity
+from audits import rule_facts
+from audits.rule_facts import RuleFacts
 
-HOUSEHOLD = "H"
-MEMBER = "M"
+HOUSEHOLD = rule_facts.HOUSEHOLD
+MEMBER = rule_facts.MEMBER
 
 CATEGORIES = {
     "B": "基础信息类",
@@ -37,6 +38,7 @@ class Rule:
     message: str  # str.format template over the facts of the failing row and the parameters
     description: str
     parameters: tuple[str, ...] = field(default=())  # the catalog parameters this rule reads
+    reads: tuple[str, ...] = field(default=())  # the fields its condition reads (audits.rule_facts' vocabulary)
 
     @property
     def category(self) -> str:
@@ -49,18 +51,26 @@ class Rule:
     @property
     def final_level(self) -> str:
         """Warnings are closed by the township, errors by the county (rules.md)."""
-        return ReviewLevel.COUNTY if self.severity == Severity.ERROR else ReviewLevel.TOWNSHIP
+        return rule_facts.final_level_of(self.severity)
 
     @property
     def scope_label(self) -> str:
         return "户" if self.scope == HOUSEHOLD else "成员"
+
+    def facts(self) -> RuleFacts:
+        """What the tickets app is told of this rule (`register_facts`)."""
+        return RuleFacts(
+            id=self.id, name=self.name, category=self.category, category_label=self.category_label,
+            severity=self.severity, final_level=self.final_level, scope=self.scope,
+            description=self.description, reads=frozenset(self.reads),
+        )
 
 
 CATALOG: dict[str, Rule] = {}
 
 
 def rule(rule_id: str, name: str, *, scope: str, severity: str, message: str,
-         parameters: tuple[str, ...] = ()):
+         parameters: tuple[str, ...] = (), reads: tuple[str, ...] = ()):
     """Declare a rule; the decorated function's docstring is its description for users."""
 
     def register(condition):
@@ -69,6 +79,7 @@ def rule(rule_id: str, name: str, *, scope: str, severity: str, message: str,
         CATALOG[rule_id] = Rule(
             id=rule_id, name=name, scope=scope, severity=severity, condition=condition,
             message=message, description=(condition.__doc__ or "").strip(), parameters=parameters,
+            reads=tuple(reads),
         )
         return condition
 
@@ -79,6 +90,12 @@ def all_rules() -> list[Rule]:
     from rules import catalog  # noqa: F401  (declares the rules)
 
     return [CATALOG[rule_id] for rule_id in sorted(CATALOG, key=_catalog_order)]
+
+
+def register_facts() -> None:
+    """Tell the tickets app what it needs of every rule (called from `RulesConfig.ready`)."""
+    for declared in all_rules():
+        rule_facts.register(declared.facts())
 
 
 def get(rule_id: str) -> Rule:

@@ -1,7 +1,6 @@
 """Running the catalog: batches, risk coefficients, and the tickets they write."""
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -9,10 +8,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts import permissions
-from audits.deadlines import due_date
-from audits.models import Resolution, Ticket, TicketEvent, TicketStatus
+from audits.findings import RuleOutcome
+from audits.findings import tickets_sync as findings_to_tickets
+from audits.models import Ticket
+from audits.ticket_selectors import open_tickets_of
 from households.models import Area, Household, YearParameters
-from households.scope import county_code
 
 from rules import registry
 from rules.engine import Finding, evaluate, evaluate_household
@@ -24,7 +24,6 @@ from rules.risk import FACTOR_LABELS
 
 # A batch is one task per county and rule group; a group shares one base query.
 GROUPS = {"household": HOUSEHOLD, "member": MEMBER}
-CHUNK = 2000
 
 
 class CleansingError(Exception):
@@ -32,15 +31,6 @@ class CleansingError(Exception):
 
 
 NOT_ALLOWED = "您无权运行清洗批次"
-
-
-@dataclass
-class RuleOutcome:
-    failing: int = 0
-    new: int = 0
-    still_open: int = 0
-    resolved: int = 0
-    by_township: Counter = field(default_factory=Counter)
 
 
 def enabled_rules(rule_ids: list[str] | None = None, *, county: str) -> list[Rule]:
@@ -78,92 +68,10 @@ def shared_current_year() -> int:
 
 def tickets_sync(*, rules: list[Rule], findings: list[Finding], params: Parameters, area_prefix: str,
                  household_id: int | None = None, batch: Batch | None = None) -> dict[str, RuleOutcome]:
-    """Make the unclosed tickets of `rules` in an area match `findings`.
-
-    New failures open tickets at the village; records that pass again are marked
-    "系统复核通过" and move on to the township; a record closed as 核实无误 is not
-    raised again while the values that made it fail are unchanged. Runs inside the
-    caller's transaction, so a crash leaves nothing half-written, and the partial
-    unique constraint means a concurrent rerun can never duplicate a ticket.
-    """
-    outcomes = {rule.id: RuleOutcome() for rule in rules}
-    by_id = {rule.id: rule for rule in rules}
-    tickets = Ticket.objects.filter(rule_id__in=list(by_id), year=params.year,
-                                    village__code__startswith=area_prefix)
-    if household_id is not None:
-        tickets = tickets.filter(household_id=household_id)
-    unclosed = {
-        (rule_id, household, member): (pk, resolved_at)
-        for pk, rule_id, household, member, resolved_at in tickets.unclosed().values_list(
-            "pk", "rule_id", "household_id", "member_key", "system_resolved_at")
-    }
-    explained = defaultdict(list)
-    for rule_id, household, member, facts in tickets.filter(
-            status=TicketStatus.CLOSED, resolution=Resolution.EXPLAINED).values_list(
-            "rule_id", "household_id", "member_key", "facts"):
-        explained[(rule_id, household, member)].append(facts)
-
-    failing_again, new = [], []
-    seen = set()
-    county = county_code(area_prefix)
-    village_due = due_date(TicketStatus.PENDING_VILLAGE, county=county)
-    for finding in findings:
-        outcome = outcomes[finding.rule_id]
-        outcome.failing += 1
-        outcome.by_township[finding.village_id[:9]] += 1
-        seen.add(finding.key)
-        if finding.key in unclosed:
-            outcome.still_open += 1
-            pk, resolved_at = unclosed[finding.key]
-            if resolved_at is not None:
-                failing_again.append(pk)
-        elif finding.key not in explained or finding.facts not in explained[finding.key]:
-            outcome.new += 1
-            new.append(_new_ticket(finding, by_id[finding.rule_id], params, batch, due_on=village_due))
-
-    now = timezone.now()
-    Ticket.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
-    for chunk in _chunks(failing_again):
-        _system_step(chunk, to_status=TicketStatus.PENDING_VILLAGE, comment="系统复核：记录仍不通过，退回村级核实",
-                     county=county, now=now, resolution="", system_resolved_at=None)
-    passing = [(key, pk) for key, (pk, resolved_at) in unclosed.items() if key not in seen and resolved_at is None]
-    for key, _ in passing:
-        outcomes[key[0]].resolved += 1
-    for chunk in _chunks([pk for _, pk in passing]):
-        _system_step(chunk, to_status=TicketStatus.PENDING_TOWNSHIP, comment="系统复核通过", county=county, now=now,
-                     resolution=Resolution.SYSTEM, system_resolved_at=now, only_from_village=True)
-    return outcomes
-
-
-def _system_step(ticket_ids: list[int], *, to_status: str, comment: str, county: str, now,
-                 only_from_village: bool = False, **fields) -> None:
-    """A re-check's verdict on some tickets: their fields set, and where the status moves
-    (a ticket the township or county already holds stays there), a system event and a new deadline."""
-    tickets = Ticket.objects.filter(pk__in=ticket_ids)
-    movable = tickets.filter(status__in=[TicketStatus.PENDING_VILLAGE, TicketStatus.RETURNED]) if only_from_village \
-        else tickets.exclude(status=to_status)
-    moved = list(movable.values_list("pk", "status"))
-    due = due_date(to_status, county=county)
-    Ticket.objects.filter(pk__in=[pk for pk, _ in moved]).update(status=to_status, due_on=due, updated_at=now)
-    tickets.update(updated_at=now, **fields)
-    TicketEvent.objects.bulk_create([
-        TicketEvent(ticket_id=pk, actor=None, at=now, from_status=status, to_status=to_status, comment=comment)
-        for pk, status in moved
-    ])
-
-
-def _new_ticket(finding: Finding, rule: Rule, params: Parameters, batch: Batch | None, *, due_on) -> Ticket:
-    return Ticket(
-        rule_id=rule.id, household_id=finding.household_id, member_id=finding.member_id,
-        member_key=finding.member_id or 0, year=params.year, village_id=finding.village_id,
-        severity=rule.severity, final_level=rule.final_level, message=finding.message,
-        facts=finding.facts, batch=batch, due_on=due_on,
-    )
-
-
-def _chunks(items: list, size: int = CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+    """Hand the findings of `rules` to the tickets app (`audits.findings.tickets_sync`)."""
+    return findings_to_tickets(rule_ids=[rule.id for rule in rules], findings=findings, year=params.year,
+                               area_prefix=area_prefix, household_id=household_id,
+                               batch_id=batch.pk if batch is not None else None)
 
 
 # --- batches -------------------------------------------------------------------------
@@ -338,8 +246,7 @@ def household_change_preview(*, household_id: int, apply_change) -> TicketPrevie
                                             area_prefix=household.village_id)
         transaction.set_rollback(True)
     failing = {finding.key for finding in findings}
-    unclosed = list(Ticket.objects.filter(household_id=household_id, year=params.year).unclosed()
-                    .filter(system_resolved_at__isnull=True).order_by("rule_id"))
+    unclosed = open_tickets_of(household_id=household_id, year=params.year)
     open_keys = {(t.rule_id, t.household_id, t.member_key) for t in unclosed}
     return TicketPreview(
         would_raise=[f for f in findings if f.key not in open_keys],

@@ -5,6 +5,8 @@ from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan, 
 
 from audits.models import Severity
 from households.choices import Employment, HouseholdType, MonitoringType, RiskStatus
+from households.expressions import EXPENSE_FIELDS, INCOME_FIELDS
+from households.models import TRANSFER_PARTS
 
 from rules.expressions import decimal_cents, ratio
 from rules.registry import HOUSEHOLD, MEMBER, rule
@@ -17,6 +19,17 @@ UNRESOLVED = MONITORED & Q(risk_status=RiskStatus.UNRESOLVED)
 NOT_UNRESOLVED = Q(monitoring_type="") | ~Q(risk_status=RiskStatus.UNRESOLVED)
 ELIMINATED = MONITORED & Q(risk_status=RiskStatus.ELIMINATED)
 RECORDED_EMPLOYMENT_NOT_NONE = ~Q(employment="") & ~Q(employment=Employment.NONE)
+
+# What conditions read, in audits.rule_facts' vocabulary (a rule's `reads=`).
+ID_NUMBER = ("member.id_number",)  # also every department list, matched on it
+MEMBERS = ("members",)  # the household's active members as a whole: its size, its heads
+MONITORING = ("household.monitoring_type", "household.risk_status")  # MONITORED, UNRESOLVED, …
+
+
+def per_capita(*years_back: int) -> tuple[str, ...]:
+    """What pc(Y−k) reads: the household size, and the records of those years with their net income."""
+    return (*MEMBERS, *(f"income{back}" for back in years_back),
+            *(f"income{back}.{name}" for back in years_back for name in (*INCOME_FIELDS, *EXPENSE_FIELDS)))
 
 
 def pc_defined(*years_back: int) -> Q:
@@ -58,4 +71,5 @@ __all__ = [
     "ERROR", "WARNING", "HOUSEHOLD", "MEMBER", "rule", "NEVER", "MONITORED", "UNRESOLVED",
     "NOT_UNRESOLVED", "ELIMINATED", "RECORDED_EMPLOYMENT_NOT_NONE", "pc_defined", "lt", "lte", "gt",
     "gte", "line_times_size", "scaled", "F", "Q", "Value", "HouseholdType", "MonitoringType", "RiskStatus",
+    "ID_NUMBER", "MEMBERS", "MONITORING", "per_capita", "TRANSFER_PARTS",
 ]

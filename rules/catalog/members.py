@@ -2,7 +2,7 @@
 
 from households.choices import Education, Employment, LabourAbility, StudentStatus
 
-from rules.catalog.common import ERROR, MEMBER, RECORDED_EMPLOYMENT_NOT_NONE, WARNING, Q, rule
+from rules.catalog.common import ERROR, MEMBER, Q, RECORDED_EMPLOYMENT_NOT_NONE, WARNING, rule
 
 SCHOOLING = [
     StudentStatus.PRIMARY, StudentStatus.JUNIOR, StudentStatus.SENIOR, StudentStatus.VOCATIONAL,
@@ -16,6 +16,7 @@ def age_outside(low: int, high: int) -> Q:
 
 
 @rule("M01", "义务教育适龄儿童未在校", scope=MEMBER, severity=ERROR,
+      reads=("member.birth_date", "member.student_status"),
       message="{age} 岁，在校生状况为“{student_status}”")
 def compulsory_age_not_in_school(p):
     """年龄7–15岁，在校生状况为非在校生或学前教育。"""
@@ -23,6 +24,7 @@ def compulsory_age_not_in_school(p):
 
 
 @rule("M02", "在校生状况与年龄不符", scope=MEMBER, severity=WARNING,
+      reads=("member.birth_date", "member.student_status"),
       message="{age} 岁，在校生状况为“{student_status}”")
 def schooling_disagrees_with_age(p):
     """学前教育不在2–7岁；小学不在5–15岁；初中不在10–18岁；高中或中职不在13–22岁；高职高专或本科及以上不在15–35岁。"""
@@ -37,6 +39,7 @@ def schooling_disagrees_with_age(p):
 
 
 @rule("M03", "文化程度与年龄不符", scope=MEMBER, severity=WARNING,
+      reads=("member.birth_date", "member.education"),
       message="{age} 岁，文化程度为“{education}”")
 def education_disagrees_with_age(p):
     """学龄前儿童且年龄≥8岁；初中且<11岁；高中或中职且<14岁；大专及以上且<17岁。"""
@@ -49,6 +52,7 @@ def education_disagrees_with_age(p):
 
 
 @rule("M04", "未成年人劳动技能不符", scope=MEMBER, severity=ERROR,
+      reads=("member.birth_date", "member.labour_ability"),
       message="{age} 岁，劳动技能登记为“{labour_ability}”")
 def minor_with_labour_ability(p):
     """年龄小于16岁，劳动技能为技能劳动力、普通劳动力或弱劳动力或半劳动力。"""
@@ -56,6 +60,7 @@ def minor_with_labour_ability(p):
 
 
 @rule("M05", "在校生登记为务工", scope=MEMBER, severity=WARNING,
+      reads=("member.student_status", "member.employment"),
       message="在校生状况“{student_status}”，务工状况“{employment}”")
 def student_registered_as_working(p):
     """在校生状况为小学至本科及以上，且务工状况不是未务工。"""
@@ -63,6 +68,7 @@ def student_registered_as_working(p):
 
 
 @rule("M06", "务工状况与务工时间不符", scope=MEMBER, severity=ERROR,
+      reads=("member.employment", "member.months_worked"),
       message="务工状况“{employment}”，务工时间 {months_worked} 个月")
 def employment_disagrees_with_months(p):
     """务工状况不是未务工但务工时间为0，或务工状况为未务工但务工时间大于0。"""
@@ -70,6 +76,7 @@ def employment_disagrees_with_months(p):
 
 
 @rule("M07", "无劳动能力人员登记务工", scope=MEMBER, severity=WARNING,
+      reads=("member.birth_date", "member.labour_ability", "member.employment"),
       message="{age} 岁，劳动技能“{labour_ability}”，务工状况“{employment}”")
 def no_labour_registered_as_working(p):
     """年龄≥16岁，劳动技能为丧失劳动力或无劳动力，且务工状况不是未务工。"""

@@ -1,11 +1,13 @@
 """The ticket page's 当前记录: the record as it is now, the fields the rule reads highlighted."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
 
 from audits.ticket_record import fix_link, rule_fields, ticket_record
+from households.choices import Employment
 from tests.audits.builders import make_ticket
 from tests.builders import make_income, make_member
 
@@ -14,7 +16,7 @@ def highlighted(html: str) -> list[str]:
     return re.findall(r'<dt class="rule-reads">([^<]+)</dt>', html)
 
 
-def test_the_fields_come_from_the_rules_condition():
+def test_the_fields_are_those_the_rule_declares_it_reads():
     assert rule_fields("A02").household == {"water_safe"}
     assert rule_fields("B06").household == {"phone"}
     income = rule_fields("I03")  # two years of decline: this year, last year and the year before
@@ -74,6 +76,34 @@ def test_the_page_reads_a_bounded_number_of_queries(client, world, django_assert
     with django_assert_max_num_queries(10):
         response = client.get(reverse("ticket_detail", args=[ticket.pk]))
     assert response.status_code == 200
+
+
+def members_section(html: str) -> str:
+    return html.split('data-testid="record-members"', 1)[1].split('data-testid="record-household"', 1)[0]
+
+
+def test_an_i08_ticket_highlights_every_members_employment_and_months_worked(client, world):
+    worker = make_member(world.home, name="王务工", employment=Employment.IN_COUNTY, months_worked=6)
+    ticket = make_ticket(world.home, rule_id="I08")
+    record = ticket_record(ticket)
+    assert [line.label for name, lines in record.members if name == worker.name for line in lines] == \
+        ["务工状况", "务工时间(月)"]
+    client.force_login(world.clerk)
+    html = members_section(client.get(reverse("ticket_detail", args=[ticket.pk])).content.decode())
+    assert "王务工" in html and highlighted(html).count("务工状况") == world.home.members.count()
+
+
+def test_an_i09_ticket_highlights_every_members_birth_date(client, world):
+    make_member(world.home, name="李老人", born=datetime.date(1950, 3, 1))
+    ticket = make_ticket(world.home, rule_id="I09")
+    client.force_login(world.clerk)
+    html = members_section(client.get(reverse("ticket_detail", args=[ticket.pk])).content.decode())
+    assert "李老人" in html and "1950年3月1日" in html
+    assert set(highlighted(html)) == {"出生日期"}
+
+
+def test_a_household_rule_reading_no_member_field_lists_no_members(world):
+    assert ticket_record(make_ticket(world.home, rule_id="A02")).members == []
 
 
 @pytest.mark.parametrize("rule_id", ["B05", "I04", "M06", "R03", "D04"])

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audits import ticket_services as services
+from audits import transitions
 from audits.models import Resolution, Ticket, TicketEvent, TicketStatus
 from tests.audits.builders import make_ticket
 from tests.builders import make_user
@@ -107,10 +108,10 @@ def test_it_refuses_a_status_the_action_does_not_start_from(world, persona, stat
 
 
 @pytest.mark.parametrize("status,persona,action,message", [
-    (TicketStatus.PENDING_VILLAGE, "clerk", "explain", services.EXPLANATION_REQUIRED),
-    (TicketStatus.RETURNED, "clerk", "explain", services.EXPLANATION_REQUIRED),
-    (TicketStatus.PENDING_TOWNSHIP, "reviewer", "return", services.REASON_REQUIRED),
-    (TicketStatus.PENDING_COUNTY, "county_staff", "return", services.REASON_REQUIRED),
+    (TicketStatus.PENDING_VILLAGE, "clerk", "explain", transitions.EXPLANATION_REQUIRED),
+    (TicketStatus.RETURNED, "clerk", "explain", transitions.EXPLANATION_REQUIRED),
+    (TicketStatus.PENDING_TOWNSHIP, "reviewer", "return", transitions.REASON_REQUIRED),
+    (TicketStatus.PENDING_COUNTY, "county_staff", "return", transitions.REASON_REQUIRED),
 ])
 def test_it_requires_a_comment_to_explain_or_return(world, status, persona, action, message):
     ticket = make_ticket(world.home, status=status)

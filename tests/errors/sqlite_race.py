@@ -28,7 +28,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from accounts.roles import Role  # noqa: E402
-from audits import ticket_services  # noqa: E402
+from audits import transitions  # noqa: E402
 from audits.models import TicketStatus  # noqa: E402
 from households.changes import services as change_services  # noqa: E402
 from tests.audits.builders import make_ticket  # noqa: E402
@@ -94,7 +94,7 @@ def main():
         "journal_mode": connection.cursor().execute("PRAGMA journal_mode").fetchone()[0],
         "change": race(reverse("change_approve", args=[change.pk]), reviewers,
                        Hold(change_services, "_check_reviewer")),
-        "ticket": race(reverse("ticket_approve", args=[ticket.pk]), reviewers, Hold(ticket_services, "_apply")),
+        "ticket": race(reverse("ticket_approve", args=[ticket.pk]), reviewers, Hold(transitions, "move")),
     }, ensure_ascii=False))
 
 
