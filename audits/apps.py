@@ -7,3 +7,4 @@ class AuditsConfig(AppConfig):
 
     def ready(self):
         from audits import signals  # noqa: F401
+        from audits import receivers  # noqa: F401  (links a ticket to the change request that fixes it)

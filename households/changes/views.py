@@ -26,6 +26,7 @@ from households.changes.models import ChangeKind, ChangeRequest, ChangeRequestAt
 from households.income_forms import IncomeForm, IncomeYearForm, default_year, year_choices
 from households.models import Household
 from households.scope import scope_prefix
+from households.signals import change_submitted_send
 from households.uploads import stored_file_response
 
 SUBMITTED = {
@@ -501,14 +502,12 @@ def _revise(request, form, attachments, change, *, resubmit):
 
 
 def _link_ticket(change, ticket_id: int | None, *, user):
-    """Inside the submission's transaction: the request is the fix of ticket `ticket_id`. A ticket
-    that can no longer be linked leaves the request saved, with a warning."""
+    """Inside the submission's transaction: `change_submitted`, whose listener on the tickets side
+    makes the request the fix of ticket `ticket_id`. A ticket that can no longer be linked
+    leaves the request saved, with a warning."""
+    refusals = change_submitted_send(change_request=change, ticket_id=ticket_id, user=user)
     if ticket_id is None:
         return None
-    from audits.ticket_services import TicketError, ticket_link_change
-
-    try:
-        ticket_link_change(ticket_id=ticket_id, change_request=change, user=user)
-    except TicketError as error:
-        return messages.WARNING, f"变更申请未关联问题线索：{error.message}"
+    if refusals:
+        return messages.WARNING, f"变更申请未关联问题线索：{refusals[0]}"
     return messages.INFO, f"已关联问题线索 #{ticket_id}，审核通过后系统会复核。"
