@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from households.changes.panels import register_review_panel
+
 
 class RulesConfig(AppConfig):
     name = "rules"
@@ -7,3 +9,5 @@ class RulesConfig(AppConfig):
 
     def ready(self):
         from rules import receivers  # noqa: F401
+        # The reviewer of a change request sees which tickets approving it would resolve or raise.
+        register_review_panel("rules/_change_ticket_preview_panel.html")

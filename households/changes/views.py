@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from monitoring.params import parse_id, parse_uuid
 
+from households.changes import panels
 from households.changes import review
 from households.changes import selectors
 from households.changes import services
@@ -111,7 +112,7 @@ def change_detail(request, pk, return_form=None, revealed=None):
         "events": change.events.select_related("actor"),
         "can_review": reviewing,
         "can_revise": change.status == ChangeStatus.RETURNED and change.requested_by_id == request.user.pk,
-        "preview": selectors.ticket_preview(request=change) if reviewing else None,
+        "review_panels": panels.review_panels() if reviewing else [],
         "figures": selectors.income_request_figures(request=change) if change.household_id else None,
         "return_form": return_form or ReturnForm(),
         "return_label": selectors.return_label(change),
