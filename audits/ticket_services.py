@@ -15,7 +15,7 @@ from accounts import permissions
 from households.changes.models import PENDING, ChangeRequest
 
 from audits import transitions
-from audits.models import Ticket, TicketEvent, TicketEvidence, TicketStatus
+from audits.models import Ticket, TicketEvent, TicketEvidence
 from audits.transitions import statuses_for
 
 NOT_FOUND = "该问题线索不存在或不在您的管辖范围内。"

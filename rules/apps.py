@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from households.changes.panels import register_review_panel
+
 
 class RulesConfig(AppConfig):
     name = "rules"
@@ -10,3 +12,5 @@ class RulesConfig(AppConfig):
         from rules.registry import register_facts
 
         register_facts()
+        # The reviewer of a change request sees which tickets approving it would resolve or raise.
+        register_review_panel("rules/_change_ticket_preview_panel.html")

@@ -1,9 +1,10 @@
 """Running the catalog: batches, risk coefficients, and the tickets they write."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -12,6 +13,8 @@ from audits.findings import RuleOutcome
 from audits.findings import tickets_sync as findings_to_tickets
 from audits.models import Ticket
 from audits.ticket_selectors import open_tickets_of
+from households.changes import services as change_services
+from households.changes.models import ChangeRequest
 from households.models import Area, Household, YearParameters
 
 from rules import registry
@@ -230,21 +233,40 @@ class TicketPreview:
     would_resolve: list[Ticket]
 
 
+class PreviewBusy(Exception):
+    """The rows a preview would write are held by another transaction (an approval under way)."""
+
+
+# How long a reviewer's preview waits for a row or the database another transaction holds:
+# rather than wait behind it, the page asks the reviewer to refresh.
+PREVIEW_LOCK_WAIT_MS = 50
+
+
 def household_change_preview(*, household_id: int, apply_change) -> TicketPreview:
     """What a proposed change would do to a household's tickets, without keeping the change.
 
     `apply_change()` writes the proposed values; the household's rules run on them inside
-    a transaction that is then rolled back, so nothing of it is ever visible to anyone.
+    a transaction that is then rolled back, so nothing of it is ever visible to anyone. It
+    locks nothing before it writes, and waits at most PREVIEW_LOCK_WAIT_MS for a row (or, on
+    SQLite, the database) another transaction holds: PreviewBusy then.
     """
     household = Household.objects.select_related("village").get(pk=household_id)
     county = household.county_code
     params = parameters_for(current_year(county), county=county)
     rules = enabled_rules(county=county)
-    with transaction.atomic():
-        apply_change()
-        findings, _, _ = evaluate_household(rules=rules, params=params, household_id=household_id,
-                                            area_prefix=household.village_id)
-        transaction.set_rollback(True)
+    try:
+        with _short_lock_wait(), transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:  # SET LOCAL ends with the (rolled back) transaction
+                    cursor.execute(f"SET LOCAL lock_timeout = '{PREVIEW_LOCK_WAIT_MS}ms'")
+            apply_change()
+            findings, _, _ = evaluate_household(rules=rules, params=params, household_id=household_id,
+                                                area_prefix=household.village_id)
+            transaction.set_rollback(True)
+    except OperationalError as error:
+        if _is_lock_wait(error):
+            raise PreviewBusy from error
+        raise
     failing = {finding.key for finding in findings}
     unclosed = open_tickets_of(household_id=household_id, year=params.year)
     open_keys = {(t.rule_id, t.household_id, t.member_key) for t in unclosed}
@@ -252,3 +274,40 @@ def household_change_preview(*, household_id: int, apply_change) -> TicketPrevie
         would_raise=[f for f in findings if f.key not in open_keys],
         would_resolve=[t for t in unclosed if (t.rule_id, t.household_id, t.member_key) not in failing],
     )
+
+
+def change_request_preview(*, change: ChangeRequest) -> TicketPreview | None:
+    """What approving the pending `change` would do to its household's tickets, or None when it
+    cannot be computed (an addition has no household yet; no current year is set).
+    Raises PreviewBusy when its rows are held by another transaction."""
+    if not change.household_id:
+        return None
+    try:
+        return household_change_preview(
+            household_id=change.household_id,
+            apply_change=lambda: change_services.change_request_rehearse(request=change))
+    except CleansingError:
+        return None
+
+
+@contextmanager
+def _short_lock_wait():
+    """On SQLite, a transaction begun here waits PREVIEW_LOCK_WAIT_MS for the write lock rather
+    than the connection's busy timeout (PostgreSQL: lock_timeout, set inside the transaction)."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (usual,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {PREVIEW_LOCK_WAIT_MS}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
+
+
+def _is_lock_wait(error: OperationalError) -> bool:
+    """PostgreSQL's lock_not_available (lock_timeout ran out), or SQLite's locked database."""
+    return getattr(error.__cause__, "sqlstate", None) == "55P03" or "database is locked" in str(error)

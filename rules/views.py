@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from audits.models import Ticket
+from households.changes import selectors as change_selectors
+from households.changes.models import ChangeRequest
 from households.models import Area, YearParameters
 
 from rules import registry, services, settings_services
@@ -185,3 +187,22 @@ def _batch_context(batch: Batch) -> dict:
         "townships": sorted(((townships.get(code, code), count) for code, count in by_township.items()),
                             key=lambda item: -item[1]),
     }
+
+
+@login_required
+def change_ticket_preview(request, pk):
+    """What approving a pending change request would do to its household's tickets: the fragment
+    the change page loads (htmx), or a page of its own without JavaScript. Only for the reviewer
+    the request waits for, through the registry's scope; a 404 for anyone else."""
+    try:
+        change = change_selectors.change_request_detail(user=request.user, pk=pk)
+    except ChangeRequest.DoesNotExist:
+        raise Http404("不存在或不在您的管辖范围内") from None
+    if not (change.is_pending and change_selectors.can_review(request.user, change)):
+        raise Http404("该申请不在您的待审核范围内")
+    try:
+        context = {"change": change, "preview": services.change_request_preview(change=change), "busy": False}
+    except services.PreviewBusy:
+        context = {"change": change, "preview": None, "busy": True}
+    template = "rules/_change_ticket_preview.html" if request.htmx else "rules/change_ticket_preview.html"
+    return render(request, template, context)

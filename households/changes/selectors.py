@@ -3,11 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import F, Value
 from django.utils import timezone
 
+from households import expressions
 from households.changes import fields as change_fields
-from households.changes import kinds as change_kinds
-from households.changes.models import OVERDUE_DAYS, PENDING, ChangeRequest, ChangeStatus, ReviewLevel
+from households.changes.models import OVERDUE_DAYS, PENDING, ChangeRequest, ChangeRequestAttachment, ChangeStatus
+from households.changes.models import ReviewLevel
 from households.changes.models import ChangeKind
 from households.changes.services import _record_of, conflicts_of, live_record
 from households.models import Household
@@ -73,27 +75,6 @@ def pending_for_household(*, user, household: Household):
     return change_requests(user=user).filter(household=household).pending().order_by("submitted_at")
 
 
-def ticket_preview(*, request: ChangeRequest):
-    """What approving would do to the household's tickets (rules.services), or None when it
-    cannot be computed (no current year set)."""
-    from rules.services import CleansingError, household_change_preview
-
-    if not request.household_id:  # 新增农户: no household to check yet
-        return None
-
-    def apply_change():
-        # The approval's own writes (change_kinds), rolled back by the preview.
-        spec = change_kinds.kind_of(request.kind)
-        household = Household.objects.select_for_update().get(pk=request.household_id)
-        if spec.check(request, household) is None:
-            spec.apply(request, household, spec.record(request, household, True), None)
-
-    try:
-        return household_change_preview(household_id=request.household_id, apply_change=apply_change)
-    except CleansingError:
-        return None
-
-
 def change_todo(*, user) -> dict:
     """The home page's counts: the user's returned requests, and the queue waiting for them."""
     queue = ChangeRequest.objects.queue_for(user)
@@ -114,10 +95,6 @@ class IncomeFigures:
 def income_figures(*, household_id: int, values: dict) -> IncomeFigures:
     """Net and per-capita income of proposed amounts, by the same expressions the registry uses
     (households.expressions), over the household's current active members."""
-    from django.db.models import F, Value
-
-    from households import expressions
-
     amounts = {
         f"proposed_{name}": Value(values.get(name), output_field=expressions.MONEY)
         for name in (*expressions.INCOME_FIELDS, *expressions.EXPENSE_FIELDS)
@@ -178,8 +155,6 @@ def queue_tabs(*, user) -> list[QueueTab]:
 
 def change_attachment(*, user, pk: int, attachment_id: int):
     """One attachment of a request in `user`'s scope; raises DoesNotExist."""
-    from households.changes.models import ChangeRequestAttachment
-
     return ChangeRequestAttachment.objects.get(
         pk=attachment_id, request__in=ChangeRequest.objects.in_scope(user).filter(pk=pk)
     )

@@ -255,6 +255,20 @@ def change_request_approve(*, request: ChangeRequest, reviewer) -> ChangeRequest
     return locked
 
 
+def change_request_rehearse(*, request: ChangeRequest) -> None:
+    """Write to its household what approving the pending `request` would write, for a caller
+    that rolls the transaction back (the reviewer's preview of the tickets an approval would
+    resolve or raise): no row is locked before it is read, no status moves, no event is sent.
+    A request the household now refuses (a member gone) writes nothing; an addition (no
+    household yet) is not rehearsed."""
+    if not request.household_id:
+        return
+    spec = change_kinds.kind_of(request.kind)
+    household = Household.objects.get(pk=request.household_id)
+    if spec.check(request, household) is None:
+        spec.apply(request, household, spec.record(request, household, False), None)
+
+
 def change_request_return(*, request: ChangeRequest, reviewer, reason: str) -> ChangeRequest:
     """Send a pending request back to its requester with a reason; nothing live changes."""
     reason = (reason or "").strip()

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from monitoring.params import parse_id, parse_uuid
 
+from households.changes import panels
 from households.changes import review
 from households.changes import selectors
 from households.changes import services
@@ -25,6 +26,7 @@ from households.changes.forms import HouseholdInfoForm, ReturnForm, initial_from
 from households.changes.models import ChangeKind, ChangeRequest, ChangeRequestAttachment, ChangeStatus
 from households.income_forms import IncomeForm, IncomeYearForm, default_year, year_choices
 from households.models import Household
+from households.signals import change_submitted_send
 from households.uploads import stored_file_response
 
 SUBMITTED = {
@@ -104,7 +106,7 @@ def change_detail(request, pk, return_form=None, revealed=None):
         "events": change.events.select_related("actor"),
         "can_review": reviewing,
         "can_revise": request.user.can.revise_change(change),
-        "preview": selectors.ticket_preview(request=change) if reviewing else None,
+        "review_panels": panels.review_panels() if reviewing else [],
         "figures": selectors.income_request_figures(request=change) if change.household_id else None,
         "return_form": return_form or ReturnForm(),
         "return_label": selectors.return_label(change),
@@ -495,14 +497,12 @@ def _revise(request, form, attachments, change, *, resubmit):
 
 
 def _link_ticket(change, ticket_id: int | None, *, user):
-    """Inside the submission's transaction: the request is the fix of ticket `ticket_id`. A ticket
-    that can no longer be linked leaves the request saved, with a warning."""
+    """Inside the submission's transaction: `change_submitted`, whose listener on the tickets side
+    makes the request the fix of ticket `ticket_id`. A ticket that can no longer be linked
+    leaves the request saved, with a warning."""
+    refusals = change_submitted_send(change_request=change, ticket_id=ticket_id, user=user)
     if ticket_id is None:
         return None
-    from audits.ticket_services import TicketError, ticket_link_change
-
-    try:
-        ticket_link_change(ticket_id=ticket_id, change_request=change, user=user)
-    except TicketError as error:
-        return messages.WARNING, f"变更申请未关联问题线索：{error.message}"
+    if refusals:
+        return messages.WARNING, f"变更申请未关联问题线索：{refusals[0]}"
     return messages.INFO, f"已关联问题线索 #{ticket_id}，审核通过后系统会复核。"

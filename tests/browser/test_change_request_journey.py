@@ -63,10 +63,11 @@ def test_clerk_edit_is_returned_revised_and_approved(live_server, browser, world
     expect(reviewer.get_by_test_id("queue-count")).to_have_text("1")
     reviewer.get_by_test_id("change-queue").get_by_role("link").first.click()
     expect(reviewer.get_by_test_id("change-diff")).to_contain_text("139****5678")
-    expect(reviewer.get_by_test_id("ticket-preview")).to_be_visible()
+    expect(reviewer.get_by_test_id("ticket-preview")).to_contain_text("将销号")  # loaded by htmx
     screenshot(reviewer, f"change-review-{kind}")
     reviewer.get_by_role("button", name="退回村级").click()
     expect(reviewer.get_by_text("请填写退回原因。")).to_be_visible()
+    expect(reviewer.get_by_test_id("ticket-preview-loading")).to_have_count(0)  # the preview has loaded
     reviewer.get_by_label("退回原因").fill("住房情况请附照片后再提交")
     reviewer.get_by_role("button", name="退回村级").click()
     expect(reviewer.get_by_text("已退回变更申请")).to_be_visible()
@@ -83,6 +84,7 @@ def test_clerk_edit_is_returned_revised_and_approved(live_server, browser, world
 
     reviewer.goto(live_server.url + "/changes/")
     reviewer.get_by_test_id("change-queue").get_by_role("link").first.click()
+    expect(reviewer.get_by_test_id("ticket-preview-loading")).to_have_count(0)  # the preview has loaded
     reviewer.get_by_role("button", name="通过").click()
     expect(reviewer.get_by_text("户信息已更新")).to_be_visible()
 
@@ -110,6 +112,7 @@ def test_a_township_edit_goes_to_the_county_queue_and_is_approved_there(live_ser
     county = log_in(browser, live_server, "county", DESKTOP)
     county.goto(live_server.url + "/changes/")
     county.get_by_test_id("change-queue").get_by_role("link").first.click()
+    expect(county.get_by_test_id("ticket-preview-loading")).to_have_count(0)  # the preview has loaded
     county.get_by_role("button", name="通过").click()
     expect(county.get_by_text("户信息已更新")).to_be_visible()
     assert Household.objects.get(pk=world.neighbour.pk).address == "石门村 5 组 12 号"
@@ -144,6 +147,7 @@ def test_clerk_enters_income_seeing_per_capita_as_they_type_and_the_township_app
     reviewer.goto(live_server.url + "/changes/")
     reviewer.get_by_test_id("change-queue").get_by_role("link").first.click()
     expect(reviewer.get_by_test_id("income-figures")).to_contain_text("9,500.00")  # the server's values
+    expect(reviewer.get_by_test_id("ticket-preview-loading")).to_have_count(0)  # the preview has loaded
     screenshot(reviewer, f"income-review-{kind}")
     reviewer.get_by_role("button", name="通过").click()
     expect(reviewer.get_by_text("户信息已更新")).to_be_visible()

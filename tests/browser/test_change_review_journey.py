@@ -71,6 +71,7 @@ def test_a_change_with_a_photo_is_bulk_approved_with_another(live_server, browse
     queue.get_by_role("link", name=re.compile(r"户基本信息")).first.click()
     expect(reviewer.get_by_test_id("change-diff")).to_contain_text("139****5678")
     expect(reviewer.get_by_test_id("change-attachments")).to_be_visible()
+    expect(reviewer.get_by_test_id("ticket-preview")).to_contain_text("将新增")  # the rules side's fragment
     reviewer.get_by_test_id("masked-change-phone-new").get_by_role("button", name="显示").click()
     expect(reviewer.get_by_test_id("revealed-change-phone-new")).to_contain_text("13912345678")
     screenshot(f"change-detail-{kind}", reviewer)

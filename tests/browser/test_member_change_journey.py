@@ -47,6 +47,7 @@ def test_income_and_new_member_are_returned_revised_and_approved(live_server, br
     reviewer.goto(live_server.url + "/changes/")
     expect(reviewer.get_by_test_id("queue-count")).to_have_text("2")
     reviewer.get_by_test_id("change-queue").get_by_role("link", name=re.compile("新增成员")).first.click()
+    expect(reviewer.get_by_test_id("ticket-preview-loading")).to_have_count(0)  # the preview has loaded
     screenshot(reviewer, f"member-add-review-{kind}")
     reviewer.get_by_label("退回原因").fill("出生日期与出生证明不一致，请核对")
     reviewer.get_by_role("button", name="退回村级").click()
@@ -67,6 +68,7 @@ def test_income_and_new_member_are_returned_revised_and_approved(live_server, br
     expect(reviewer.get_by_test_id("queue-count")).to_have_text("2")
     for _ in range(2):
         reviewer.get_by_test_id("change-queue").get_by_role("link").first.click()
+        expect(reviewer.get_by_test_id("ticket-preview-loading")).to_have_count(0)  # the preview has loaded
         reviewer.get_by_role("button", name="通过").click()
         expect(reviewer.get_by_text("已通过变更申请")).to_be_visible()
     assert Member.objects.get(name="王小宝").join_reason == "birth"

@@ -130,6 +130,7 @@ def test_a_ticket_is_resolved_by_correcting_the_income(live_server, browser, wor
 
     reviewer = log_in(browser, live_server, "reviewer", WIDE, errors)
     reviewer.goto(f"{live_server.url}/changes/{change.pk}/")
+    expect(reviewer.get_by_test_id("ticket-preview-loading")).to_have_count(0)  # the preview has loaded
     reviewer.get_by_role("button", name="通过", exact=True).click()
     reviewer.goto(url)
     expect(reviewer.get_by_test_id("recheck-result")).to_contain_text(f"变更申请 #{change.pk} 通过后系统复核通过")
