@@ -27,6 +27,8 @@ HOUSEHOLD_FACTS = [
     "any_young_dropout", "any_uninsured_not_newborn", "any_on_subsistence", "any_on_extreme_poverty",
     "risk", *[f"rf_{name}" for name in FACTOR_LABELS],
 ]
+# Read for the messages but not kept among a ticket's facts (an explained ticket's facts are compared).
+HOUSEHOLD_MESSAGE_VALUES = ["pc0", "pc1", "pc2", "pc3"]
 MEMBER_FACTS = [
     "pk", "household_id", "household__village_id", "name", "id_number", "id_valid", "gender", "birth_date",
     "age", "head_age", "relationship", "student_status", "education", "labour_ability", "employment",
@@ -89,7 +91,7 @@ def evaluate_household(*, rules: list[Rule], params: Parameters, household_id: i
     """
     household_rules = [r for r in rules if r.scope == HOUSEHOLD]
     rows = _flagged(_household_base(params, area_prefix, household_id), household_rules, params,
-                    HOUSEHOLD_FACTS, only_failing=False)
+                    [*HOUSEHOLD_FACTS, *HOUSEHOLD_MESSAGE_VALUES], only_failing=False)
     if not rows:
         return [], None, []
     factors = [name for name in FACTOR_LABELS if rows[0][f"rf_{name}"]]
@@ -122,7 +124,8 @@ def _household_rows(rules: list[Rule], params: Parameters, area_prefix: str, hou
             cursor.execute(statement, (*statement_params, *sql_params))
     if not rules:
         return []
-    return _flagged(with_cte(*ctes, select=households.queryset()), rules, params, HOUSEHOLD_FACTS)
+    return _flagged(with_cte(*ctes, select=households.queryset()), rules, params,
+                    [*HOUSEHOLD_FACTS, *HOUSEHOLD_MESSAGE_VALUES])
 
 
 def _describer(params: Parameters, context_of):

@@ -91,6 +91,13 @@ def test_net_and_per_capita_income_count_only_active_members_and_empty_as_zero()
     assert (listed.size, listed.income_net) == (2, Decimal("12500.01"))
 
 
+def test_per_capita_keeps_the_fraction_of_a_whole_yuan_net_income():
+    """3001 yuan over 3 members is 1000.33…, not 1000: a whole amount is no reason to divide as integers."""
+    make_income(make_household("230381100201", members=3), 2025, wage="3001")
+    assert AnnualIncome.objects.with_per_capita().get().per_capita.quantize(Decimal("0.01")) == Decimal("1000.33")
+    assert Household.objects.with_income(2025).get().income_per_capita.quantize(Decimal("0.01")) == Decimal("1000.33")
+
+
 def test_per_capita_is_undefined_for_a_household_without_active_members():
     household = make_household("230381100201", members=0)
     make_income(household, 2025, wage="100")
