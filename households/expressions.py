@@ -43,6 +43,20 @@ def reference_date(year: int) -> datetime.date:
     return datetime.date(year, 9, 30)
 
 
+def assessment_year(day: datetime.date) -> int:
+    """The assessment year `day` falls in: year Y runs from 1 October of Y−1 to 30 September of Y."""
+    return day.year + (day.month >= 10)
+
+
+def shown_age_of(born: datetime.date, year: int) -> int:
+    """`shown_age` of a birth date that is not (yet) a row, such as a form's: the same whole years
+    on 30 September of `year`, 0 for a child born after it. tests/households/test_models.py holds
+    the two to the same table."""
+    if born > reference_date(year):
+        return 0
+    return year - born.year - (born.month >= 10)
+
+
 def age_on_reference_date(year: int, birth_date: str = "birth_date"):
     """Whole years of age on 30 September of `year`; NULL without a birth date.
 

@@ -238,6 +238,19 @@ def test_a_head_younger_than_16_is_a_warning(world):
     assert any("配偶年龄仅" in text for text in form.warning_texts)
 
 
+@pytest.mark.parametrize(("born", "warned"), [
+    (datetime.date(2009, 11, 15), True),  # 15 on 30 September 2025, though 16 or more today
+    (datetime.date(2009, 9, 30), False),  # 16 on the reference date
+])
+def test_a_young_head_is_warned_about_by_the_age_b08_reads_on_the_reference_date(world, born, warned):
+    """World's county is in assessment year 2025: B08 takes the head's age on 30 September 2025."""
+    member = world.home.members.get(relationship=Relationship.HEAD)
+    form = MemberForm(form_data(member, birth_date=born, id_number=id_numbers.make("230381", born, 3),
+                                gender=Gender.MALE), user=world.clerk)
+    form.is_valid()
+    assert ("户主年龄仅 15 岁，请核实与户主关系和出生日期" in form.warning_texts) is warned
+
+
 def test_months_worked_outside_0_12_is_an_error(world):
     form = MemberForm(form_data(son_of(world), months_worked="13"))
     assert not form.is_valid()
