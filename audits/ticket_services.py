@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from households.choices import ReviewLevel
 from households.changes.models import PENDING, ChangeRequest
 from households.scope import county_code
 
 from audits.deadlines import due_date
-from audits.models import ReviewLevel, Resolution, Ticket, TicketEvent, TicketEvidence, TicketStatus
+from audits.models import Resolution, Ticket, TicketEvent, TicketEvidence, TicketStatus
 
 NOT_FOUND = "该问题线索不存在或不在您的管辖范围内。"
 NOT_ALLOWED = "您无权办理该问题线索。"

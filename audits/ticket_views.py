@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from households.choices import ReviewLevel
 from households.changes.models import ChangeRequest
 from monitoring.params import parse_ids
 from households.scope import scope_prefix
@@ -22,7 +23,7 @@ from rules import registry
 from audits import deadlines
 from audits import ticket_selectors as selectors
 from audits import ticket_services as services
-from audits.models import ReviewLevel, Ticket, TicketEvidence, TicketStatus
+from audits.models import Ticket, TicketEvidence, TicketStatus
 from audits.ticket_forms import DeadlinesForm, ExplainForm, LinkChangeForm, ReturnForm, TicketFilterForm
 from audits import ticket_record as record_reads
 from audits.ticket_record import ticket_record

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from audits.models import ReviewLevel, Severity
+from households.choices import ReviewLevel
+from audits.models import Severity
 
 HOUSEHOLD = "H"
 MEMBER = "M"

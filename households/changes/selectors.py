@@ -5,9 +5,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from households.choices import ReviewLevel
 from households.changes import fields as change_fields
 from households.changes import kinds as change_kinds
-from households.changes.models import OVERDUE_DAYS, PENDING, ChangeRequest, ChangeStatus, ReviewLevel
+from households.changes.models import OVERDUE_DAYS, PENDING, ChangeRequest, ChangeStatus
 from households.changes.models import ChangeKind
 from households.changes.services import _record_of, conflicts_of, live_record
 from households.models import Household

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from households.choices import ReviewLevel
 from households.changes import fields as change_fields
 from households.changes import kinds as change_kinds
 from households.changes.models import (
@@ -21,7 +22,6 @@ from households.changes.models import (
     ChangeRequest,
     ChangeRequestEvent,
     ChangeStatus,
-    ReviewLevel,
 )
 from households.changes.kinds import REMOVED  # noqa: F401  (re-exported: the views and tests name it here)
 from households.models import Area, Household
