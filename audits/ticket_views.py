@@ -92,10 +92,10 @@ def ticket_bulk_approve(request):
         closed = sum(ticket.status == TicketStatus.CLOSED for ticket in result.approved)
         messages.success(request, f"已通过 {len(result.approved)} 条问题线索"
                          + (f"（其中 {closed} 条已销号）" if closed else "") + "。")
-    for pk, reason in result.failed:
+    for pk, reason in result.refused:
         messages.error(request, f"问题线索 #{pk} 未通过：{reason}")
     if result.skipped:
-        messages.warning(request, f"一次最多批量通过 {services.BULK_LIMIT} 条，另有 {result.skipped} 条未处理，请再次提交。")
+        messages.warning(request, result.skipped_message)
     return redirect(back)
 
 

@@ -252,9 +252,11 @@ def change_bulk_approve(request):
     _reviewer_or_404(request.user)
     outcome = review.bulk_approve(user=request.user, ids=request.POST.getlist("ids"))
     if outcome.refused or not outcome.approved:
-        messages.warning(request, outcome.summary)
+        messages.warning(request, review.bulk_summary(outcome))
     else:
-        messages.success(request, outcome.summary + "，相关农户信息已更新。")
+        messages.success(request, review.bulk_summary(outcome) + "，相关农户信息已更新。")
+    if outcome.skipped:
+        messages.warning(request, outcome.skipped_message)
     return redirect(request.POST.get("next") if _is_change_list(request.POST.get("next")) else "change_list")
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from audits import ticket_services as services
+from households import bulk
 from audits.models import Severity, Ticket, TicketEvent, TicketStatus
 from tests.audits.builders import make_ticket
 from tests.builders import make_user
@@ -56,7 +57,7 @@ def test_county_staff_close_what_waits_for_them(client, world):
 
 
 def test_more_than_the_limit_approves_the_first_ones_and_says_how_many_were_left(client, world, monkeypatch):
-    monkeypatch.setattr(services, "BULK_LIMIT", 2)
+    monkeypatch.setattr(bulk, "BULK_LIMIT", 2)
     tickets = [make_ticket(world.home, rule_id=rule_id, status=TicketStatus.PENDING_TOWNSHIP)
                for rule_id in ("B05", "B06", "B07")]
     response = as_user(client, world.reviewer).post(BULK, {"ticket": [t.pk for t in tickets]})
@@ -115,6 +116,6 @@ def test_two_reviewers_bulk_approving_the_same_tickets_each_ticket_moves_once(wo
     for thread in threads:
         thread.join(timeout=30)
     assert sum(len(result.approved) for result in results) == 3
-    assert sorted(reason for result in results for _pk, reason in result.failed) == [services.ALREADY_HANDLED] * 3
+    assert sorted(reason for result in results for _pk, reason in result.refused) == [services.ALREADY_HANDLED] * 3
     assert all(status_of(t) == TicketStatus.PENDING_COUNTY for t in tickets)
     assert TicketEvent.objects.filter(ticket__in=tickets).count() == 3
