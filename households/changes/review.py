@@ -4,8 +4,6 @@ masked value of a request.
 Every status change still goes through `change_services` (its TRANSITIONS and locks).
 """
 
-from dataclasses import dataclass
-
 from django import forms
 from django.db import transaction
 
@@ -16,6 +14,7 @@ from audits.services import audit_record
 from households.changes import services
 from households import uploads
 from households.bulk import BulkOutcome
+from households.services import NothingToReveal, Revealed
 from households.changes.fields import MASKED_FIELDS, label
 from households.changes.models import ChangeRequest, ChangeRequestAttachment
 
@@ -66,7 +65,7 @@ def change_request_withdraw(*, request: ChangeRequest, user) -> ChangeRequest:
             raise services.ChangeRequestError(NOT_YOURS)
         if locked.status not in services.TRANSITIONS["withdraw"][0]:
             raise services.ChangeRequestError(NOT_WITHDRAWABLE)
-        services._move(locked, action="withdraw", actor=user, comment="申请人撤回")
+        services.change_request_move(locked, action="withdraw", actor=user, comment="申请人撤回")
     return locked
 
 
@@ -99,18 +98,7 @@ def bulk_approve(*, user, ids) -> BulkOutcome:
     return outcome
 
 
-@dataclass(frozen=True)
-class RevealedValue:
-    key: str
-    label: str
-    value: str
-
-
-class NothingToReveal(Exception):
-    pass
-
-
-def change_reveal(*, request, change: ChangeRequest, name: str, which: str) -> RevealedValue:
+def change_reveal(*, request, change: ChangeRequest, name: str, which: str) -> Revealed:
     """One masked value of a request (its old or proposed phone) in full, logged like the
     household page's reveal. The caller has fetched `change` through the user's scope."""
     if name not in MASKED_FIELDS or name not in change.changes or which not in ("old", "new"):
@@ -124,7 +112,7 @@ def change_reveal(*, request, change: ChangeRequest, name: str, which: str) -> R
         subject=f"变更申请 #{change.pk} {label(name)}（{'原值' if which == 'old' else '申请值'}）",
         detail={"field": name, "change_request": change.pk, "which": which},
     )
-    return RevealedValue(key=f"change-{name}-{which}", label=str(label(name)), value=str(value))
+    return Revealed(key=f"change-{name}-{which}", label=str(label(name)), value=str(value))
 
 
 WITHDRAWABLE = (*services.TRANSITIONS["withdraw"][0],)

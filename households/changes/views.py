@@ -25,6 +25,7 @@ from households.changes.forms import HouseholdInfoForm, ReturnForm, initial_from
 from households.changes.models import ChangeKind, ChangeRequest, ChangeRequestAttachment, ChangeStatus
 from households.income_forms import IncomeForm, IncomeYearForm, default_year, year_choices
 from households.models import Household
+from households.services import NothingToReveal
 from households.scope import scope_prefix
 from households.uploads import stored_file_response
 
@@ -276,7 +277,7 @@ def change_reveal(request, pk):
     try:
         revealed = review.change_reveal(request=request, change=change,
                                         name=request.POST.get("field", ""), which=request.POST.get("which", ""))
-    except review.NothingToReveal:
+    except NothingToReveal:
         raise Http404("没有可显示的信息") from None
     if request.htmx:
         return render(request, "households/_revealed.html", {"revealed": revealed})
