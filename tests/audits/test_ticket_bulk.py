@@ -1,10 +1,8 @@
 """批量通过: township reviewers and county staff approve the tickets they tick, each on its own."""
 
-import threading
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -13,6 +11,7 @@ from households import bulk
 from audits.models import Severity, Ticket, TicketEvent, TicketStatus
 from tests.audits.builders import make_ticket
 from tests.builders import make_user
+from tests.races import needs_row_locks, race
 from tests.conftest import VILLAGE_A1
 
 BULK = reverse("ticket_bulk_approve")
@@ -95,26 +94,12 @@ def test_the_queue_offers_checkboxes_only_where_approval_is_possible(client, wor
 
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_bulk_approving_the_same_tickets_each_ticket_moves_once(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite ignores select_for_update: locking is tested on PostgreSQL")
+    needs_row_locks()
     tickets = [make_ticket(world.home, rule_id=rule_id, status=TicketStatus.PENDING_TOWNSHIP)
                for rule_id in ("B05", "B06", "B07")]
     second = make_user("reviewer2", Role.TOWNSHIP_REVIEWER, VILLAGE_A1[:9])
-    barrier = threading.Barrier(2)
-    results = []
-
-    def approve(reviewer):
-        try:
-            barrier.wait(timeout=10)
-            results.append(services.tickets_bulk_approve(ticket_ids=[t.pk for t in tickets], user=reviewer))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=(r,)) for r in (world.reviewer, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = race(lambda reviewer: services.tickets_bulk_approve(ticket_ids=[t.pk for t in tickets], user=reviewer),
+                   [world.reviewer, second])
     assert sum(len(result.approved) for result in results) == 3
     assert sorted(reason for result in results for _pk, reason in result.refused) == [services.ALREADY_HANDLED] * 3
     assert all(status_of(t) == TicketStatus.PENDING_COUNTY for t in tickets)

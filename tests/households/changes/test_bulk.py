@@ -1,10 +1,8 @@
 """批量通过: each ticked request approved on its own; conflicts, handled ones and ids out of
 scope are reported by number and never stop the others."""
 
-import threading
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -14,6 +12,7 @@ from households.changes import services
 from households.changes.models import ChangeRequest, ChangeStatus
 from households.models import Household
 from tests.builders import make_user
+from tests.races import needs_row_locks, race
 from tests.conftest import VILLAGE_A2, VILLAGE_B1
 
 pytestmark = pytest.mark.django_db
@@ -145,30 +144,15 @@ def test_after_a_filtered_bulk_approve_the_reviewer_is_back_on_the_same_filter(c
 
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_bulk_approving_the_same_requests_each_request_is_approved_once(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite ignores select_for_update: locking is tested on PostgreSQL")
+    needs_row_locks()
     second = make_user("reviewer2", Role.TOWNSHIP_REVIEWER, world.reviewer.area_id)
     changes = [submit(world, phone="13911112222"), submit(world, address="金湾村 6 组"),
                submit(world, natural_village="六组")]
     ids = [change.pk for change in changes]
-    barrier = threading.Barrier(2)
-    outcomes = {}
-
-    def approve_all(reviewer):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[reviewer.username] = review.bulk_approve(user=reviewer, ids=ids)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve_all, args=(r,)) for r in (world.reviewer, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    approved = outcomes["reviewer"].approved + outcomes["reviewer2"].approved
-    assert sorted(approved) == ids  # each exactly once, by one or the other
-    refused = outcomes["reviewer"].refused + outcomes["reviewer2"].refused
+    first, other = race(lambda reviewer: review.bulk_approve(user=reviewer, ids=ids), [world.reviewer, second])
+    approved = first.approved + other.approved
+    assert sorted(change.pk for change in approved) == ids  # each exactly once, by one or the other
+    refused = first.refused + other.refused
     assert sorted(refused) == [(pk, services.ALREADY_HANDLED) for pk in ids]
     for change in changes:
         assert ChangeRequest.objects.get(pk=change.pk).events.filter(to_status=ChangeStatus.APPROVED).count() == 1

@@ -12,7 +12,6 @@ from households.changes.models import ChangeKind, ChangeRequest, ChangeStatus
 from households.choices import Gender, JoinReason, LeaveReason, MemberStatus, Relationship
 from households.member_forms import CONFIRM_REQUIRED, ID_TAKEN, MONTHS, MemberAddForm, MemberForm
 from households.models import Household, Member
-from households.signals import household_changed
 from tests.households.changes.test_views import outsiders  # noqa: F401  (fixture)
 
 BABY_BORN = datetime.date(2025, 3, 2)
@@ -40,18 +39,6 @@ def remove(world, member=None, user=None, reason=LeaveReason.DIED):
     return services.change_submit(
         user=user or world.clerk, kind=ChangeKind.MEMBER_REMOVE, household=world.home, member=member or son_of(world),
         data={"leave_reason": reason, "left_on": datetime.date(2025, 6, 30)})
-
-
-@pytest.fixture
-def events():
-    seen = []
-
-    def record(sender, household_id, **kwargs):
-        seen.append(household_id)
-
-    household_changed.connect(record)
-    yield seen
-    household_changed.disconnect(record)
 
 
 # --- 修改成员信息 ---------------------------------------------------------------------------
