@@ -51,13 +51,13 @@ class HouseholdBlock:
 
     @property
     def size(self) -> int:
-        return sum(1 for m in self.members if m.is_active)
+        """Members with status 正常 (households.expressions.active_member_count)."""
+        return self.household.size
 
     @property
     def per_capita(self):
-        if self.income is None or not self.size:
-            return None
-        return self.income.net / self.size
+        """人均纯收入 of the year (households.expressions.per_capita); None without an income or members."""
+        return self.income.per_capita if self.income is not None else None
 
     def income_rows(self) -> list[IncomeRow]:
         """The year's income items, the six parts of 转移性收入 among them; amounts None without a record."""
@@ -72,11 +72,11 @@ def village_blocks(*, user, village_code: str, year: int | None) -> list[Househo
     if year is not None:
         members = members.with_age(year)
     households = (
-        Household.objects.in_scope(user).active().filter(village_id=village_code)
+        Household.objects.in_scope(user).active().filter(village_id=village_code).with_size()
         .select_related("village", "village__parent")
         .prefetch_related(
             Prefetch("members", queryset=members, to_attr="sheet_members"),
-            Prefetch("incomes", queryset=AnnualIncome.objects.with_net().filter(year=year or 0),
+            Prefetch("incomes", queryset=AnnualIncome.objects.with_per_capita().filter(year=year or 0),
                      to_attr="sheet_incomes"),
             Prefetch("measures", queryset=AssistanceMeasure.objects.filter(year=year or 0).order_by("pk"),
                      to_attr="sheet_measures"),

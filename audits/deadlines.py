@@ -11,10 +11,11 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from households.choices import ReviewLevel
 from trail.selectors import setting_changes_of
 from trail.services import setting_change_record
 
-from audits.models import ReviewDeadline, ReviewLevel, TicketStatus
+from audits.models import ReviewDeadline, TicketStatus
 
 DEFAULT_DAYS = {ReviewLevel.VILLAGE: 7, ReviewLevel.TOWNSHIP: 3, ReviewLevel.COUNTY: 3}
 MIN_DAYS, MAX_DAYS = 1, 90  # as the review_deadline_1_to_90_days constraint

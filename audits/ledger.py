@@ -25,13 +25,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
-from households.choices import MemberStatus, Relationship
+from households.choices import MemberStatus, Relationship, ReviewLevel
 from households.workbook.exporter import header_row, text_safe
 from households.id_numbers import mask
 from households.models import Member
 
 from audits import rule_facts
-from audits.models import ReviewLevel, Ticket, TicketEvent, TicketStatus
+from audits.models import Ticket, TicketEvent, TicketStatus
 
 CHUNK = 2000
 LEDGER_SHEET = "问题台账"

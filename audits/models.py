@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from households.choices import ReviewLevel
 from households.uploads import StoredFile, stored_name
 
 
@@ -18,12 +19,6 @@ class TicketStatus(models.TextChoices):
 class Severity(models.TextChoices):
     ERROR = "error", "错误"
     WARNING = "warning", "疑似"
-
-
-class ReviewLevel(models.TextChoices):
-    VILLAGE = "village", "村级"
-    TOWNSHIP = "township", "乡镇"
-    COUNTY = "county", "县级"
 
 
 class Resolution(models.TextChoices):

@@ -13,7 +13,9 @@ members as a whole: its size and its heads).
 
 from dataclasses import dataclass
 
-from audits.models import ReviewLevel, Severity
+from households.choices import ReviewLevel
+
+from audits.models import Severity
 
 HOUSEHOLD = "H"
 MEMBER = "M"

@@ -3,12 +3,13 @@
 from django import forms
 from django.utils import timezone
 
+from households.choices import ReviewLevel
 from households.models import Area
 from households.uploads import MAX_FILES, AttachmentsField, MultipleFileInput
 
 from audits import rule_facts
 from audits.deadlines import MAX_DAYS, MIN_DAYS
-from audits.models import ReviewLevel, Severity, TicketStatus
+from audits.models import Severity, TicketStatus
 from audits.ticket_selectors import ALL, SORTS
 from audits.transitions import EXPLANATION_REQUIRED, REASON_REQUIRED
 

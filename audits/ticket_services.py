@@ -7,11 +7,11 @@ TICKET_HOLDER); whether they may act on this ticket at all by their scope. A tic
 second reviewer acting at the same moment) is refused with ALREADY_HANDLED.
 """
 
-from dataclasses import dataclass
 
 from django.db import transaction
 
 from accounts import permissions
+from households.bulk import BulkOutcome
 from households.changes.models import PENDING, ChangeRequest
 
 from audits import transitions
@@ -124,27 +124,16 @@ def ticket_link_change(*, ticket_id: int, change_request, user) -> Ticket:
     return ticket
 
 
-# At most this many tickets in one 批量通过 (a page of the queue is far fewer).
-BULK_LIMIT = 200
-
-
-@dataclass
-class BulkResult:
-    approved: list[Ticket]
-    failed: list[tuple[int, str]]  # (ticket id, why)
-    skipped: int = 0  # selected beyond BULK_LIMIT, not touched
-
-
-def tickets_bulk_approve(*, ticket_ids: list[int], user) -> BulkResult:
+def tickets_bulk_approve(*, ticket_ids: list[int], user) -> BulkOutcome:
     """Approve each selected ticket through `ticket_transition`, each in its own transaction
-    with its own row lock: one already handled or outside scope is reported, the rest go on."""
+    with its own row lock: one already handled or outside scope is reported, the rest go on;
+    `approved` holds the tickets approved."""
     if not statuses_for(user, "approve"):
         raise TicketNotAllowed(NOT_ALLOWED)
-    selected = list(dict.fromkeys(ticket_ids))
-    result = BulkResult(approved=[], failed=[], skipped=max(0, len(selected) - BULK_LIMIT))
-    for pk in selected[:BULK_LIMIT]:
+    result, selected = BulkOutcome.taking(ticket_ids)
+    for pk in selected:
         try:
             result.approved.append(ticket_transition(ticket_id=pk, user=user, action="approve"))
         except TicketError as error:
-            result.failed.append((pk, error.message))
+            result.refused.append((pk, error.message))
     return result

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from households.choices import ReviewLevel
 from households.changes.models import ChangeRequest
 from monitoring.params import parse_ids
 from households.uploads import stored_file_response
@@ -21,7 +22,7 @@ from households.uploads import stored_file_response
 from audits import deadlines, rule_facts, transitions
 from audits import ticket_selectors as selectors
 from audits import ticket_services as services
-from audits.models import ReviewLevel, Ticket, TicketEvidence, TicketStatus
+from audits.models import Ticket, TicketEvidence, TicketStatus
 from audits.ticket_forms import DeadlinesForm, ExplainForm, LinkChangeForm, ReturnForm, TicketFilterForm
 from audits import ticket_record as record_reads
 from audits.ticket_record import ticket_record
@@ -90,10 +91,10 @@ def ticket_bulk_approve(request):
         closed = sum(ticket.status == TicketStatus.CLOSED for ticket in result.approved)
         messages.success(request, f"已通过 {len(result.approved)} 条问题线索"
                          + (f"（其中 {closed} 条已销号）" if closed else "") + "。")
-    for pk, reason in result.failed:
+    for pk, reason in result.refused:
         messages.error(request, f"问题线索 #{pk} 未通过：{reason}")
     if result.skipped:
-        messages.warning(request, f"一次最多批量通过 {services.BULK_LIMIT} 条，另有 {result.skipped} 条未处理，请再次提交。")
+        messages.warning(request, result.skipped_message)
     return redirect(back)
 
 

@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import permissions
+from households.choices import ReviewLevel
 from households.scope import county_code
 
 from audits.deadlines import due_date
-from audits.models import ReviewLevel, Resolution, Ticket, TicketEvent, TicketStatus
+from audits.models import Resolution, Ticket, TicketEvent, TicketStatus
 
 PERSON = "person"  # who: the person whose role holds the ticket in its status
 SYSTEM = "system"  # who: the system's re-check, never a person

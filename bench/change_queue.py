@@ -30,9 +30,9 @@ import datetime, random, sys
 import django
 django.setup()
 from django.utils import timezone
+from households.choices import ReviewLevel
 from accounts.models import User
-from households.changes.models import (ChangeKind, ChangeRequest, ChangeRequestAttachment, ChangeStatus,
-                                      ReviewLevel)
+from households.changes.models import (ChangeKind, ChangeRequest, ChangeRequestAttachment, ChangeStatus)
 from households.models import Household
 
 wanted = int(sys.argv[1])

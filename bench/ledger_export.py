@@ -24,7 +24,8 @@ import datetime, itertools, sys
 import django
 django.setup()
 from django.utils import timezone
-from audits.models import ReviewLevel, Severity, Ticket, TicketEvent, TicketStatus
+from households.choices import ReviewLevel
+from audits.models import Severity, Ticket, TicketEvent, TicketStatus
 from households.models import Household
 
 wanted = int(sys.argv[1])

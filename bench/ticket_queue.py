@@ -30,7 +30,8 @@ import datetime, itertools, random, sys
 import django
 django.setup()
 from django.utils import timezone
-from audits.models import ReviewLevel, Severity, Ticket, TicketStatus
+from households.choices import ReviewLevel
+from audits.models import Severity, Ticket, TicketStatus
 from households.models import Household
 
 wanted = int(sys.argv[1])

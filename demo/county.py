@@ -201,6 +201,7 @@ class Builder:
             ),
             0,
         )
+        self.below_line: list[Household] = []  # drawn for I01, not yet counted
         self.pending: dict[str, list] = {
             "households": [],
             "members": [],
@@ -292,12 +293,12 @@ class Builder:
             target = IncomeTarget.BELOW
         else:
             target = IncomeTarget.ABOVE
-        incomes, per_capita = draw_incomes(
+        incomes = draw_incomes(
             rng, household, people, lines=self.lines, year=self.year, target=target
         )
-        if code == "I01" and per_capita < self.lines[self.year]:
-            self.planter.count("I01")
-        elif code in INCOME_DEFECTS and code != "I01":
+        if code == "I01":
+            self.below_line.append(household)  # counted once written, if it did fall below
+        elif code in INCOME_DEFECTS:
             incomes = plant_income_defect(rng, code, incomes)
             self.planter.count(code)
 
@@ -343,6 +344,22 @@ class Builder:
         for key, rows in self.pending.items():
             self.totals[key] += len(rows)
             rows.clear()
+        self._count_below_line()
+
+    def _count_below_line(self) -> None:
+        """I01 is planted by drawing an income below the line, which the family's fixed transfers
+        may make impossible: count the households whose per-capita income (as the registry
+        computes it) did fall below."""
+        if not self.below_line:
+            return
+        below = (
+            Household.objects.filter(pk__in=[h.pk for h in self.below_line])
+            .with_income(self.year)
+            .filter(income_per_capita__lt=self.lines[self.year])
+            .count()
+        )
+        self.planter.count("I01", times=below)
+        self.below_line.clear()
 
 
 def create_demo_accounts(county_code: str) -> list[tuple[str, str, str]]:

@@ -209,8 +209,8 @@ class Planter:
             and 20 <= p.age <= 45
         )
 
-    def count(self, code: str) -> None:
-        self.counts[code] += 1
+    def count(self, code: str, *, times: int = 1) -> None:
+        self.counts[code] += times
 
     # Household defects.
 

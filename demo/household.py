@@ -189,11 +189,11 @@ def draw_incomes(
     lines: dict[int, Decimal],
     year: int,
     target: IncomeTarget,
-) -> tuple[list[AnnualIncome], Decimal]:
-    """Four years of income ending in `year`, and the per-capita net income of `year`.
+) -> list[AnnualIncome]:
+    """Four years of income ending in `year`.
 
-    A BELOW target that the family's fixed transfers make impossible falls back to ABOVE;
-    the caller compares the returned per-capita income with the line.
+    A BELOW target that the family's fixed transfers make impossible falls back to ABOVE:
+    the builder reads the per-capita income of what was written to count its I01 defects.
     """
     active = [p for p in people if p.is_active]
     size = len(active)
@@ -303,19 +303,7 @@ def draw_incomes(
         )
         income.transfer_total = sum((getattr(income, part) for part in TRANSFER_PARTS), ZERO)
         incomes.append(income)
-    return incomes, per_capita(incomes[-1], size)
-
-
-def per_capita(income: AnnualIncome, size: int) -> Decimal:
-    net = (
-        income.wage
-        + income.public_welfare_income
-        + income.operating_income
-        - income.operating_expense
-        + income.property_income
-        + income.transfer_total
-    )
-    return net / size if size else ZERO
+    return incomes
 
 
 def measures_for(

@@ -9,6 +9,16 @@ class AreaLevel(models.TextChoices):
     VILLAGE = "village", "行政村"
 
 
+class ReviewLevel(models.TextChoices):
+    """The level whose staff act on a ticket or a change request: a change request is reviewed
+    at the township (a clerk's) or the county (a township reviewer's); a ticket is verified at
+    the village and closed at its final level, the township or the county (domain.md)."""
+
+    VILLAGE = "village", "村级"
+    TOWNSHIP = "township", "乡镇"
+    COUNTY = "county", "县级"
+
+
 class HouseholdType(models.TextChoices):
     ALLEVIATED = "alleviated", "脱贫户"
     ORDINARY = "ordinary", "一般农户"

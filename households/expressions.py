@@ -13,6 +13,8 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Subquery,
@@ -39,6 +41,20 @@ EXPENSE_FIELDS = ("operating_expense",)
 def reference_date(year: int) -> datetime.date:
     """States (age, health, schooling) are taken on 30 September of the assessment year."""
     return datetime.date(year, 9, 30)
+
+
+def assessment_year(day: datetime.date) -> int:
+    """The assessment year `day` falls in: year Y runs from 1 October of Y−1 to 30 September of Y."""
+    return day.year + (day.month >= 10)
+
+
+def shown_age_of(born: datetime.date, year: int) -> int:
+    """`shown_age` of a birth date that is not (yet) a row, such as a form's: the same whole years
+    on 30 September of `year`, 0 for a child born after it. tests/households/test_models.py holds
+    the two to the same table."""
+    if born > reference_date(year):
+        return 0
+    return year - born.year - (born.month >= 10)
 
 
 def age_on_reference_date(year: int, birth_date: str = "birth_date"):
@@ -96,6 +112,28 @@ def active_member_count(household=OuterRef("pk")):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def per_capita(net, size):
-    """Net income over household size; NULL when the household has nobody active."""
-    return ExpressionWrapper(net / NullIf(size, Value(0)), output_field=MONEY)
+class _Dividend(Func):
+    """A number about to be divided, as a number that keeps the fraction of the quotient.
+
+    SQLite divides integers as integers (a net income of 3001 yuan stored as the integer 3001,
+    over 3 members, gives 1000) and Django's CAST(… AS NUMERIC) keeps an integral value an
+    integer: the dividend becomes a REAL there (the result is read back to 15 significant
+    digits, far finer than a cent). PostgreSQL divides numerics exactly; whole cents (a bigint)
+    become a numeric first. Typed as a float for Django's sake only, so that SQLite's NUMERIC
+    cast is not wrapped around it.
+    """
+
+    template = "CAST(%(expressions)s AS NUMERIC)"
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra_context)
+
+
+def per_capita(net, size, *, cents: bool = False):
+    """Net income over household size (人均纯收入, in yuan); NULL when the household has nobody
+    active or `net` is NULL. With `cents`, `net` is whole cents (the rules engine's sums)."""
+    divisor = NullIf(size, Value(0))
+    if cents:
+        divisor = divisor * Value(100)
+    return ExpressionWrapper(_Dividend(net) / divisor, output_field=MONEY)

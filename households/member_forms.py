@@ -15,8 +15,10 @@ from django.utils import timezone
 from households import id_numbers
 from households.changes import fields as change_fields
 from households.choices import Gender, Relationship
+from households.expressions import assessment_year, shown_age_of
 from households.masked_forms import MaskedInitialForm
 from households.models import AssistanceMeasure, Household, Member, YearParameters
+from households.scope import county_of
 
 CONFIRM_LABEL = "已核实，仍要提交"
 CONFIRM_REQUIRED = "请逐条核实上面的提示；确认无误请勾选“已核实，仍要提交”。"
@@ -143,7 +145,7 @@ class MemberForm(ChangeForm):
         relationship = cleaned.get("relationship", Relationship.HEAD)
         born = born or from_id
         if born and relationship in (Relationship.HEAD, Relationship.SPOUSE):
-            age = _age(born)
+            age = _age(born, self.user)
             if age < 16:
                 found.append(YOUNG.format(relationship=Relationship(relationship).label, age=age))
         return found
@@ -159,9 +161,12 @@ class MemberForm(ChangeForm):
             id_number=number, household__removed_on__isnull=True).exists()
 
 
-def _age(born: datetime.date) -> int:
-    today = timezone.localdate()
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+def _age(born: datetime.date, user) -> int:
+    """The age B08 reads (rules.md: whole years on the reference date of the year evaluated):
+    on 30 September of the user's county's current year, or of the assessment year today is in."""
+    current = YearParameters.current(county_of(user))
+    year = current.year if current else assessment_year(timezone.localdate())
+    return shown_age_of(born, year)
 
 
 class MemberAddForm(MemberForm):

@@ -8,7 +8,7 @@ from households.workbook import services as import_services
 from households.workbook.importer import Progress
 
 
-def _progress(task) -> Progress | None:
+def task_progress(task) -> Progress | None:
     """Report (done, total) as the task's PROGRESS state, at most once a second.
 
     Only under a real worker: in-process (eager) runs have nobody polling them, and the
@@ -31,11 +31,11 @@ def _progress(task) -> Progress | None:
 
 @shared_task(bind=True)
 def registry_import_validate_task(self, import_id: int) -> None:
-    import_services.registry_import_validate(import_id=import_id, progress=_progress(self))
+    import_services.registry_import_validate(import_id=import_id, progress=task_progress(self))
 
 
 @shared_task(bind=True)
 def registry_import_run_task(self, import_id: int) -> None:
     # Safe to deliver twice: a lost worker's transaction was rolled back, and a finished
     # import is no longer IMPORTING, so the service returns without doing anything.
-    import_services.registry_import_run(import_id=import_id, progress=_progress(self))
+    import_services.registry_import_run(import_id=import_id, progress=task_progress(self))

@@ -10,7 +10,8 @@ the ID number (`listed_columns`), not one test per list and row. The engine eval
 every rule of a base in one query and keeps the failing rows.
 
 Column names the catalog reads: size, head_count, head_age; has0…has3 (1 when the
-income record of Y−k exists), net0…net3 (纯收入 in cents), wage0, welfare_income0,
+income record of Y−k exists), net0…net3 (纯收入 in cents; pc0…pc3, 人均纯收入 in yuan, for the
+messages only), wage0, welfare_income0,
 transfer0, transfer1, transfer_parts0, property0, property1, pension0, subsistence0,
 extreme_support0, medical0, education0 (cents); any_* member flags (1/0); has_measure;
 most_months_worked (the most months any working member worked, NULL without one) and
@@ -39,7 +40,7 @@ from households.choices import (
     Relationship,
     StudentStatus,
 )
-from households.expressions import EXPENSE_FIELDS, INCOME_FIELDS, age_on_reference_date, reference_date
+from households.expressions import EXPENSE_FIELDS, INCOME_FIELDS, age_on_reference_date, per_capita, reference_date
 from households.models import TRANSFER_PARTS, AnnualIncome, AssistanceMeasure, Household, Member
 
 from rules.expressions import UNTYPED, ONE, ZERO, any_of, boolean, cents, net_cents, sum_cents, whole_cents
@@ -287,6 +288,8 @@ def household_base(*, params: Parameters, area_prefix: str, household_id: int | 
         columns[name] = getattr(members.col, name)
     for name in income_summary(params, area_prefix).query.annotations:
         columns[name] = Coalesce(getattr(incomes.col, name), zero) if name.startswith("has") else getattr(incomes.col, name)
+    for back in range(YEARS_BACK):  # for the messages only: the rules compare net0… over the same size
+        columns[f"pc{back}"] = per_capita(F(f"net{back}"), F("size"), cents=True)
     columns["has_measure"] = boolean(Q(measure_count__gt=0))
     return with_cte(members, incomes, measures, select=households.annotate(
         measure_count=Coalesce(measures.col.n, zero), **columns))

@@ -27,6 +27,8 @@ HOUSEHOLD_FACTS = [
     "any_young_dropout", "any_uninsured_not_newborn", "any_on_subsistence", "any_on_extreme_poverty",
     "risk", *[f"rf_{name}" for name in FACTOR_LABELS],
 ]
+# Read for the messages but not kept among a ticket's facts (an explained ticket's facts are compared).
+HOUSEHOLD_MESSAGE_VALUES = ["pc0", "pc1", "pc2", "pc3"]
 MEMBER_FACTS = [
     "pk", "household_id", "household__village_id", "name", "id_number", "id_valid", "gender", "birth_date",
     "age", "head_age", "relationship", "student_status", "education", "labour_ability", "employment",
@@ -88,8 +90,8 @@ def evaluate_household(*, rules: list[Rule], params: Parameters, household_id: i
     compiles two queries instead of three.
     """
     household_rules = [r for r in rules if r.scope == HOUSEHOLD]
-    rows = _flagged(_household_base(params, area_prefix, household_id), household_rules, params,
-                    HOUSEHOLD_FACTS, only_failing=False)
+    rows = _flagged(household_facts(params, area_prefix, household_id), household_rules, params,
+                    [*HOUSEHOLD_FACTS, *HOUSEHOLD_MESSAGE_VALUES], only_failing=False)
     if not rows:
         return [], None, []
     factors = [name for name in FACTOR_LABELS if rows[0][f"rf_{name}"]]
@@ -97,7 +99,8 @@ def evaluate_household(*, rules: list[Rule], params: Parameters, household_id: i
     return findings + _member_findings(rules, params, area_prefix, household_id), rows[0]["risk"], factors
 
 
-def _household_base(params, area_prefix, household_id):
+def household_facts(params, area_prefix, household_id=None):
+    """The household base with its risk factors: what the household rules and the risk coefficient read."""
     return annotate_factors(household_base(params=params, area_prefix=area_prefix, household_id=household_id), params)
 
 
@@ -108,7 +111,7 @@ def _household_rows(rules: list[Rule], params: Parameters, area_prefix: str, hou
     The base (member, income and measure summaries, risk factors, coefficient) is computed
     once per household; the rules, and the risk upsert when asked, read its plain columns.
     """
-    base = _household_base(params, area_prefix, household_id).annotate(rs_household=F("pk")).order_by()
+    base = household_facts(params, area_prefix, household_id).annotate(rs_household=F("pk")).order_by()
     households = CTE(base, name="household_facts", materialized=True)
     ctes = [households]
     if store_risk and rules and connection.vendor == "postgresql":
@@ -122,7 +125,8 @@ def _household_rows(rules: list[Rule], params: Parameters, area_prefix: str, hou
             cursor.execute(statement, (*statement_params, *sql_params))
     if not rules:
         return []
-    return _flagged(with_cte(*ctes, select=households.queryset()), rules, params, HOUSEHOLD_FACTS)
+    return _flagged(with_cte(*ctes, select=households.queryset()), rules, params,
+                    [*HOUSEHOLD_FACTS, *HOUSEHOLD_MESSAGE_VALUES])
 
 
 def _describer(params: Parameters, context_of):
@@ -185,7 +189,13 @@ def _mask_names(rules: list[Rule]) -> list[str]:
 
 
 def _flagged(queryset, rules: list[Rule], params: Parameters, facts: list[str], *, only_failing: bool = True):
-    """The rows of `queryset` with their facts and which of `rules` they fail (by default only failing rows).
+    """The rows of `queryset` with their facts and which of `rules` they fail (by default only failing rows)."""
+    return read_rows(flagged_values(queryset, rules, params, facts, only_failing=only_failing))
+
+
+def flagged_values(queryset, rules: list[Rule], params: Parameters, facts: list[str], *,
+                   only_failing: bool = True):
+    """The `.values()` queryset `_flagged` reads: `facts`, then the mask columns.
 
     The WHERE clause ORs the rules' conditions (it stops at the first that holds); the
     rows carry the flags as bits of a few integer columns rather than one column per rule:
@@ -206,10 +216,10 @@ def _flagged(queryset, rules: list[Rule], params: Parameters, facts: list[str], 
         # alike leave it out, as they leave the bit unset): the conditions themselves, ORed,
         # without a CASE around each.
         rows = rows.filter(reduce(or_, conditions))
-    return _dicts(rows.values(*facts, *masks).order_by())
+    return rows.values(*facts, *masks).order_by()
 
 
-def _dicts(rows) -> list[dict]:
+def read_rows(rows) -> list[dict]:
     """The rows of a `.values()` queryset, as dicts.
 
     On PostgreSQL without Django's per-value converters: every column the engine selects
@@ -217,20 +227,32 @@ def _dicts(rows) -> list[dict]:
     are cast to integers in SQL), and converting ~1.2 million values one call at a time was
     a tenth of a batch's time. Elsewhere (SQLite: dates as text, booleans as 0/1) Django converts.
     """
-    database = connections[rows.db]
-    if database.vendor != "postgresql":
+    if connections[rows.db].vendor != "postgresql":
         return list(rows)
+    return raw_dicts(rows)
+
+
+def raw_dicts(rows, *, converted: bool = False) -> list[dict]:
+    """The rows of a `.values()` queryset read by a bare cursor, each keyed by the column names
+    in the order of Django's ValuesIterable: Django's internal column order, which
+    tests/rules/test_engine_guards.py holds to what `.values()` returns. `converted` applies
+    Django's converters, for a backend whose raw values are not yet Python's (SQLite)."""
+    database = connections[rows.db]
     query = rows.query
-    # the column order of Django's ValuesIterable
     names = list(query.selected) if query.selected else [
         *query.extra_select, *query.values_select, *query.annotation_select]
+    compiler = query.get_compiler(using=rows.db)
     try:
-        sql, params = query.get_compiler(using=rows.db).as_sql()
+        sql, params = compiler.as_sql()
     except EmptyResultSet:
         return []
     with database.cursor() as cursor:
         cursor.execute(sql, params)
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        fetched = cursor.fetchall()
+    if converted:
+        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select[:compiler.col_count]])
+        fetched = compiler.apply_converters(fetched, converters) if converters else fetched
+    return [dict(zip(names, row)) for row in fetched]
 
 
 def _failures(rows: list[dict], rules: list[Rule]):

@@ -42,13 +42,11 @@ class _Defaulting(dict):
 
 
 def household_context(row: dict, p: Parameters) -> dict:
-    size = row.get("size") or 0
     context = _Defaulting(row)
     context["phone"] = id_numbers.mask_phone(row.get("phone") or "")  # messages are stored and exported: masked
-    for back in range(4):
-        if row.get(f"has{back}") and size:
-            per_capita = (Decimal(row[f"net{back}"]) / 100 / size).quantize(CENT, rounding=ROUND_HALF_UP)
-            context[f"pc{back}"] = f"{per_capita:,}"
+    for back in range(4):  # pc0…pc3: households.expressions.per_capita, read with the row
+        if row.get(f"pc{back}") is not None:
+            context[f"pc{back}"] = f"{Decimal(row[f'pc{back}']).quantize(CENT, rounding=ROUND_HALF_UP):,}"
     for key in ("wage0", "welfare_income0", "transfer0", "transfer1", "property1", "transfer_parts0"):
         context[key] = yuan(row.get(key))
     context["household_type_label"] = label(HouseholdType, row.get("household_type"))

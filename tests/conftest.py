@@ -20,6 +20,7 @@ import time_machine
 
 from accounts.roles import Role
 from households.models import Household
+from households.signals import household_changed
 from tests.builders import make_area, make_household, make_user, make_year
 
 VILLAGE_A1 = "230381100201"
@@ -115,3 +116,16 @@ def world(db) -> World:
         inspector=make_user("inspector", Role.INSPECTOR, VILLAGE_A1[:6]),
         no_role=make_user("nobody"),
     )
+
+
+@pytest.fixture
+def events():
+    """The household ids `household_changed` is sent for while the test runs, in order."""
+    seen = []
+
+    def record(sender, household_id, **kwargs):
+        seen.append(household_id)
+
+    household_changed.connect(record)
+    yield seen
+    household_changed.disconnect(record)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from households.choices import ReviewLevel
 from households.querysets import ScopedQuerySet
 from households.uploads import StoredFile, stored_name
 
@@ -37,11 +38,8 @@ class ChangeStatus(models.TextChoices):
 PENDING = (ChangeStatus.PENDING_TOWNSHIP, ChangeStatus.PENDING_COUNTY)
 
 
-class ReviewLevel(models.TextChoices):
-    """Who reviews a request: the township for a clerk's, the county for a township reviewer's."""
-
-    TOWNSHIP = "township", "乡镇"
-    COUNTY = "county", "县级"
+# Who reviews a request: the township for a clerk's, the county for a township reviewer's.
+REQUEST_REVIEW_LEVELS = [(level.value, level.label) for level in (ReviewLevel.TOWNSHIP, ReviewLevel.COUNTY)]
 
 
 class ChangeRequestQuerySet(ScopedQuerySet):
@@ -89,7 +87,7 @@ class ChangeRequest(models.Model):
     )
     kind = models.CharField("变更类型", max_length=24, choices=ChangeKind.choices)
     status = models.CharField("状态", max_length=20, choices=ChangeStatus.choices, db_index=True)
-    review_level = models.CharField("审核层级", max_length=10, choices=ReviewLevel.choices)
+    review_level = models.CharField("审核层级", max_length=10, choices=REQUEST_REVIEW_LEVELS)
     changes = models.JSONField("变更内容", default=dict)
     # The assessment year an income request is about (empty for every other kind).
     year = models.PositiveSmallIntegerField("收入年度", null=True, blank=True)

@@ -4,8 +4,6 @@ masked value of a request.
 Every status change still goes through `change_services` (its TRANSITIONS and locks).
 """
 
-from dataclasses import dataclass, field
-
 from django import forms
 from django.db import transaction
 
@@ -15,6 +13,8 @@ from trail.services import audit_record
 
 from households.changes import services
 from households import uploads
+from households.bulk import BulkOutcome
+from households.services import NothingToReveal, Revealed
 from households.changes.fields import MASKED_FIELDS, label
 from households.changes.models import ChangeRequest, ChangeRequestAttachment
 
@@ -65,59 +65,40 @@ def change_request_withdraw(*, request: ChangeRequest, user) -> ChangeRequest:
             raise services.ChangeRequestError(NOT_YOURS)
         if locked.status not in services.TRANSITIONS["withdraw"][0]:
             raise services.ChangeRequestError(NOT_WITHDRAWABLE)
-        services._move(locked, action="withdraw", actor=user, comment="申请人撤回")
+        services.change_request_move(locked, action="withdraw", actor=user, comment="申请人撤回")
     return locked
 
 
-@dataclass
-class BulkOutcome:
-    approved: list[int] = field(default_factory=list)
-    refused: list[tuple[int, str]] = field(default_factory=list)  # (request id, why)
-
-    @property
-    def summary(self) -> str:
-        """"3 条已通过；#12 未通过：…" as one line."""
-        parts = [f"{len(self.approved)} 条已通过"] if self.approved else []
-        parts += [f"#{pk} 未通过：{why}" for pk, why in self.refused]
-        return "；".join(parts) or NOTHING_SELECTED
+def bulk_summary(outcome: BulkOutcome) -> str:
+    """"3 条已通过；#12 未通过：…" as one line."""
+    parts = [f"{len(outcome.approved)} 条已通过"] if outcome.approved else []
+    parts += [f"#{pk} 未通过：{why}" for pk, why in outcome.refused]
+    return "；".join(parts) or NOTHING_SELECTED
 
 
 def bulk_approve(*, user, ids) -> BulkOutcome:
     """Approve each selected request on its own (its own transaction and checks): one that
     conflicts or was handled meanwhile is reported and the others still go through.
-    Ids outside `user`'s scope are reported as not found and never touched."""
-    wanted = sorted(parse_ids(ids))
+    Ids outside `user`'s scope are reported as not found and never touched; `approved`
+    holds the requests approved."""
+    outcome, wanted = BulkOutcome.taking(sorted(parse_ids(ids)))
     found = {
         change.pk: change
         for change in ChangeRequest.objects.in_scope(user).filter(pk__in=wanted).only("pk", "status")
     }
-    outcome = BulkOutcome()
     for pk in wanted:
         change = found.get(pk)
         if change is None:
             outcome.refused.append((pk, OUT_OF_SCOPE))
             continue
         try:
-            services.change_request_approve(request=change, reviewer=user)
+            outcome.approved.append(services.change_request_approve(request=change, reviewer=user))
         except services.ChangeRequestError as error:
             outcome.refused.append((pk, error.message))
-        else:
-            outcome.approved.append(pk)
     return outcome
 
 
-@dataclass(frozen=True)
-class RevealedValue:
-    key: str
-    label: str
-    value: str
-
-
-class NothingToReveal(Exception):
-    pass
-
-
-def change_reveal(*, request, change: ChangeRequest, name: str, which: str) -> RevealedValue:
+def change_reveal(*, request, change: ChangeRequest, name: str, which: str) -> Revealed:
     """One masked value of a request (its old or proposed phone) in full, logged like the
     household page's reveal. The caller has fetched `change` through the user's scope."""
     if name not in MASKED_FIELDS or name not in change.changes or which not in ("old", "new"):
@@ -131,5 +112,5 @@ def change_reveal(*, request, change: ChangeRequest, name: str, which: str) -> R
         subject=f"变更申请 #{change.pk} {label(name)}（{'原值' if which == 'old' else '申请值'}）",
         detail={"field": name, "change_request": change.pk, "which": which},
     )
-    return RevealedValue(key=f"change-{name}-{which}", label=str(label(name)), value=str(value))
+    return Revealed(key=f"change-{name}-{which}", label=str(label(name)), value=str(value))
 

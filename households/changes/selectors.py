@@ -7,11 +7,11 @@ from django.db.models import F, Value
 from django.utils import timezone
 
 from households import expressions
+from households.choices import ReviewLevel
 from households.changes import fields as change_fields
 from households.changes.models import OVERDUE_DAYS, PENDING, ChangeRequest, ChangeRequestAttachment, ChangeStatus
-from households.changes.models import ReviewLevel
 from households.changes.models import ChangeKind
-from households.changes.services import _record_of, conflicts_of, live_record
+from households.changes.services import record_of, conflicts_of, live_record
 from households.models import Household
 
 
@@ -55,7 +55,7 @@ def diff_rows(*, request: ChangeRequest) -> list[DiffRow]:
     """Old and proposed value of each field side by side, with the live value when it moved on."""
     household = Household.objects.get(pk=request.household_id) if request.household_id else None
     conflicting = {c.field for c in conflicts_of(request, household)} if request.is_pending else set()
-    record = _record_of(request, household)
+    record = record_of(request, household)
     return [
         DiffRow(
             field=name, label=change_fields.label(name),

@@ -1,4 +1,5 @@
-"""Change requests: submit, approve, return, resubmit. Every status change goes through `_move`.
+"""Change requests: submit, approve, return, resubmit. Every status change goes through
+`change_request_move`.
 
 A clerk's request waits for the township, a township reviewer's for the county; county
 staff's edits apply at once and are recorded as a request approved by themselves.
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from households.choices import ReviewLevel
 from households.changes import fields as change_fields
 from households.changes import kinds as change_kinds
 from households.changes.models import (
@@ -21,7 +23,6 @@ from households.changes.models import (
     ChangeRequest,
     ChangeRequestEvent,
     ChangeStatus,
-    ReviewLevel,
 )
 from households.changes.kinds import REMOVED  # noqa: F401  (re-exported: the views and tests name it here)
 from households.models import Area, Household
@@ -76,7 +77,7 @@ class ChangeConflict(ChangeRequestError):
         self.conflicts = conflicts
 
 
-def _move(request: ChangeRequest, *, action: str, actor, comment: str = "") -> None:
+def change_request_move(request: ChangeRequest, *, action: str, actor, comment: str = "") -> None:
     """Check `action` against TRANSITIONS, set the new status and write the event row."""
     allowed, target = TRANSITIONS[action]
     from_status = request.status if action not in ("submit", "apply") else ""
@@ -106,7 +107,8 @@ def live_record(kind: str, household: Household | None, year: int | None = None,
     return change_kinds.kind_of(kind).record(target, household, lock)
 
 
-def _record_of(request: ChangeRequest, household: Household | None, *, lock: bool = False):
+def record_of(request: ChangeRequest, household: Household | None, *, lock: bool = False):
+    """The live record `request` changes (see `live_record`), locked with `lock`."""
     return change_kinds.kind_of(request.kind).record(request, household, lock)
 
 
@@ -188,10 +190,10 @@ def _submit(*, user, household: Household | None, kind: str, year: int | None, d
             raise ChangeRequestError(NOTHING_CHANGED)
         if user.is_county_staff:
             request.reviewer, request.reviewed_at = user, timezone.now()
-            _move(request, action="apply", actor=user, comment=request.note)
+            change_request_move(request, action="apply", actor=user, comment=request.note)
             _apply(request, live, actor=user)
         else:
-            _move(request, action="submit", actor=user, comment=request.note)
+            change_request_move(request, action="submit", actor=user, comment=request.note)
     return request
 
 
@@ -213,7 +215,7 @@ def _lock(request: ChangeRequest) -> ChangeRequest:
 
 def conflicts_of(request: ChangeRequest, household: Household, *, lock: bool = False) -> list[Conflict]:
     """The fields whose live value is no longer the value the request was drafted against."""
-    record = _record_of(request, household, lock=lock)
+    record = record_of(request, household, lock=lock)
     found = []
     for name, (old, new) in request.changes.items():
         now = change_fields.live(record, name)
@@ -250,7 +252,7 @@ def change_request_approve(*, request: ChangeRequest, reviewer) -> ChangeRequest
         if conflicts:
             raise ChangeConflict(conflicts)
         locked.reviewer, locked.reviewed_at = reviewer, timezone.now()
-        _move(locked, action="approve", actor=reviewer)
+        change_request_move(locked, action="approve", actor=reviewer)
         _apply(locked, household, actor=reviewer)
     return locked
 
@@ -278,7 +280,7 @@ def change_request_return(*, request: ChangeRequest, reviewer, reason: str) -> C
         locked = _lock(request)
         _check_reviewer(locked, reviewer)
         locked.reviewer, locked.reviewed_at, locked.return_reason = reviewer, timezone.now(), reason
-        _move(locked, action="return", actor=reviewer, comment=reason)
+        change_request_move(locked, action="return", actor=reviewer, comment=reason)
     return locked
 
 
@@ -305,14 +307,14 @@ def change_request_resubmit(*, request: ChangeRequest, user, data: dict, note: s
             locked.confirmed_warnings = list(warnings)
         locked.changes, locked.note, locked.submitted_at = changes, note.strip(), timezone.now()
         locked.reviewer, locked.reviewed_at = None, None
-        _move(locked, action="resubmit", actor=user, comment=locked.note)
+        change_request_move(locked, action="resubmit", actor=user, comment=locked.note)
     return locked
 
 
 def proposed_values(request: ChangeRequest) -> dict:
     """The form's initial values for a revision: the live record with the request's values over it."""
     household = Household.objects.get(pk=request.household_id) if request.household_id else None
-    record = _record_of(request, household)
+    record = record_of(request, household)
     values = {name: getattr(record, name, None) for name in _fields_of(request.kind)}
     values.update({name: change_fields.load(name, new) for name, (_old, new) in request.changes.items()})
     return values

@@ -26,6 +26,7 @@ from households.changes.forms import HouseholdInfoForm, ReturnForm, initial_from
 from households.changes.models import ChangeKind, ChangeRequest, ChangeRequestAttachment, ChangeStatus
 from households.income_forms import IncomeForm, IncomeYearForm, default_year, year_choices
 from households.models import Household
+from households.services import NothingToReveal
 from households.signals import change_submitted_send
 from households.uploads import stored_file_response
 
@@ -248,9 +249,11 @@ def change_bulk_approve(request):
     _reviewer_or_404(request.user)
     outcome = review.bulk_approve(user=request.user, ids=request.POST.getlist("ids"))
     if outcome.refused or not outcome.approved:
-        messages.warning(request, outcome.summary)
+        messages.warning(request, review.bulk_summary(outcome))
     else:
-        messages.success(request, outcome.summary + "，相关农户信息已更新。")
+        messages.success(request, review.bulk_summary(outcome) + "，相关农户信息已更新。")
+    if outcome.skipped:
+        messages.warning(request, outcome.skipped_message)
     return redirect(request.POST.get("next") if _is_change_list(request.POST.get("next")) else "change_list")
 
 
@@ -270,7 +273,7 @@ def change_reveal(request, pk):
     try:
         revealed = review.change_reveal(request=request, change=change,
                                         name=request.POST.get("field", ""), which=request.POST.get("which", ""))
-    except review.NothingToReveal:
+    except NothingToReveal:
         raise Http404("没有可显示的信息") from None
     if request.htmx:
         return render(request, "households/_revealed.html", {"revealed": revealed})

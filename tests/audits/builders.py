@@ -4,7 +4,8 @@ import datetime
 
 from django.utils import timezone
 
-from audits.models import ReviewLevel, Severity, Ticket, TicketStatus
+from households.choices import ReviewLevel
+from audits.models import Severity, Ticket, TicketStatus
 from households.models import Area, Household
 from rules import services as rule_services
 

@@ -1,6 +1,7 @@
 """信息采集对照表: one block per household of one village, printable and as a workbook; masked, logged, scoped."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -13,7 +14,7 @@ from trail.models import AuditAction, AuditEvent
 from households.choices import MemberStatus
 from households.id_numbers import mask
 from tests.audits.builders import make_ticket
-from tests.builders import make_household, make_income
+from tests.builders import make_household, make_income, make_member
 from tests.conftest import VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
 
 URL = reverse("collection_sheet")
@@ -92,6 +93,21 @@ def test_each_block_shows_masked_ids_and_phone_the_income_and_the_open_tickets(c
     assert "11,500.00" in html  # net income of 2025
     assert open_ticket.message in html and closed.message not in html
     assert "核实情况" in html
+
+
+def test_the_per_capita_income_is_the_registrys_over_the_active_members(client, world):
+    household = make_household(VILLAGE_A1, members=3)
+    make_member(household, status=MemberStatus.DECEASED)
+    make_income(household, 2025, wage="3001")
+    client = as_user(client, world.clerk)
+
+    [block] = [b for b in client.get(URL).context["blocks"] if b.household == household]
+    assert block.size == 3
+    assert block.per_capita.quantize(Decimal("0.01")) == Decimal("1000.33")
+    assert "1,000.33" in client.get(URL).content.decode()
+    rows = list(workbook_of(client.post(DOWNLOAD, {}))["户信息及收入"].iter_rows(values_only=True))
+    row = next(dict(zip(rows[0], r, strict=True)) for r in rows[1:] if r[0] == household.number)
+    assert (row["家庭人口"], round(row["人均纯收入"], 2)) == (3, 1000.33)
 
 
 def test_the_page_reads_a_village_in_the_same_number_of_queries_whatever_its_size(client, world):

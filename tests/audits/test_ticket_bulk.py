@@ -1,17 +1,17 @@
 """批量通过: township reviewers and county staff approve the tickets they tick, each on its own."""
 
-import threading
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
 from django.urls import reverse
 
 from accounts.roles import Role
 from audits import ticket_services as services
+from households import bulk
 from audits.models import Severity, Ticket, TicketEvent, TicketStatus
 from tests.audits.builders import make_ticket
 from tests.builders import make_user
+from tests.races import needs_row_locks, race
 from tests.conftest import VILLAGE_A1
 
 BULK = reverse("ticket_bulk_approve")
@@ -56,7 +56,7 @@ def test_county_staff_close_what_waits_for_them(client, world):
 
 
 def test_more_than_the_limit_approves_the_first_ones_and_says_how_many_were_left(client, world, monkeypatch):
-    monkeypatch.setattr(services, "BULK_LIMIT", 2)
+    monkeypatch.setattr(bulk, "BULK_LIMIT", 2)
     tickets = [make_ticket(world.home, rule_id=rule_id, status=TicketStatus.PENDING_TOWNSHIP)
                for rule_id in ("B05", "B06", "B07")]
     response = as_user(client, world.reviewer).post(BULK, {"ticket": [t.pk for t in tickets]})
@@ -94,27 +94,13 @@ def test_the_queue_offers_checkboxes_only_where_approval_is_possible(client, wor
 
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_bulk_approving_the_same_tickets_each_ticket_moves_once(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite ignores select_for_update: locking is tested on PostgreSQL")
+    needs_row_locks()
     tickets = [make_ticket(world.home, rule_id=rule_id, status=TicketStatus.PENDING_TOWNSHIP)
                for rule_id in ("B05", "B06", "B07")]
     second = make_user("reviewer2", Role.TOWNSHIP_REVIEWER, VILLAGE_A1[:9])
-    barrier = threading.Barrier(2)
-    results = []
-
-    def approve(reviewer):
-        try:
-            barrier.wait(timeout=10)
-            results.append(services.tickets_bulk_approve(ticket_ids=[t.pk for t in tickets], user=reviewer))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=(r,)) for r in (world.reviewer, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = race(lambda reviewer: services.tickets_bulk_approve(ticket_ids=[t.pk for t in tickets], user=reviewer),
+                   [world.reviewer, second])
     assert sum(len(result.approved) for result in results) == 3
-    assert sorted(reason for result in results for _pk, reason in result.failed) == [services.ALREADY_HANDLED] * 3
+    assert sorted(reason for result in results for _pk, reason in result.refused) == [services.ALREADY_HANDLED] * 3
     assert all(status_of(t) == TicketStatus.PENDING_COUNTY for t in tickets)
     assert TicketEvent.objects.filter(ticket__in=tickets).count() == 3

@@ -1,10 +1,8 @@
 """Ticket review, the service: one state machine, checked, locked, and recorded step by step."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -13,6 +11,7 @@ from audits import transitions
 from audits.models import Resolution, Ticket, TicketEvent, TicketStatus
 from tests.audits.builders import make_ticket
 from tests.builders import make_user
+from tests.races import needs_row_locks, race, told
 from tests.conftest import VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
 
 
@@ -146,28 +145,10 @@ def test_a_transition_sets_the_next_levels_deadline(world, error_ticket):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_approvals_one_wins_the_other_is_told(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite ignores select_for_update: locking is tested on PostgreSQL")
+    needs_row_locks()
     ticket = make_ticket(world.home, status=TicketStatus.PENDING_TOWNSHIP)
     second = make_user("reviewer2", Role.TOWNSHIP_REVIEWER, VILLAGE_A1[:9])
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def approve(reviewer):
-        try:
-            barrier.wait(timeout=10)
-            act(ticket, reviewer, "approve")
-            outcomes.append("approved")
-        except services.TicketError as error:
-            outcomes.append(error.message)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=(r,)) for r in (world.reviewer, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(outcomes) == sorted(["approved", services.ALREADY_HANDLED])
+    outcomes = race(lambda reviewer: act(ticket, reviewer, "approve"), [world.reviewer, second])
+    assert told(outcomes) == sorted(["done", services.ALREADY_HANDLED])
     assert live(ticket).status == TicketStatus.PENDING_COUNTY
     assert TicketEvent.objects.filter(ticket=ticket).count() == 1

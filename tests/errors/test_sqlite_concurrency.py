@@ -48,6 +48,6 @@ def test_a_move_from_a_stale_read_is_refused_not_written_over(world):
     stale = ChangeRequest.objects.get(pk=change.pk)
     ChangeRequest.objects.filter(pk=change.pk).update(status=ChangeStatus.WITHDRAWN)
     with pytest.raises(services.ChangeRequestError, match=CHANGE_HANDLED):
-        services._move(stale, action="approve", actor=world.reviewer)
+        services.change_request_move(stale, action="approve", actor=world.reviewer)
     assert ChangeRequest.objects.get(pk=change.pk).status == ChangeStatus.WITHDRAWN
     assert not ChangeRequest.objects.get(pk=change.pk).events.filter(to_status=ChangeStatus.APPROVED).exists()

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
+from households import expressions
 from households.choices import AreaLevel, MemberStatus
 from households.models import AnnualIncome, Area, Household, Member
 from tests.builders import make_area, make_household, make_income, make_member
@@ -70,6 +71,14 @@ def test_age_is_whole_years_on_30_september(born, age):
     household = make_household("230381100201", members=0)
     make_member(household, born=born)
     assert Member.objects.with_age(2025).get().age == age
+    assert expressions.shown_age_of(born, 2025) == age  # a form's age, for a date not yet a row
+
+
+@pytest.mark.parametrize(("day", "year"), [
+    (datetime.date(2025, 9, 30), 2025), (datetime.date(2025, 10, 1), 2026), (datetime.date(2026, 1, 1), 2026),
+])
+def test_the_assessment_year_runs_from_1_october_to_30_september(day, year):
+    assert expressions.assessment_year(day) == year
 
 
 def test_age_is_unknown_without_a_birth_date():
@@ -89,6 +98,13 @@ def test_net_and_per_capita_income_count_only_active_members_and_empty_as_zero()
 
     listed = Household.objects.with_income(2025).get()
     assert (listed.size, listed.income_net) == (2, Decimal("12500.01"))
+
+
+def test_per_capita_keeps_the_fraction_of_a_whole_yuan_net_income():
+    """3001 yuan over 3 members is 1000.33…, not 1000: a whole amount is no reason to divide as integers."""
+    make_income(make_household("230381100201", members=3), 2025, wage="3001")
+    assert AnnualIncome.objects.with_per_capita().get().per_capita.quantize(Decimal("0.01")) == Decimal("1000.33")
+    assert Household.objects.with_income(2025).get().income_per_capita.quantize(Decimal("0.01")) == Decimal("1000.33")
 
 
 def test_per_capita_is_undefined_for_a_household_without_active_members():

@@ -139,6 +139,13 @@ def test_i01_message_holds_the_per_capita_income_and_the_line(village, message):
     assert any("人均纯收入 5,812.50 元低于监测标准 7,600 元" in text for text in message("I01", household))
 
 
+def test_i01_message_takes_the_per_capita_income_of_the_registry_rounded_half_up(village, message):
+    whole = with_incomes(village, 3, y2025="3001")  # 1000.333… (not 1000: not an integer division)
+    half_cent = with_incomes(village, 2, y2025="3000.01")  # 1500.005
+    assert any("人均纯收入 1,000.33 元" in text for text in message("I01", whole))
+    assert any("人均纯收入 1,500.01 元" in text for text in message("I01", half_cent))
+
+
 # I02 人均纯收入下降 -----------------------------------------------------------
 
 def test_i02_is_silent_when_per_capita_income_stays_the_same(village, fails):

@@ -11,7 +11,6 @@ from households import id_numbers
 from households.changes.models import ChangeKind, ChangeRequest, ChangeStatus
 from households.choices import Gender, HouseholdType, MeasureType, MemberStatus, Relationship, RemovalReason
 from households.models import AssistanceMeasure, Household
-from households.signals import household_changed
 from tests.builders import make_household
 from tests.conftest import VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
 from tests.households.changes.test_views import outsiders  # noqa: F401  (fixture)
@@ -22,18 +21,6 @@ NEW_HOUSEHOLD = {
     "name": "赵新户", "gender": Gender.MALE, "birth_date": HEAD_BORN,
     "id_number": id_numbers.make("230381", HEAD_BORN, 11),
 }
-
-
-@pytest.fixture
-def events():
-    seen = []
-
-    def record(sender, household_id, **kwargs):
-        seen.append(household_id)
-
-    household_changed.connect(record)
-    yield seen
-    household_changed.disconnect(record)
 
 
 def add_measure(world, user=None):

@@ -10,7 +10,6 @@ from households.changes.history import household_timeline
 from households.changes.models import ChangeKind, ChangeRequest, ChangeStatus
 from households.income_forms import NEGATIVE
 from households.models import AnnualIncome
-from households.signals import household_changed
 from tests.builders import make_income
 from tests.households.changes.test_views import outsiders  # noqa: F401  (fixture)
 
@@ -28,18 +27,6 @@ def submit(world, user=None, year=YEAR, **amounts):
         user=user or world.clerk, household=world.home, year=year,
         data={name: Decimal(value) for name, value in (amounts or {"wage": "24000"}).items()}, note="入户核实",
     )
-
-
-@pytest.fixture
-def events():
-    seen = []
-
-    def record(sender, household_id, **kwargs):
-        seen.append(household_id)
-
-    household_changed.connect(record)
-    yield seen
-    household_changed.disconnect(record)
 
 
 def test_an_income_request_for_a_new_year_has_empty_old_values_and_changes_nothing(world):

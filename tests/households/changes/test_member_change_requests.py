@@ -12,7 +12,6 @@ from households.changes.models import ChangeKind, ChangeRequest, ChangeStatus
 from households.choices import Gender, JoinReason, LeaveReason, MemberStatus, Relationship
 from households.member_forms import CONFIRM_REQUIRED, ID_TAKEN, MONTHS, MemberAddForm, MemberForm
 from households.models import Household, Member
-from households.signals import household_changed
 from tests.households.changes.test_views import outsiders  # noqa: F401  (fixture)
 
 BABY_BORN = datetime.date(2025, 3, 2)
@@ -40,18 +39,6 @@ def remove(world, member=None, user=None, reason=LeaveReason.DIED):
     return services.change_submit(
         user=user or world.clerk, kind=ChangeKind.MEMBER_REMOVE, household=world.home, member=member or son_of(world),
         data={"leave_reason": reason, "left_on": datetime.date(2025, 6, 30)})
-
-
-@pytest.fixture
-def events():
-    seen = []
-
-    def record(sender, household_id, **kwargs):
-        seen.append(household_id)
-
-    household_changed.connect(record)
-    yield seen
-    household_changed.disconnect(record)
 
 
 # --- 修改成员信息 ---------------------------------------------------------------------------
@@ -236,6 +223,19 @@ def test_a_head_younger_than_16_is_a_warning(world):
                                    gender=Gender.MALE, join_reason=JoinReason.MARRIED_IN, joined_on="2025-01-01"))
     assert not form.is_valid()
     assert any("配偶年龄仅" in text for text in form.warning_texts)
+
+
+@pytest.mark.parametrize(("born", "warned"), [
+    (datetime.date(2009, 11, 15), True),  # 15 on 30 September 2025, though 16 or more today
+    (datetime.date(2009, 9, 30), False),  # 16 on the reference date
+])
+def test_a_young_head_is_warned_about_by_the_age_b08_reads_on_the_reference_date(world, born, warned):
+    """World's county is in assessment year 2025: B08 takes the head's age on 30 September 2025."""
+    member = world.home.members.get(relationship=Relationship.HEAD)
+    form = MemberForm(form_data(member, birth_date=born, id_number=id_numbers.make("230381", born, 3),
+                                gender=Gender.MALE), user=world.clerk)
+    form.is_valid()
+    assert ("户主年龄仅 15 岁，请核实与户主关系和出生日期" in form.warning_texts) is warned
 
 
 def test_months_worked_outside_0_12_is_an_error(world):

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from households.choices import ReviewLevel
 from accounts.roles import Role
 from households.changes import services
-from households.changes.models import ChangeKind, ChangeRequest, ChangeRequestAttachment, ChangeStatus, ReviewLevel
+from households.changes.models import ChangeKind, ChangeRequest, ChangeRequestAttachment, ChangeStatus
 from households.models import Area
 from tests.builders import make_user
 from tests.conftest import VILLAGE_A1, VILLAGE_A2

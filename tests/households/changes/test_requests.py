@@ -1,17 +1,15 @@
 """Change requests, the services: nothing live changes before approval, nothing is overwritten."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from households.changes import services
 from households.changes.history import household_timeline
 from households.changes.models import ChangeRequest, ChangeStatus
 from households.models import Household
-from households.signals import household_changed
 from tests.builders import make_user
+from tests.races import needs_row_locks, race, told
 from accounts.roles import Role
 from tests.conftest import VILLAGE_A1
 
@@ -27,18 +25,6 @@ def submit(world, user=None, household=None, **data):
 
 def live(household) -> Household:
     return Household.objects.get(pk=household.pk)
-
-
-@pytest.fixture
-def events():
-    seen = []
-
-    def record(sender, household_id, **kwargs):
-        seen.append(household_id)
-
-    household_changed.connect(record)
-    yield seen
-    household_changed.disconnect(record)
 
 
 def test_a_clerks_request_waits_for_the_township_and_changes_no_live_data(world):
@@ -195,29 +181,12 @@ def test_a_second_reviewer_is_told_the_request_was_handled(world):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_approvals_one_wins_the_other_is_told(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite ignores select_for_update: locking is tested on PostgreSQL")
+    needs_row_locks()
     change = submit(world)
     second = make_user("reviewer2", Role.TOWNSHIP_REVIEWER, VILLAGE_A1[:9])
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def approve(reviewer):
-        try:
-            barrier.wait(timeout=10)
-            services.change_request_approve(request=ChangeRequest.objects.get(pk=change.pk), reviewer=reviewer)
-            outcomes.append("approved")
-        except services.ChangeRequestError as error:
-            outcomes.append(error.message)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=(r,)) for r in (world.reviewer, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(outcomes) == sorted(["approved", services.ALREADY_HANDLED])
+    outcomes = race(lambda reviewer: services.change_request_approve(
+        request=ChangeRequest.objects.get(pk=change.pk), reviewer=reviewer), [world.reviewer, second])
+    assert told(outcomes) == sorted(["done", services.ALREADY_HANDLED])
     assert live(world.home).phone == NEW_PHONE
     assert live(world.home).history.count() == 2
     assert ChangeRequest.objects.get(pk=change.pk).events.count() == 2

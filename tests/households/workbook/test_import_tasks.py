@@ -17,7 +17,7 @@ def fake_task(eager: bool):
 
 def test_progress_is_reported_under_a_worker_at_most_once_a_second_and_at_the_end():
     task, states = fake_task(eager=False)
-    report = tasks._progress(task)
+    report = tasks.task_progress(task)
     for done in range(1, 101):
         report(done, 100)
     assert states[0] == {"state": "PROGRESS", "meta": {"done": 1, "total": 100}}
@@ -27,7 +27,7 @@ def test_progress_is_reported_under_a_worker_at_most_once_a_second_and_at_the_en
 
 def test_in_process_runs_report_no_progress():
     task, _ = fake_task(eager=True)
-    assert tasks._progress(task) is None
+    assert tasks.task_progress(task) is None
 
 
 @pytest.mark.django_db
