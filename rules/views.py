@@ -198,7 +198,7 @@ def change_ticket_preview(request, pk):
         change = change_selectors.change_request_detail(user=request.user, pk=pk)
     except ChangeRequest.DoesNotExist:
         raise Http404("不存在或不在您的管辖范围内") from None
-    if not (change.is_pending and change_selectors.can_review(request.user, change)):
+    if not (change.is_pending and permissions.can_review_change(request.user, change)):
         raise Http404("该申请不在您的待审核范围内")
     try:
         context = {"change": change, "preview": services.change_request_preview(change=change), "busy": False}
