@@ -8,8 +8,8 @@
 code of this checkout: migrate, `seed_demo --households N`, a synchronous cleansing batch
 (`run_cleansing --sync`) that opens the tickets, then some tickets moved through review by
 the village clerks, township reviewers and county staff through the ticket service of this
-checkout (explained, approved, returned, closed; a few return reasons start with "=" so the
-ledger's formula neutralisation is exercised). Every step runs under libfaketime with the
+checkout (explained, approved, returned, closed, re-explained; the 办理记录 column then holds
+people, dates and reasons). Every step runs under libfaketime with the
 clock ticking from a fixed Beijing time (batch on 2026-11-20, reviews on the 22nd, 24th, 26th
 and 28th), so the deadlines and overdue marks come out the same on every build day. The
 database's comment records the commit and size it was built with. Re-running `build` on an
@@ -70,7 +70,7 @@ from households.models import Area
 
 step, every, county = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 EXPLAIN = "已入户核实，信息无误"
-RETURN = {0: "核实不充分，请补充佐证材料", 1: "=请重新核实家庭人口"}  # "=…": the ledger must neutralise it
+RETURN = {0: "核实不充分，请补充佐证材料", 1: "=请重新核实家庭人口"}
 
 def user_for(role, area):
     prefix = {Role.VILLAGE_CLERK: "vc", Role.TOWNSHIP_REVIEWER: "tr", Role.COUNTY_STAFF: "cs"}[role]
