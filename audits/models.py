@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from households.choices import ReviewLevel
+from households.scope import scope_prefix
 from households.uploads import StoredFile, stored_name
 
 
@@ -31,8 +32,6 @@ class TicketQuerySet(models.QuerySet):
     village_path = "village__code"
 
     def in_scope(self, user):
-        from households.scope import scope_prefix
-
         prefix = scope_prefix(user)
         if prefix is None:
             return self.none()

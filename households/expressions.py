@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear, NullIf
 
+from households import models as household_models  # a module: models.py imports this one back
 from households.choices import MemberStatus
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -100,10 +101,8 @@ def net_income(prefix: str = ""):
 
 def active_member_count(household=OuterRef("pk")):
     """The household size: members with status 正常, as a subquery on a household reference."""
-    from households.models import Member
-
     counted = (
-        Member.objects.filter(household=household, status=MemberStatus.NORMAL)
+        household_models.Member.objects.filter(household=household, status=MemberStatus.NORMAL)
         .order_by()
         .values("household")
         .annotate(n=Count("pk"))

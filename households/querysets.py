@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 
 from households import expressions
+from households import models as household_models  # a module: models.py builds its managers from this one
 from households.choices import AreaLevel, MemberStatus, Relationship
 from households.scope import scope_prefix
 
@@ -47,18 +48,14 @@ class HouseholdQuerySet(ScopedQuerySet):
 
     def with_head(self):
         """The name of an active head (户主); blank when there is none."""
-        from households.models import Member
-
-        heads = Member.objects.filter(
+        heads = household_models.Member.objects.filter(
             household=OuterRef("pk"), status=MemberStatus.NORMAL, relationship=Relationship.HEAD
         ).order_by("pk")
         return self.annotate(head_name=Subquery(heads.values("name")[:1]))
 
     def with_income(self, year: int):
         """Net and per-capita income of `year` (NULL without that year's record)."""
-        from households.models import AnnualIncome
-
-        incomes = AnnualIncome.objects.filter(household=OuterRef("pk"), year=year)
+        incomes = household_models.AnnualIncome.objects.filter(household=OuterRef("pk"), year=year)
         net = Subquery(
             incomes.annotate(net=expressions.net_income()).values("net")[:1],
             output_field=expressions.MONEY,

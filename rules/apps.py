@@ -8,7 +8,9 @@ class RulesConfig(AppConfig):
     verbose_name = "数据清洗规则"
 
     def ready(self):
-        from rules import receivers  # noqa: F401
+        # Django's idiom: modules that declare (the catalog's rules) or connect (the receivers)
+        # when imported are imported once the apps are ready.
+        from rules import catalog, receivers  # noqa: F401
         from rules.registry import register_facts
 
         register_facts()

@@ -22,11 +22,12 @@ cents, NULL without one): the bases hold values, the rules apply their threshold
 from datetime import timedelta
 
 from django.db.models import (
-    Case, CharField, Count, Exists, ExpressionWrapper, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When,
+    BooleanField, Case, CharField, Count, Exists, ExpressionWrapper, F, IntegerField, Max, OuterRef, Q, Subquery,
+    Value, When,
 )
 from django.db.models import Window
 from django.db.models.functions import Cast, Coalesce, Lag, Substr
-from django.db.models.lookups import Exact, IsNull
+from django.db.models.lookups import Exact, In, IsNull
 from django_cte import CTE, with_cte
 from django.db.models.sql.constants import LOUTER
 
@@ -356,9 +357,6 @@ def _id_digits(start: int, length: int):
 
 def _odd_17th_digit():
     """Whether a valid ID number's 17th digit is odd (male); NULL for an invalid one."""
-    from django.db.models import BooleanField
-    from django.db.models.lookups import In
-
     return Case(
         When(Q(id_valid=True) & Q(In(Substr("id_number", 17, 1), ["1", "3", "5", "7", "9"])), then=Value(True)),
         When(id_valid=True, then=Value(False)),

@@ -17,7 +17,8 @@ from rules.bases import household_base, member_base
 from rules.expressions import balanced
 from rules.messages import household_context, member_context, parameter_context, render
 from rules.registry import HOUSEHOLD, MEMBER, Parameters, Rule
-from rules.risk import FACTOR_LABELS, annotate_factors, upsert_statement
+from rules.models import FACTOR_LABELS
+from rules.risk import annotate_factors, upsert_statement
 
 HOUSEHOLD_FACTS = [
     "pk", "village_id", "number", "phone", "household_type", "monitoring_type", "risk_status",

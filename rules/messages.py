@@ -10,7 +10,7 @@ from households.choices import (
 )
 
 from rules.registry import Parameters, Rule
-from rules.risk import FACTOR_LABELS
+from rules.models import FACTOR_LABELS
 
 CENT = Decimal("0.01")
 

@@ -87,13 +87,31 @@ class BatchRuleResult(models.Model):
         ordering = ["rule_id"]
 
 
+# The risk factors in the order of RiskScore.factor_mask's bits (bit i: the i-th): stored in
+# every row, so a factor is only ever appended (tests/rules/test_engine_guards.py pins the order).
+FACTOR_LABELS = {
+    "income_below_line": "收入低于监测标准",
+    "income_near_line": "收入接近监测标准",
+    "income_drop": "收入大幅下降",
+    "major_illness": "患有大病",
+    "severe_disability": "一二级残疾",
+    "no_labour": "无劳动力",
+    "medical_burden": "医疗支出负担重",
+    "education_burden": "教育支出负担重",
+    "housing_unsafe": "住房不安全",
+    "water_unsafe": "饮水不安全",
+    "dropout": "失学辍学",
+    "uninsured": "未参保",
+}
+
+
 class RiskScore(models.Model):
     """风险系数 of a household for an assessment year, with the factors that produced it."""
 
     household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="risk_scores")
     year = models.PositiveSmallIntegerField("年度")
     risk = models.DecimalField("风险系数", max_digits=5, decimal_places=4)
-    factor_mask = models.PositiveIntegerField("风险因素", default=0)  # bit i: the i-th of rules.risk.FACTOR_LABELS
+    factor_mask = models.PositiveIntegerField("风险因素", default=0)  # bit i: the i-th of FACTOR_LABELS
     computed_at = models.DateTimeField("计算时间", auto_now=True)
 
     class Meta:
@@ -105,8 +123,6 @@ class RiskScore(models.Model):
 
     @property
     def factor_labels(self) -> list[str]:
-        from rules.risk import FACTOR_LABELS
-
         return [label for bit, label in enumerate(FACTOR_LABELS.values()) if self.factor_mask >> bit & 1]
 
 

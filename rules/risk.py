@@ -6,28 +6,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, Value, When
 from django.db.models.functions import Round
+from django.utils import timezone
 
 from rules.catalog.common import gt, gte, line_times_size, lt, lte, pc_defined, scaled
-from rules.expressions import UNTYPED, balanced
+from rules.expressions import UNTYPED, balanced, flag
+from rules.models import FACTOR_LABELS, RiskScore
 from rules.registry import Parameters
 
 # Typed loosely for Django only (see rules/expressions.UNTYPED); PostgreSQL multiplies numerics exactly.
 RISK = UNTYPED
 
-FACTOR_LABELS = {
-    "income_below_line": "收入低于监测标准",
-    "income_near_line": "收入接近监测标准",
-    "income_drop": "收入大幅下降",
-    "major_illness": "患有大病",
-    "severe_disability": "一二级残疾",
-    "no_labour": "无劳动力",
-    "medical_burden": "医疗支出负担重",
-    "education_burden": "教育支出负担重",
-    "housing_unsafe": "住房不安全",
-    "water_unsafe": "饮水不安全",
-    "dropout": "失学辍学",
-    "uninsured": "未参保",
-}
 
 
 def factor_conditions(p: Parameters) -> dict[str, Q]:
@@ -64,8 +52,6 @@ def factor_conditions(p: Parameters) -> dict[str, Q]:
 
 def annotate_factors(base, p: Parameters):
     """Add one 0/1 column per factor (`rf_<name>`) and the rounded coefficient `risk`."""
-    from rules.expressions import flag
-
     conditions = factor_conditions(p)
     base = base.annotate(**{f"rf_{name}": flag(condition) for name, condition in conditions.items()})
     kept = [
@@ -97,10 +83,6 @@ def upsert_statement(source: str, p: Parameters) -> tuple[str, list]:
     INSERT by one hashed join with the stored coefficients: sent to ON CONFLICT, each cost an
     index probe and a tuple lock only to be filtered out (~0.2 s of a rerun at 100,000
     households). ON CONFLICT still settles a row stored concurrently meanwhile."""
-    from django.utils import timezone
-
-    from rules.models import RiskScore
-
     table = RiskScore._meta.db_table
     mask = f"({mask_sql('s')})"
     statement = (

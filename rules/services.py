@@ -18,12 +18,13 @@ from households.changes.models import ChangeRequest
 from households.models import Area, Household, YearParameters
 
 from rules import registry
+from rules import tasks  # a module: tasks.py imports this one back to run its services
 from rules.engine import Finding, evaluate, evaluate_household
 from rules.models import Batch, BatchRuleResult, BatchStatus, RiskScore
 from rules.parameters import parameters_for
 from rules.settings_services import disabled_rule_ids
 from rules.registry import HOUSEHOLD, MEMBER, Parameters, Rule
-from rules.risk import FACTOR_LABELS
+from rules.models import FACTOR_LABELS
 
 # A batch is one task per county and rule group; a group shares one base query.
 GROUPS = {"household": HOUSEHOLD, "member": MEMBER}
@@ -184,11 +185,9 @@ def batch_fail(*, batch_id: int, error: str) -> None:
 
 def batch_start(*, batch: Batch) -> None:
     """Queue one task per group once the batch row is committed."""
-    from rules.tasks import run_batch_group
-
     def enqueue():
         for group in batch_groups(batch):
-            run_batch_group.delay(batch.pk, group)
+            tasks.run_batch_group.delay(batch.pk, group)
 
     transaction.on_commit(enqueue)
 

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from households.models import Area, Household
+
 from rules import services
 
 
@@ -29,8 +31,6 @@ def run_scheduled_cleansing(*, county: str) -> list[int]:
 
     Runs only `county`; a county without households or without its Area runs nothing.
     """
-    from households.models import Area, Household
-
     area = Area.objects.filter(code=county, level="county").first()
     if area is None or not Household.objects.active().filter(village__code__startswith=county).exists():
         return []

@@ -104,8 +104,6 @@ def os_error_reason(error: OSError) -> str:
 
 def export_target(*, out: str, county: str | None) -> Path:
     """The checked output path of an .xlsx export, refusing a wrong suffix, folder or county."""
-    from households.models import Area
-
     path = Path(out)
     if path.suffix.lower() != ".xlsx":
         raise ExportTargetError(f"输出文件应以 .xlsx 结尾：{path}")

@@ -26,6 +26,7 @@ from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from openpyxl.utils import range_boundaries
+from openpyxl.xml import DEFUSEDXML, functions
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from households.workbook import messages as msg
@@ -150,8 +151,6 @@ openpyxl.reader.excel.ReadOnlyWorksheet = HeadSizedReadOnlyWorksheet
 
 def defused_xml_in_use() -> bool:
     """Whether openpyxl parses worksheets with defusedxml (it does when defusedxml is installed)."""
-    from openpyxl.xml import DEFUSEDXML, functions
-
     return bool(DEFUSEDXML) and functions.iterparse.__module__.startswith("defusedxml")
 
 

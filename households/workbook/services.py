@@ -11,11 +11,13 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from celery.result import AsyncResult
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from households import tasks  # a module: tasks.py imports this one back to run its services
 from households.workbook import messages as msg
 from households.workbook.report import write_error_report
 from households.workbook.importer import ImportResult, Issue, Progress, registry_import
@@ -45,9 +47,7 @@ def registry_import_upload(*, user, upload) -> RegistryImport:
     )
     record.file.save(f"{uuid.uuid4().hex}.xlsx", upload, save=False)
     record.save()
-    from households.tasks import registry_import_validate_task
-
-    transaction.on_commit(lambda: registry_import_validate_task.apply_async((record.pk,), task_id=record.task_id))
+    transaction.on_commit(lambda: tasks.registry_import_validate_task.apply_async((record.pk,), task_id=record.task_id))
     return record
 
 
@@ -70,9 +70,7 @@ def registry_import_confirm(*, record: RegistryImport, user) -> None:
     if not confirmed:
         record.refresh_from_db()
         raise ImportNotConfirmable(msg.IMPORT_NOT_CONFIRMABLE.format(status=record.get_status_display()))
-    from households.tasks import registry_import_run_task
-
-    transaction.on_commit(lambda: registry_import_run_task.apply_async((record.pk,), task_id=task_id))
+    transaction.on_commit(lambda: tasks.registry_import_run_task.apply_async((record.pk,), task_id=task_id))
 
 
 def registry_import_run(*, import_id: int, progress: Progress | None = None) -> RegistryImport:
@@ -112,8 +110,6 @@ def registry_import_progress(record: RegistryImport) -> tuple[int, int] | None:
         return None
     if not settings.CELERY_RESULT_BACKEND:
         return None
-    from celery.result import AsyncResult
-
     try:
         info = AsyncResult(record.task_id).info
     except Exception:  # noqa: BLE001  the result backend is down: an indeterminate bar will do

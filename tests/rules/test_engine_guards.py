@@ -17,7 +17,7 @@ from rules import engine, registry
 from rules.bases import member_base
 from rules.models import RiskScore
 from rules.parameters import parameters_for
-from rules.risk import FACTOR_LABELS
+from rules.models import FACTOR_LABELS
 from tests.builders import make_household, make_income, make_member
 
 COUNTY = "230381"

@@ -4,11 +4,7 @@ import unicodedata
 
 from households.workbook.importer import Issue, SheetCounts
 
-try:
-    from households.progress import progress_bar
-except ImportError:  # pragma: no cover - the seed helper ships it; this keeps the commands standalone
-    def progress_bar(total, stream, label=""):
-        return lambda n=1: None
+from households.progress import progress_bar
 
 
 def progress_reporter(stream, label: str):

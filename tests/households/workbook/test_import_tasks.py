@@ -41,7 +41,7 @@ def test_the_page_reads_progress_only_from_a_real_result_backend(settings, monke
         def __init__(self, task_id):
             self.info = {"done": 250, "total": 1000}
 
-    monkeypatch.setattr("celery.result.AsyncResult", Result)
+    monkeypatch.setattr("households.workbook.services.AsyncResult", Result)
     assert registry_import_progress(record) == (250, 1000)
     record.status = ImportStatus.IMPORTED
     assert registry_import_progress(record) is None
