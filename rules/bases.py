@@ -136,7 +136,8 @@ def on_list(listed: CTE | None, column: str):
 def listed_amount(listed: CTE | None, column: str):
     """The amount column of `listed` for the row's ID number (cents), NULL when not listed."""
     if listed is None or column not in listed.query.annotations:
-        return Value(None, output_field=IntegerField())
+        # Typed in the SQL too: in a CTE PostgreSQL takes a bare NULL for text.
+        return Cast(Value(None), output_field=IntegerField())
     return getattr(listed.col, column)
 
 
