@@ -55,7 +55,7 @@ for n in range(wanted - ChangeRequest.objects.pending().count()):
         submitted_at=now - datetime.timedelta(minutes=rng.randint(0, 10 * 24 * 60))))
 made = ChangeRequest.objects.bulk_create(batch, batch_size=1000)
 ChangeRequestAttachment.objects.bulk_create([
-    ChangeRequestAttachment(request=change, file=f"change_attachments/bench/{change.pk}.jpg",
+    ChangeRequestAttachment(change=change, file=f"change_attachments/bench/{change.pk}.jpg",
                             original_name="签字表.jpg", content_type="image/jpeg", size=200_000,
                             uploaded_by=change.requested_by)
     for change in made[::5]

@@ -284,7 +284,7 @@ def change_request_preview(*, change: ChangeRequest) -> TicketPreview | None:
     try:
         return household_change_preview(
             household_id=change.household_id,
-            apply_change=lambda: change_services.change_request_rehearse(request=change))
+            apply_change=lambda: change_services.change_request_rehearse(change=change))
     except CleansingError:
         return None
 

@@ -28,7 +28,7 @@ def pages(world):
                                                    note="电话已更换")
     returned = change_services.change_submit(user=world.clerk, kind=ChangeKind.MEMBER_EDIT, household=home,
                                              member=member, data={"education": Education.SENIOR}, note="毕业")
-    change_services.change_request_return(request=returned, reviewer=world.reviewer, reason="请附毕业证")
+    change_services.change_request_return(change=returned, reviewer=world.reviewer, reason="请附毕业证")
     clerk = [reverse(name, args=args) for name, args in [
         ("household_change_new", [home.number]), ("household_income_new", [home.number]),
         ("household_add_new", []), ("member_add_new", [home.number]),

@@ -70,7 +70,7 @@ def household_timeline(*, household: Household, limit: int = TIMELINE_LENGTH) ->
         # A full window's oldest row only serves as the base of the next one's diff.
         fetched.append((source, records, len(records) > limit))
     unbased = _rows_without_base(fetched)
-    requests = _request_changes({record.change_request_id for record in unbased if record.change_request_id})
+    drafted = _drafted_changes({record.change_request_id for record in unbased if record.change_request_id})
     entries = []
     for source, records, overflowing in fetched:
         names = source.fields()
@@ -85,7 +85,7 @@ def household_timeline(*, household: Household, limit: int = TIMELINE_LENGTH) ->
             if previous is None and record.history_type == "~":  # imported rows have no base row
                 changes = [(prefix + change_fields.label(name), change_fields.display(name, old),
                             change_fields.display(name, new))
-                           for name, (old, new) in requests.get(record.change_request_id, {}).items()
+                           for name, (old, new) in drafted.get(record.change_request_id, {}).items()
                            if name in names]
             elif previous is not None or source.created_is_change:
                 for name in names:
@@ -115,7 +115,7 @@ def _rows_without_base(fetched) -> list:
     return rows
 
 
-def _request_changes(ids: set[int]) -> dict[int, dict]:
+def _drafted_changes(ids: set[int]) -> dict[int, dict]:
     """The `changes` of the requests that made the rows with no earlier history row (bulk
     imports write none), so a first edit still shows what changed."""
     from households.changes.models import ChangeRequest

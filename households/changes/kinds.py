@@ -35,12 +35,12 @@ class Applied:
 @dataclass(frozen=True)
 class Kind:
     fields: tuple[str, ...]
-    # (request, household, lock) -> the live record, or None when there is none yet (an addition).
+    # (change, household, lock) -> the live record, or None when there is none yet (an addition).
     record: Callable
-    # (request, household, record, actor) -> Applied; runs inside the approval's transaction.
+    # (change, household, record, actor) -> Applied; runs inside the approval's transaction.
     apply: Callable
-    # (request, household) -> a refusal message, or None.
-    check: Callable = lambda request, household: None
+    # (change, household) -> a refusal message, or None.
+    check: Callable = lambda change, household: None
 
     def diff(self, record, data: dict) -> dict:
         """{field: [live, proposed]} for each field of this kind whose proposed value differs."""
@@ -56,105 +56,105 @@ class Kind:
         return changes
 
 
-def _stamp(record, request: ChangeRequest, actor):
+def _stamp(record, change: ChangeRequest, actor):
     """Mark the history row of `record`'s next save with who and which request (see change_history)."""
     record._history_user = actor
-    record._change_request_id = request.pk
-    record._change_reason = f"变更申请 #{request.pk}"
+    record._change_request_id = change.pk
+    record._change_reason = f"变更申请 #{change.pk}"
     return record
 
 
-def _write(record, request: ChangeRequest, actor, names=None):
-    for name, (_old, new) in request.changes.items():
+def _write(record, change: ChangeRequest, actor, names=None):
+    for name, (_old, new) in change.changes.items():
         if names is None or name in names:
             setattr(record, name, change_fields.load(name, new))
-    _stamp(record, request, actor).save()
+    _stamp(record, change, actor).save()
     return record
 
 
 # --- live records -------------------------------------------------------------------------
 
-def _the_household(request, household, lock):
+def _the_household(change, household, lock):
     return household  # the caller holds it locked
 
 
-def _income_row(request, household, lock):
-    incomes = AnnualIncome.objects.filter(household=household, year=request.year)
+def _income_row(change, household, lock):
+    incomes = AnnualIncome.objects.filter(household=household, year=change.year)
     return (incomes.select_for_update() if lock else incomes).first()
 
 
-def _the_member(request, household, lock):
-    members = Member.objects.filter(pk=request.member_id, household=household)
+def _the_member(change, household, lock):
+    members = Member.objects.filter(pk=change.member_id, household=household)
     return (members.select_for_update() if lock else members).first()
 
 
-def _nothing(request, household, lock):
+def _nothing(change, household, lock):
     return None
 
 
 # --- refusals ---------------------------------------------------------------------------
 
-def _active_member_check(request, household):
-    member = Member.objects.filter(pk=request.member_id, household=household).first()
+def _active_member_check(change, household):
+    member = Member.objects.filter(pk=change.member_id, household=household).first()
     if member is None or not member.is_active:
         return MEMBER_GONE
     return None
 
 
-def _removal_check(request, household):
-    gone = _active_member_check(request, household)
+def _removal_check(change, household):
+    gone = _active_member_check(change, household)
     if gone:
         return gone
-    if not household.members.filter(status=MemberStatus.NORMAL).exclude(pk=request.member_id).exists():
+    if not household.members.filter(status=MemberStatus.NORMAL).exclude(pk=change.member_id).exists():
         return LAST_MEMBER
     return None
 
 
-def _household_removal_check(request, household):
+def _household_removal_check(change, household):
     return ALREADY_REMOVED if household.is_removed else None
 
 
 # --- apply ------------------------------------------------------------------------------
 
-def _apply_to_household(request, household, record, actor):
-    _write(household, request, actor)
+def _apply_to_household(change, household, record, actor):
+    _write(household, change, actor)
     return Applied(household)
 
 
-def _apply_income(request, household, record, actor):
-    _write(record or AnnualIncome(household=household, year=request.year), request, actor)
+def _apply_income(change, household, record, actor):
+    _write(record or AnnualIncome(household=household, year=change.year), change, actor)
     return Applied(household)
 
 
-def _apply_member_edit(request, household, record, actor):
-    return Applied(household, _write(record, request, actor))
+def _apply_member_edit(change, household, record, actor):
+    return Applied(household, _write(record, change, actor))
 
 
-def _apply_member_add(request, household, record, actor):
+def _apply_member_add(change, household, record, actor):
     member = Member(household=household, status=MemberStatus.NORMAL)
-    return Applied(household, _write(member, request, actor))
+    return Applied(household, _write(member, change, actor))
 
 
-def _apply_member_remove(request, household, record, actor):
-    for name, (_old, new) in request.changes.items():
+def _apply_member_remove(change, household, record, actor):
+    for name, (_old, new) in change.changes.items():
         setattr(record, name, change_fields.load(name, new))
     # Members are never deleted: a removed member stays on record as 死亡 or 迁出.
     record.status = MemberStatus.DECEASED if record.leave_reason == LeaveReason.DIED else MemberStatus.MOVED_OUT
-    _stamp(record, request, actor).save()
+    _stamp(record, change, actor).save()
     return Applied(household, record)
 
 
-def _apply_measure(request, household, record, actor):
-    _write(AssistanceMeasure(household=household), request, actor)
+def _apply_measure(change, household, record, actor):
+    _write(AssistanceMeasure(household=household), change, actor)
     return Applied(household)
 
 
-def _apply_household_add(request, household, record, actor):
-    village = Area.objects.select_for_update().get(pk=request.village_id)  # one number at a time per village
+def _apply_household_add(change, household, record, actor):
+    village = Area.objects.select_for_update().get(pk=change.village_id)  # one number at a time per village
     new = Household(village=village, number=next_household_number(village))
-    _write(new, request, actor, names=change_fields.NEW_HOUSEHOLD_FIELDS)
+    _write(new, change, actor, names=change_fields.NEW_HOUSEHOLD_FIELDS)
     head = Member(household=new, relationship=Relationship.HEAD, status=MemberStatus.NORMAL)
-    _write(head, request, actor, names=change_fields.HEAD_FIELDS)
+    _write(head, change, actor, names=change_fields.HEAD_FIELDS)
     return Applied(new, head)
 
 

@@ -151,8 +151,8 @@ class ChangeRequest(models.Model):
 class ChangeRequestEvent(models.Model):
     """One step of a request's life: who moved it from which status to which, and why."""
 
-    request = models.ForeignKey(ChangeRequest, verbose_name="变更申请", on_delete=models.CASCADE,
-                                related_name="events")
+    change = models.ForeignKey(ChangeRequest, verbose_name="变更申请", on_delete=models.CASCADE,
+                               related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT,
                               related_name="+")
     at = models.DateTimeField("时间", default=timezone.now)
@@ -165,14 +165,14 @@ class ChangeRequestEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.request_id} {self.from_status}→{self.to_status}"
+        return f"{self.change_id} {self.from_status}→{self.to_status}"
 
 
 class ChangeRequestAttachment(StoredFile):
     """附件: a photo of the signed household form, a certificate, attached to a request."""
 
-    request = models.ForeignKey(ChangeRequest, verbose_name="变更申请", on_delete=models.CASCADE,
-                                related_name="attachments")
+    change = models.ForeignKey(ChangeRequest, verbose_name="变更申请", on_delete=models.CASCADE,
+                               related_name="attachments")
     file = models.FileField("文件", upload_to=stored_name("change_attachments"))
 
     class Meta:

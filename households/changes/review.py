@@ -51,16 +51,16 @@ def save_attachments(change: ChangeRequest, form: AttachmentsForm, *, user) -> l
     """Store the checked uploads of a valid `form` on `change`."""
     saved = []
     for upload, content_type in form.cleaned_data.get("attachments") or []:
-        attachment = ChangeRequestAttachment.from_upload(upload, content_type, user=user, request=change)
+        attachment = ChangeRequestAttachment.from_upload(upload, content_type, user=user, change=change)
         attachment.save()
         saved.append(attachment)
     return saved
 
 
-def change_request_withdraw(*, request: ChangeRequest, user) -> ChangeRequest:
+def change_request_withdraw(*, change: ChangeRequest, user) -> ChangeRequest:
     """The requester takes back their pending or returned request; nothing live changes."""
     with transaction.atomic():
-        locked = ChangeRequest.objects.in_scope(user).select_for_update().filter(pk=request.pk).first()
+        locked = ChangeRequest.objects.in_scope(user).select_for_update().filter(pk=change.pk).first()
         if locked is None or locked.requested_by_id != user.pk:
             raise services.ChangeRequestError(NOT_YOURS)
         if locked.status not in services.TRANSITIONS["withdraw"][0]:
@@ -92,7 +92,7 @@ def bulk_approve(*, user, ids) -> BulkOutcome:
             outcome.refused.append((pk, OUT_OF_SCOPE))
             continue
         try:
-            outcome.approved.append(services.change_request_approve(request=change, reviewer=user))
+            outcome.approved.append(services.change_request_approve(change=change, reviewer=user))
         except services.ChangeRequestError as error:
             outcome.refused.append((pk, error.message))
     return outcome

@@ -51,11 +51,11 @@ def my_change_requests(*, user):
     return change_requests(user=user).mine(user)
 
 
-def diff_rows(*, request: ChangeRequest) -> list[DiffRow]:
+def diff_rows(*, change: ChangeRequest) -> list[DiffRow]:
     """Old and proposed value of each field side by side, with the live value when it moved on."""
-    household = Household.objects.get(pk=request.household_id) if request.household_id else None
-    conflicting = {c.field for c in conflicts_of(request, household)} if request.is_pending else set()
-    record = record_of(request, household)
+    household = Household.objects.get(pk=change.household_id) if change.household_id else None
+    conflicting = {c.field for c in conflicts_of(change, household)} if change.is_pending else set()
+    record = record_of(change, household)
     return [
         DiffRow(
             field=name, label=change_fields.label(name),
@@ -63,12 +63,12 @@ def diff_rows(*, request: ChangeRequest) -> list[DiffRow]:
             now=change_fields.display(name, change_fields.live(record, name)),
             conflict=name in conflicting,
         )
-        for name, (old, new) in request.changes.items()
+        for name, (old, new) in change.changes.items()
     ]
 
 
-def return_label(request: ChangeRequest) -> str:
-    return "退回村级" if request.review_level == ReviewLevel.TOWNSHIP else "退回乡镇"
+def return_label(change: ChangeRequest) -> str:
+    return "退回村级" if change.review_level == ReviewLevel.TOWNSHIP else "退回乡镇"
 
 
 def pending_for_household(*, user, household: Household):
@@ -108,15 +108,15 @@ def income_figures(*, household_id: int, values: dict) -> IncomeFigures:
     return IncomeFigures(**row)
 
 
-def income_request_figures(*, request: ChangeRequest) -> tuple[IncomeFigures | None, IncomeFigures] | None:
+def income_request_figures(*, change: ChangeRequest) -> tuple[IncomeFigures | None, IncomeFigures] | None:
     """An income request's figures before (the live row) and after approval; None for other kinds."""
-    if request.kind != ChangeKind.INCOME:
+    if change.kind != ChangeKind.INCOME:
         return None
-    household = Household.objects.get(pk=request.household_id)
-    record = live_record(request.kind, household, request.year)
+    household = Household.objects.get(pk=change.household_id)
+    record = live_record(change.kind, household, change.year)
     before = {name: getattr(record, name, None) for name in change_fields.INCOME_FIELDS}
     after = dict(before)
-    after.update({name: change_fields.load(name, new) for name, (_old, new) in request.changes.items()})
+    after.update({name: change_fields.load(name, new) for name, (_old, new) in change.changes.items()})
     # A year without a row yet has no figures before (shown as —, not as 0.00).
     return (income_figures(household_id=household.pk, values=before) if record is not None else None,
             income_figures(household_id=household.pk, values=after))
@@ -156,5 +156,5 @@ def queue_tabs(*, user) -> list[QueueTab]:
 def change_attachment(*, user, pk: int, attachment_id: int):
     """One attachment of a request in `user`'s scope; raises DoesNotExist."""
     return ChangeRequestAttachment.objects.get(
-        pk=attachment_id, request__in=ChangeRequest.objects.in_scope(user).filter(pk=pk)
+        pk=attachment_id, change__in=ChangeRequest.objects.in_scope(user).filter(pk=pk)
     )

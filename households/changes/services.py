@@ -77,21 +77,21 @@ class ChangeConflict(ChangeRequestError):
         self.conflicts = conflicts
 
 
-def change_request_move(request: ChangeRequest, *, action: str, actor, comment: str = "") -> None:
+def change_request_move(change: ChangeRequest, *, action: str, actor, comment: str = "") -> None:
     """Check `action` against TRANSITIONS, set the new status and write the event row."""
     allowed, target = TRANSITIONS[action]
-    from_status = request.status if action not in ("submit", "apply") else ""
-    if allowed and request.status not in allowed:
+    from_status = change.status if action not in ("submit", "apply") else ""
+    if allowed and change.status not in allowed:
         raise ChangeRequestError(ALREADY_HANDLED)
-    new_status = target or PENDING_AT[request.review_level]
+    new_status = target or PENDING_AT[change.review_level]
     # Compare-and-set: the row must still hold the status read, even where the read took no
     # row lock (SQLite ignores select_for_update); otherwise someone else moved it meanwhile.
-    if allowed and not ChangeRequest.objects.filter(pk=request.pk, status=from_status).update(status=new_status):
+    if allowed and not ChangeRequest.objects.filter(pk=change.pk, status=from_status).update(status=new_status):
         raise ChangeRequestError(ALREADY_HANDLED)
-    request.status = new_status
-    request.save()
+    change.status = new_status
+    change.save()
     ChangeRequestEvent.objects.create(
-        request=request, actor=actor, from_status=from_status, to_status=request.status, comment=comment
+        change=change, actor=actor, from_status=from_status, to_status=change.status, comment=comment
     )
 
 
@@ -107,9 +107,9 @@ def live_record(kind: str, household: Household | None, year: int | None = None,
     return change_kinds.kind_of(kind).record(target, household, lock)
 
 
-def record_of(request: ChangeRequest, household: Household | None, *, lock: bool = False):
-    """The live record `request` changes (see `live_record`), locked with `lock`."""
-    return change_kinds.kind_of(request.kind).record(request, household, lock)
+def record_of(change: ChangeRequest, household: Household | None, *, lock: bool = False):
+    """The live record `change` changes (see `live_record`), locked with `lock`."""
+    return change_kinds.kind_of(change.kind).record(change, household, lock)
 
 
 def _review_level(user) -> str | None:
@@ -173,51 +173,51 @@ def _submit(*, user, household: Household | None, kind: str, year: int | None, d
     spec = change_kinds.kind_of(kind)
     with transaction.atomic():
         live = Household.objects.select_for_update().get(pk=household.pk) if household is not None else None
-        request = ChangeRequest(
+        change = ChangeRequest(
             household=live, village_id=live.village_id if live else village_id, kind=kind, year=year,
             member_id=getattr(member, "pk", None), note=note.strip(), requested_by=user,
             confirmed_warnings=list(warnings), review_level=_review_level(user) or ReviewLevel.COUNTY,
             submission_token=token,
         )
         if live is not None:
-            refusal = spec.check(request, live)
+            refusal = spec.check(change, live)
             if refusal:
                 raise ChangeRequestError(refusal)
             if live.is_removed:
                 raise ChangeRequestError(REMOVED)
-        request.changes = spec.diff(spec.record(request, live, False), data)
-        if not request.changes:
+        change.changes = spec.diff(spec.record(change, live, False), data)
+        if not change.changes:
             raise ChangeRequestError(NOTHING_CHANGED)
         if user.is_county_staff:
-            request.reviewer, request.reviewed_at = user, timezone.now()
-            change_request_move(request, action="apply", actor=user, comment=request.note)
-            _apply(request, live, actor=user)
+            change.reviewer, change.reviewed_at = user, timezone.now()
+            change_request_move(change, action="apply", actor=user, comment=change.note)
+            _apply(change, live, actor=user)
         else:
-            change_request_move(request, action="submit", actor=user, comment=request.note)
-    return request
+            change_request_move(change, action="submit", actor=user, comment=change.note)
+    return change
 
 
-def _check_reviewer(request: ChangeRequest, reviewer) -> None:
-    in_scope = ChangeRequest.objects.in_scope(reviewer).filter(pk=request.pk).exists()
-    if in_scope and request.requested_by_id == reviewer.pk and reviewer.can.review_change():
+def _check_reviewer(change: ChangeRequest, reviewer) -> None:
+    in_scope = ChangeRequest.objects.in_scope(reviewer).filter(pk=change.pk).exists()
+    if in_scope and change.requested_by_id == reviewer.pk and reviewer.can.review_change():
         raise ChangeRequestError(SELF_APPROVAL)
-    if not (in_scope and reviewer.can.review_change(request)):
+    if not (in_scope and reviewer.can.review_change(change)):
         raise ChangeRequestError(WRONG_LEVEL)
 
 
-def _lock(request: ChangeRequest) -> ChangeRequest:
+def _lock(change: ChangeRequest) -> ChangeRequest:
     """The request again, locked, with its current status (another reviewer may have acted)."""
-    locked = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+    locked = ChangeRequest.objects.select_for_update().get(pk=change.pk)
     if locked.status not in PENDING:
         raise ChangeRequestError(ALREADY_HANDLED)
     return locked
 
 
-def conflicts_of(request: ChangeRequest, household: Household, *, lock: bool = False) -> list[Conflict]:
+def conflicts_of(change: ChangeRequest, household: Household, *, lock: bool = False) -> list[Conflict]:
     """The fields whose live value is no longer the value the request was drafted against."""
-    record = record_of(request, household, lock=lock)
+    record = record_of(change, household, lock=lock)
     found = []
-    for name, (old, new) in request.changes.items():
+    for name, (old, new) in change.changes.items():
         now = change_fields.live(record, name)
         if now != old:
             found.append(Conflict(
@@ -227,21 +227,21 @@ def conflicts_of(request: ChangeRequest, household: Household, *, lock: bool = F
     return found
 
 
-def _apply(request: ChangeRequest, household: Household | None, *, actor) -> None:
+def _apply(change: ChangeRequest, household: Household | None, *, actor) -> None:
     """Write the request's change (change_kinds) and link the request to what it created."""
-    spec = change_kinds.kind_of(request.kind)
-    applied = spec.apply(request, household, spec.record(request, household, True), actor)
-    if request.household_id != applied.household.pk or (applied.member and request.member_id != applied.member.pk):
-        request.household = applied.household
-        request.member = applied.member or request.member
-        request.save(update_fields=["household", "member", "updated_at"])
+    spec = change_kinds.kind_of(change.kind)
+    applied = spec.apply(change, household, spec.record(change, household, True), actor)
+    if change.household_id != applied.household.pk or (applied.member and change.member_id != applied.member.pk):
+        change.household = applied.household
+        change.member = applied.member or change.member
+        change.save(update_fields=["household", "member", "updated_at"])
     household_changed_send(household_id=applied.household.pk)
 
 
-def change_request_approve(*, request: ChangeRequest, reviewer) -> ChangeRequest:
+def change_request_approve(*, change: ChangeRequest, reviewer) -> ChangeRequest:
     """Apply a pending request to its household, or refuse (already handled, not yours, conflict)."""
     with transaction.atomic():
-        locked = _lock(request)
+        locked = _lock(change)
         _check_reviewer(locked, reviewer)
         household = (Household.objects.select_for_update().get(pk=locked.household_id)
                      if locked.household_id else None)
@@ -257,38 +257,38 @@ def change_request_approve(*, request: ChangeRequest, reviewer) -> ChangeRequest
     return locked
 
 
-def change_request_rehearse(*, request: ChangeRequest) -> None:
-    """Write to its household what approving the pending `request` would write, for a caller
+def change_request_rehearse(*, change: ChangeRequest) -> None:
+    """Write to its household what approving the pending `change` would write, for a caller
     that rolls the transaction back (the reviewer's preview of the tickets an approval would
     resolve or raise): no row is locked before it is read, no status moves, no event is sent.
     A request the household now refuses (a member gone) writes nothing; an addition (no
     household yet) is not rehearsed."""
-    if not request.household_id:
+    if not change.household_id:
         return
-    spec = change_kinds.kind_of(request.kind)
-    household = Household.objects.get(pk=request.household_id)
-    if spec.check(request, household) is None:
-        spec.apply(request, household, spec.record(request, household, False), None)
+    spec = change_kinds.kind_of(change.kind)
+    household = Household.objects.get(pk=change.household_id)
+    if spec.check(change, household) is None:
+        spec.apply(change, household, spec.record(change, household, False), None)
 
 
-def change_request_return(*, request: ChangeRequest, reviewer, reason: str) -> ChangeRequest:
+def change_request_return(*, change: ChangeRequest, reviewer, reason: str) -> ChangeRequest:
     """Send a pending request back to its requester with a reason; nothing live changes."""
     reason = (reason or "").strip()
     if not reason:
         raise ChangeRequestError(REASON_REQUIRED)
     with transaction.atomic():
-        locked = _lock(request)
+        locked = _lock(change)
         _check_reviewer(locked, reviewer)
         locked.reviewer, locked.reviewed_at, locked.return_reason = reviewer, timezone.now(), reason
         change_request_move(locked, action="return", actor=reviewer, comment=reason)
     return locked
 
 
-def change_request_resubmit(*, request: ChangeRequest, user, data: dict, note: str = "",
+def change_request_resubmit(*, change: ChangeRequest, user, data: dict, note: str = "",
                             warnings: list[str] | tuple | None = None) -> ChangeRequest:
     """The requester's revision of a returned request, diffed afresh against the live record."""
     with transaction.atomic():
-        locked = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+        locked = ChangeRequest.objects.select_for_update().get(pk=change.pk)
         in_scope = (_in_scope(user, locked.household_id) if locked.household_id
                     else _village_in_scope(user, locked.village_id))
         if locked.requested_by_id != user.pk or not in_scope:
@@ -311,10 +311,10 @@ def change_request_resubmit(*, request: ChangeRequest, user, data: dict, note: s
     return locked
 
 
-def proposed_values(request: ChangeRequest) -> dict:
+def proposed_values(change: ChangeRequest) -> dict:
     """The form's initial values for a revision: the live record with the request's values over it."""
-    household = Household.objects.get(pk=request.household_id) if request.household_id else None
-    record = record_of(request, household)
-    values = {name: getattr(record, name, None) for name in _fields_of(request.kind)}
-    values.update({name: change_fields.load(name, new) for name, (_old, new) in request.changes.items()})
+    household = Household.objects.get(pk=change.household_id) if change.household_id else None
+    record = record_of(change, household)
+    values = {name: getattr(record, name, None) for name in _fields_of(change.kind)}
+    values.update({name: change_fields.load(name, new) for name, (_old, new) in change.changes.items()})
     return values

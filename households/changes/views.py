@@ -103,12 +103,12 @@ def change_detail(request, pk, return_form=None, revealed=None):
     reviewing = request.user.can.review_change(change)
     return render(request, "households/change_detail.html", {
         "change": change,
-        "rows": selectors.diff_rows(request=change),
+        "rows": selectors.diff_rows(change=change),
         "events": change.events.select_related("actor"),
         "can_review": reviewing,
         "can_revise": request.user.can.revise_change(change),
         "review_panels": panels.review_panels() if reviewing else [],
-        "figures": selectors.income_request_figures(request=change) if change.household_id else None,
+        "figures": selectors.income_request_figures(change=change) if change.household_id else None,
         "return_form": return_form or ReturnForm(),
         "return_label": selectors.return_label(change),
         "attachments": change.attachments.all(),
@@ -123,7 +123,7 @@ def change_approve(request, pk):
     _reviewer_or_404(request.user)
     change = _change_or_404(request.user, pk)
     try:
-        change = services.change_request_approve(request=change, reviewer=request.user)
+        change = services.change_request_approve(change=change, reviewer=request.user)
     except services.ChangeRequestError as error:
         messages.error(request, error.message)
         return redirect("change_detail", pk=change.pk)
@@ -140,7 +140,7 @@ def change_return(request, pk):
     if not form.is_valid():
         return change_detail(request, pk, return_form=form)
     try:
-        services.change_request_return(request=change, reviewer=request.user, reason=form.cleaned_data["reason"])
+        services.change_request_return(change=change, reviewer=request.user, reason=form.cleaned_data["reason"])
     except services.ChangeRequestError as error:
         messages.error(request, error.message)
         return redirect("change_detail", pk=change.pk)
@@ -165,7 +165,7 @@ def change_resubmit(request, pk):
     attachments = review.attachments_form(request)
     if request.method == "POST" and all([form.is_valid(), attachments.is_valid()]):
         response = _revise(request, form, attachments, change, resubmit=lambda: (
-            services.change_request_resubmit(request=change, user=request.user, data=form.data_for_request,
+            services.change_request_resubmit(change=change, user=request.user, data=form.data_for_request,
                                              note=form.cleaned_data["note"])))
         if response:
             return response
@@ -203,7 +203,7 @@ def _income_form(request, household, *, year, change=None, picker=None):
                     data=form.data_for_request, note=form.cleaned_data["note"], token=token)))
         else:
             response = _revise(request, form, attachments, change, resubmit=lambda: (
-                services.change_request_resubmit(request=change, user=request.user, data=form.data_for_request,
+                services.change_request_resubmit(change=change, user=request.user, data=form.data_for_request,
                                                  note=form.cleaned_data["note"])))
         if response:
             return response
@@ -234,7 +234,7 @@ def change_withdraw(request, pk):
     if change.requested_by_id != request.user.pk:
         raise Http404("只有申请人可以撤回自己的申请")
     try:
-        review.change_request_withdraw(request=change, user=request.user)
+        review.change_request_withdraw(change=change, user=request.user)
     except services.ChangeRequestError as error:
         messages.error(request, error.message)
     else:
@@ -342,7 +342,7 @@ def _kind_form(request, *, kind, household=None, member=None, change=None, initi
         else:
             response = _revise(request, form, attachments, change, resubmit=lambda: (
                 services.change_request_resubmit(
-                    request=change, user=request.user, data=form.data_for_request,
+                    change=change, user=request.user, data=form.data_for_request,
                     note=form.cleaned_data["note"], warnings=form.confirmed_warnings,
                 )))
         if response:
@@ -421,10 +421,10 @@ def _submitted(request, change, *, revised: bool = False, linked=None):
     if linked:
         messages.add_message(request, *linked)
     messages.success(request, SUBMITTED[change.status])
-    return _to_request(change)
+    return _to_change(change)
 
 
-def _to_request(change):
+def _to_change(change):
     if change.status == ChangeStatus.APPROVED:
         return redirect("household_detail", number=change.household.number)
     return redirect("change_detail", pk=change.pk)
@@ -458,7 +458,7 @@ def _earlier(user, token):
 
 def _already_submitted(request, change):
     messages.info(request, ALREADY_SUBMITTED)
-    return _to_request(change)
+    return _to_change(change)
 
 
 def _create_once(request, form, attachments, *, ticket_id, submit):

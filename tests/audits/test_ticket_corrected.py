@@ -41,7 +41,7 @@ def submit_income(world, wage: str):
 
 def approve(world, change, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        change_services.change_request_approve(request=change, reviewer=world.reviewer)
+        change_services.change_request_approve(change=change, reviewer=world.reviewer)
 
 
 def test_a_fixing_change_resolves_the_ticket_through_the_recheck(world, income_ticket,
@@ -223,9 +223,9 @@ def test_the_explain_button_is_back_once_the_change_is_returned_or_withdrawn(cli
     change = submit_income(world, "60000")
     services.ticket_link_change(ticket_id=income_ticket.pk, change_request=change, user=world.clerk)
     if ending == "returned":
-        change_services.change_request_return(request=change, reviewer=world.reviewer, reason="请附工资证明")
+        change_services.change_request_return(change=change, reviewer=world.reviewer, reason="请附工资证明")
     else:
-        change_request_withdraw(request=change, user=world.clerk)
+        change_request_withdraw(change=change, user=world.clerk)
     page = ticket_page(client, world.clerk, income_ticket)
     assert EXPLAIN_BUTTON in page and "整改申请审核中" not in page
     explain(client, income_ticket)

@@ -49,7 +49,7 @@ def test_the_migration_normalises_stored_members_and_pending_change_requests(wor
     member = make_member(world.home, name="旧数据")
     Member.objects.filter(pk=member.pk).update(id_number="１1010519491231002x", id_valid=False)  # as stored before
     untouched = list(Member.objects.exclude(pk=member.pk).values_list("pk", "id_number", "id_valid"))
-    request = ChangeRequest.objects.create(
+    change = ChangeRequest.objects.create(
         household=world.home, village=world.home.village, kind=ChangeKind.MEMBER_EDIT, status="pending_township",
         review_level="township", member=member, requested_by=world.clerk,
         changes={"id_number": ["１1010519491231002x", "11010519491231002x"], "name": ["旧数据", "新名"]},
@@ -57,9 +57,9 @@ def test_the_migration_normalises_stored_members_and_pending_change_requests(wor
     migration.normalise_members(apps, None)
     migration.normalise_change_requests(apps, None)
     member.refresh_from_db()
-    request.refresh_from_db()
+    change.refresh_from_db()
     assert (member.id_number, member.id_valid) == (NUMBER, True)
-    assert request.changes == {"id_number": [NUMBER, NUMBER], "name": ["旧数据", "新名"]}
+    assert change.changes == {"id_number": [NUMBER, NUMBER], "name": ["旧数据", "新名"]}
     assert list(Member.objects.exclude(pk=member.pk).values_list("pk", "id_number", "id_valid")) == untouched
 
 
@@ -79,10 +79,10 @@ def test_an_approved_change_request_stores_the_one_form(world):
     from households.changes import services as change_services
 
     member = make_member(world.home, name="待改", id_number="110105194912310021")
-    request = change_services.change_submit(user=world.county_staff, kind=ChangeKind.MEMBER_EDIT,
-                                            household=world.home, member=member,
-                                            data={"id_number": "11010519491231002x"})
-    if request.is_pending:
-        change_services.change_request_approve(request=request, reviewer=world.county_staff)
+    change = change_services.change_submit(user=world.county_staff, kind=ChangeKind.MEMBER_EDIT,
+                                           household=world.home, member=member,
+                                           data={"id_number": "11010519491231002x"})
+    if change.is_pending:
+        change_services.change_request_approve(change=change, reviewer=world.county_staff)
     member.refresh_from_db()
     assert (member.id_number, member.id_valid) == (NUMBER, True)

@@ -150,7 +150,7 @@ def test_the_member_form_shown_again_with_an_error_stays_masked(client, world, h
 # --- a returned request's revise form ----------------------------------------------------------
 
 def returned(change: ChangeRequest, world) -> ChangeRequest:
-    services.change_request_return(request=change, reviewer=world.reviewer, reason="请核实")
+    services.change_request_return(change=change, reviewer=world.reviewer, reason="请核实")
     change.refresh_from_db()
     return change
 

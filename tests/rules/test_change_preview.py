@@ -134,7 +134,7 @@ def test_the_preview_is_404_outside_scope_and_for_anyone_but_its_reviewer(client
         assert as_user(client, user).get(preview_url(fix), headers=HTMX).status_code == 404, user
     client.logout()
     assert client.get(preview_url(fix)).status_code == 302  # to the login page
-    change_services.change_request_approve(request=fix, reviewer=world.reviewer)
+    change_services.change_request_approve(change=fix, reviewer=world.reviewer)
     assert as_user(client, world.reviewer).get(preview_url(fix), headers=HTMX).status_code == 404
 
 

@@ -32,7 +32,7 @@ def submit(client, world, **files):
 
 
 def attachment_url(attachment):
-    return reverse("change_attachment", args=[attachment.request_id, attachment.pk])
+    return reverse("change_attachment", args=[attachment.change_id, attachment.pk])
 
 
 def test_the_forms_take_photos_from_a_phone_camera(client, world):
@@ -90,7 +90,7 @@ def test_an_income_request_takes_attachments(client, world):
 def test_a_resubmission_adds_attachments_to_the_ones_it_had(client, world):
     submit(client, world, attachments=[photo()])
     change = ChangeRequest.objects.get()
-    services.change_request_return(request=change, reviewer=world.reviewer, reason="请附户主签字")
+    services.change_request_return(change=change, reviewer=world.reviewer, reason="请附户主签字")
     client.post(reverse("change_resubmit", args=[change.pk]),
                 {**FORM, "phone": "13912345679", "attachments": [photo("户主签字.jpg")]})
     assert [a.original_name for a in change.attachments.all()] == ["签字表.jpg", "户主签字.jpg"]

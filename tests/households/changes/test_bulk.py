@@ -70,7 +70,7 @@ def test_the_page_names_each_refused_request(client, world):
 
 def test_a_request_handled_meanwhile_is_reported_not_approved_twice(client, world):
     change = submit(world, phone="13911112222")
-    services.change_request_return(request=change, reviewer=world.reviewer, reason="请核实")
+    services.change_request_return(change=change, reviewer=world.reviewer, reason="请核实")
     outcome = review.bulk_approve(user=world.reviewer, ids=[change.pk])
     assert outcome.approved == [] and outcome.refused == [(change.pk, services.ALREADY_HANDLED)]
     assert status(change) == ChangeStatus.RETURNED

@@ -14,7 +14,7 @@ from households.choices import Gender, JoinReason, LeaveReason, MeasureType, Rel
 
 
 def approve(world, change):
-    services.change_request_approve(request=change, reviewer=world.reviewer)
+    services.change_request_approve(change=change, reviewer=world.reviewer)
     return change
 
 

@@ -48,7 +48,7 @@ def test_a_measure_is_added_only_on_approval_with_history_and_the_event(world, e
                               "content": [None, "发放肉牛 2 头"]}
     assert not AssistanceMeasure.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_request_approve(request=change, reviewer=world.reviewer)
+        services.change_request_approve(change=change, reviewer=world.reviewer)
     measure = AssistanceMeasure.objects.get()
     assert (measure.household, measure.year, measure.measure_type) == (world.home, 2025, MeasureType.INDUSTRY)
     assert measure.history.get().change_request_id == change.pk
@@ -70,7 +70,7 @@ def test_a_new_household_waits_without_a_household_and_is_created_with_its_head_
     assert (change.household, change.village_id, change.status) == (None, VILLAGE_A1, ChangeStatus.PENDING_TOWNSHIP)
     assert change.changes["name"] == [None, "赵新户"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_request_approve(request=change, reviewer=world.reviewer)
+        services.change_request_approve(change=change, reviewer=world.reviewer)
     change.refresh_from_db()
     household = change.household
     assert household.number == f"{VILLAGE_A1}0001"
@@ -103,7 +103,7 @@ def test_a_new_household_must_be_in_a_village_of_the_users_scope(world, outsider
 def test_a_new_household_request_is_reviewed_in_scope_only(world, outsiders):  # noqa: F811
     change = add_household(world)
     with pytest.raises(services.ChangeRequestError):
-        services.change_request_approve(request=change, reviewer=outsiders["reviewer_of_b"])
+        services.change_request_approve(change=change, reviewer=outsiders["reviewer_of_b"])
     assert not Household.objects.filter(address="金湾村三组 12 号").exists()
 
 
@@ -121,7 +121,7 @@ def test_a_clerk_adds_a_household_through_the_form_and_revises_it(client, world)
     change = ChangeRequest.objects.get(kind=ChangeKind.HOUSEHOLD_ADD)
     detail = client.get(reverse("change_detail", args=[change.pk])).content.decode()
     assert "赵新户" in detail and "户主姓名" not in detail  # the diff names the field 姓名
-    services.change_request_return(request=change, reviewer=world.reviewer, reason="地址请写全")
+    services.change_request_return(change=change, reviewer=world.reviewer, reason="地址请写全")
     client.post(reverse("change_resubmit", args=[change.pk]), {**data, "address": "金湾村三组 12 号"})
     change.refresh_from_db()
     assert (change.status, change.changes["address"]) == (ChangeStatus.PENDING_TOWNSHIP, [None, "金湾村三组 12 号"])
@@ -141,7 +141,7 @@ def test_a_removal_sets_the_date_and_reason_on_approval(world, events, django_ca
     change = remove_household(world)
     assert Household.objects.get(pk=world.home.pk).removed_on is None
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_request_approve(request=change, reviewer=world.reviewer)
+        services.change_request_approve(change=change, reviewer=world.reviewer)
     household = Household.objects.get(pk=world.home.pk)
     assert (household.removed_on, household.removal_reason) == (datetime.date(2025, 7, 1), RemovalReason.EXTINCT)
     assert events == [world.home.pk]
@@ -149,9 +149,9 @@ def test_a_removal_sets_the_date_and_reason_on_approval(world, events, django_ca
 
 def test_a_second_removal_is_refused(world):
     first, second = remove_household(world), remove_household(world)
-    services.change_request_approve(request=first, reviewer=world.reviewer)
+    services.change_request_approve(change=first, reviewer=world.reviewer)
     with pytest.raises(services.ChangeRequestError, match=change_kinds.ALREADY_REMOVED):
-        services.change_request_approve(request=second, reviewer=world.reviewer)
+        services.change_request_approve(change=second, reviewer=world.reviewer)
     with pytest.raises(services.ChangeRequestError, match=change_kinds.ALREADY_REMOVED):
         remove_household(world)
 

@@ -41,7 +41,7 @@ def test_approval_creates_the_row_records_history_and_sends_the_event(
 ):
     change = submit(world, wage="24000", operating_income="6000", operating_expense="1500")
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_request_approve(request=change, reviewer=world.reviewer)
+        services.change_request_approve(change=change, reviewer=world.reviewer)
     income = income_of(world.home)
     assert (income.net, income.size) == (Decimal("28500.00"), 3)
     assert income.per_capita == Decimal("9500.00")
@@ -57,7 +57,7 @@ def test_a_correction_updates_the_existing_year_only_where_it_changed(world):
     make_income(world.home, YEAR, wage="20000", property_income="500")
     change = submit(world, wage="22000", property_income="500")
     assert change.changes == {"wage": ["20000.00", "22000.00"]}
-    services.change_request_approve(request=change, reviewer=world.reviewer)
+    services.change_request_approve(change=change, reviewer=world.reviewer)
     income = income_of(world.home)
     assert (income.wage, income.property_income, income.net) == (Decimal("22000"), Decimal("500"), Decimal("22500"))
     assert AnnualIncome.objects.filter(household=world.home).count() == 1
@@ -69,7 +69,7 @@ def test_approval_refuses_when_the_live_income_changed_after_drafting(world):
     change = submit(world, wage="22000")
     AnnualIncome.objects.filter(household=world.home, year=YEAR).update(wage=Decimal("21000"))
     with pytest.raises(services.ChangeConflict) as refused:
-        services.change_request_approve(request=change, reviewer=world.reviewer)
+        services.change_request_approve(change=change, reviewer=world.reviewer)
     assert [(c.label, c.old, c.now, c.proposed) for c in refused.value.conflicts] == [
         ("工资性收入", "20,000.00 元", "21,000.00 元", "22,000.00 元")]
     assert income_of(world.home).wage == Decimal("21000")
@@ -81,13 +81,13 @@ def test_a_year_created_by_someone_else_meanwhile_is_a_conflict(world):
     change = submit(world, wage="22000")
     make_income(world.home, YEAR, wage="18000")
     with pytest.raises(services.ChangeConflict):
-        services.change_request_approve(request=change, reviewer=world.reviewer)
+        services.change_request_approve(change=change, reviewer=world.reviewer)
 
 
 def test_a_returned_income_request_is_revised_against_the_live_row(world):
     change = submit(world, wage="22000")
-    services.change_request_return(request=change, reviewer=world.reviewer, reason="工资请按工资条")
-    revised = services.change_request_resubmit(request=change, user=world.clerk,
+    services.change_request_return(change=change, reviewer=world.reviewer, reason="工资请按工资条")
+    revised = services.change_request_resubmit(change=change, user=world.clerk,
                                                data={"wage": Decimal("21500")}, note="按工资条")
     assert (revised.status, revised.changes) == (ChangeStatus.PENDING_TOWNSHIP, {"wage": [None, "21500.00"]})
     assert not AnnualIncome.objects.filter(household=world.home).exists()
@@ -145,7 +145,7 @@ def test_the_year_picker_shows_that_years_row(client, world):
 
 def test_the_clerk_revises_a_returned_income_request_in_the_income_form(client, world):
     change = submit(world, wage="22000")
-    services.change_request_return(request=change, reviewer=world.reviewer, reason="再核实")
+    services.change_request_return(change=change, reviewer=world.reviewer, reason="再核实")
     client.force_login(world.clerk)
     url = reverse("change_resubmit", args=[change.pk])
     assert "data-income-form" in client.get(url).content.decode()
@@ -185,6 +185,6 @@ def test_the_first_correction_of_an_imported_year_shows_what_changed(world):
     AnnualIncome.objects.bulk_create([AnnualIncome(household=world.home, year=YEAR, wage=Decimal("20000"),
                                                    property_income=Decimal("500"))])  # no history row
     change = submit(world, wage="22000", property_income="500")
-    services.change_request_approve(request=change, reviewer=world.reviewer)
+    services.change_request_approve(change=change, reviewer=world.reviewer)
     assert household_timeline(household=world.home)[0].changes == [
         ("2025 年度工资性收入", "20,000.00 元", "22,000.00 元")]

@@ -58,7 +58,7 @@ def test_approving_a_member_edit_applies_it_with_history_and_the_event(
     member = son_of(world)
     change = edit(world, member, months_worked=6)
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_request_approve(request=change, reviewer=world.reviewer)
+        services.change_request_approve(change=change, reviewer=world.reviewer)
     member.refresh_from_db()
     assert member.months_worked == 6
     assert events == [world.home.pk]
@@ -71,7 +71,7 @@ def test_a_member_edit_conflicts_field_by_field_when_the_member_changed_meanwhil
     change = edit(world, member, months_worked=6, ethnicity="满族")
     Member.objects.filter(pk=member.pk).update(months_worked=3)
     with pytest.raises(services.ChangeConflict) as refused:
-        services.change_request_approve(request=change, reviewer=world.reviewer)
+        services.change_request_approve(change=change, reviewer=world.reviewer)
     assert [c.field for c in refused.value.conflicts] == ["months_worked"]
     member.refresh_from_db()
     assert (member.months_worked, member.ethnicity) == (3, "")
@@ -82,7 +82,7 @@ def test_a_removed_member_cannot_be_edited_nor_an_edit_approved_after_removal(wo
     change = edit(world, member)
     Member.objects.filter(pk=member.pk).update(status=MemberStatus.DECEASED)
     with pytest.raises(services.ChangeRequestError, match="不在该户在册成员中"):
-        services.change_request_approve(request=change, reviewer=world.reviewer)
+        services.change_request_approve(change=change, reviewer=world.reviewer)
     with pytest.raises(services.ChangeRequestError, match="不在该户在册成员中"):
         edit(world, member)
 
@@ -110,7 +110,7 @@ def test_a_member_addition_has_empty_old_values_and_creates_the_member_on_approv
     assert change.changes["join_reason"] == [None, JoinReason.BIRTH]
     assert change.member is None and change.confirmed_warnings == ["提示一"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_request_approve(request=change, reviewer=world.reviewer)
+        services.change_request_approve(change=change, reviewer=world.reviewer)
     change.refresh_from_db()
     baby = change.member
     assert (baby.name, baby.household, baby.status, baby.birth_date) == ("王小宝", world.home, MemberStatus.NORMAL,
@@ -135,7 +135,7 @@ def test_county_staff_add_a_member_at_once(world):
 def test_approving_a_removal_keeps_the_member_with_the_status_of_its_reason(world, reason, status):
     member = son_of(world)
     change = remove(world, member, reason=reason)
-    services.change_request_approve(request=change, reviewer=world.reviewer)
+    services.change_request_approve(change=change, reviewer=world.reviewer)
     member.refresh_from_db()
     assert (member.status, member.leave_reason, member.left_on) == (status, reason, datetime.date(2025, 6, 30))
     assert Member.objects.filter(pk=member.pk).exists()
@@ -144,9 +144,9 @@ def test_approving_a_removal_keeps_the_member_with_the_status_of_its_reason(worl
 def test_an_already_removed_member_cannot_be_removed_again(world):
     member = son_of(world)
     first, second = remove(world, member), remove(world, member)
-    services.change_request_approve(request=first, reviewer=world.reviewer)
+    services.change_request_approve(change=first, reviewer=world.reviewer)
     with pytest.raises(services.ChangeRequestError, match="不在该户在册成员中"):
-        services.change_request_approve(request=second, reviewer=world.reviewer)
+        services.change_request_approve(change=second, reviewer=world.reviewer)
     with pytest.raises(services.ChangeRequestError, match="不在该户在册成员中"):
         remove(world, member)
 
@@ -164,13 +164,13 @@ def test_the_last_active_member_cannot_be_removed(world):
 def test_two_removals_that_would_empty_the_household_are_refused_at_the_second_approval(world):
     household = world.neighbour
     first, last = household.members.all()
-    requests = [services.change_submit(user=world.reviewer, kind=ChangeKind.MEMBER_REMOVE, household=household,
-                                       member=member, data={"leave_reason": LeaveReason.MOVED_OUT,
-                                                            "left_on": datetime.date(2025, 1, 1)})
-                for member in (first, last)]
-    services.change_request_approve(request=requests[0], reviewer=world.county_staff)
+    changes = [services.change_submit(user=world.reviewer, kind=ChangeKind.MEMBER_REMOVE, household=household,
+                                      member=member, data={"leave_reason": LeaveReason.MOVED_OUT,
+                                                           "left_on": datetime.date(2025, 1, 1)})
+               for member in (first, last)]
+    services.change_request_approve(change=changes[0], reviewer=world.county_staff)
     with pytest.raises(services.ChangeRequestError, match="只剩这一名"):
-        services.change_request_approve(request=requests[1], reviewer=world.county_staff)
+        services.change_request_approve(change=changes[1], reviewer=world.county_staff)
 
 
 def test_a_removal_is_a_conflict_when_the_member_left_another_way_meanwhile(world):
@@ -178,7 +178,7 @@ def test_a_removal_is_a_conflict_when_the_member_left_another_way_meanwhile(worl
     change = remove(world, member)
     Member.objects.filter(pk=member.pk).update(left_on=datetime.date(2025, 1, 1))
     with pytest.raises(services.ChangeConflict):
-        services.change_request_approve(request=change, reviewer=world.reviewer)
+        services.change_request_approve(change=change, reviewer=world.reviewer)
 
 
 # --- entry validation ----------------------------------------------------------------------
@@ -336,7 +336,7 @@ def test_a_clerk_adds_a_member_then_revises_it_after_a_return(client, world):
             "note": "出生"}
     client.post(reverse("member_add_new", args=[world.home.number]), data)
     change = ChangeRequest.objects.get(kind=ChangeKind.MEMBER_ADD)
-    services.change_request_return(request=change, reviewer=world.reviewer, reason="出生日期请核对")
+    services.change_request_return(change=change, reviewer=world.reviewer, reason="出生日期请核对")
     revise = reverse("change_resubmit", args=[change.pk])
     assert "王小宝" in client.get(revise).content.decode()
     client.post(revise, {**data, "name": "王小贝"})

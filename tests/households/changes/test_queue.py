@@ -109,7 +109,7 @@ def test_the_queue_is_paged(client, world, settings):
 def test_my_requests_list_returned_first_with_the_reason(client, world):
     pending = services.change_request_submit(user=world.clerk, household=world.home, data={"phone": "13911112222"})
     returned = services.change_request_submit(user=world.clerk, household=world.home, data={"address": "2 组"})
-    services.change_request_return(request=returned, reviewer=world.reviewer, reason="地址请写全")
+    services.change_request_return(change=returned, reviewer=world.reviewer, reason="地址请写全")
     response = get(client, world.clerk)
     assert [c.pk for c in response.context["page"]] == [returned.pk, pending.pk]
     assert "地址请写全" in response.content.decode()
@@ -127,7 +127,7 @@ def test_the_queue_page_takes_a_bounded_number_of_queries(client, world, django_
     settings.MEDIA_ROOT = "/nonexistent"  # the list never opens a file
     changes = make_pending(world.home, world.clerk, size, days_ago=5)
     ChangeRequestAttachment.objects.bulk_create([
-        ChangeRequestAttachment(request=change, file=f"change_attachments/{change.pk}.jpg", original_name="a.jpg",
+        ChangeRequestAttachment(change=change, file=f"change_attachments/{change.pk}.jpg", original_name="a.jpg",
                                 content_type="image/jpeg", size=10, uploaded_by=world.clerk)
         for change in changes
     ])

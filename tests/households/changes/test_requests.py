@@ -52,7 +52,7 @@ def test_approval_applies_every_field_records_history_and_sends_one_event_on_com
 ):
     change = submit(world)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.change_request_approve(request=change, reviewer=world.reviewer)
+        services.change_request_approve(change=change, reviewer=world.reviewer)
     household = live(world.home)
     assert (household.phone, household.housing_safe) == (NEW_PHONE, False)
     assert events == [world.home.pk]
@@ -70,8 +70,8 @@ def test_approval_applies_every_field_records_history_and_sends_one_event_on_com
 def test_a_return_needs_a_reason_and_changes_no_live_data(world):
     change = submit(world)
     with pytest.raises(services.ChangeRequestError, match="请填写退回原因"):
-        services.change_request_return(request=change, reviewer=world.reviewer, reason="  ")
-    services.change_request_return(request=change, reviewer=world.reviewer, reason="电话号码少一位")
+        services.change_request_return(change=change, reviewer=world.reviewer, reason="  ")
+    services.change_request_return(change=change, reviewer=world.reviewer, reason="电话号码少一位")
     change.refresh_from_db()
     assert (change.status, change.return_reason) == (ChangeStatus.RETURNED, "电话号码少一位")
     assert live(world.home).phone == "13800138000"
@@ -80,9 +80,9 @@ def test_a_return_needs_a_reason_and_changes_no_live_data(world):
 
 def test_the_clerk_revises_a_returned_request_against_the_live_record(world):
     change = submit(world)
-    services.change_request_return(request=change, reviewer=world.reviewer, reason="住房情况请再核实")
+    services.change_request_return(change=change, reviewer=world.reviewer, reason="住房情况请再核实")
     revised = services.change_request_resubmit(
-        request=change, user=world.clerk, data={"phone": NEW_PHONE, "housing_safe": True}, note="住房安全")
+        change=change, user=world.clerk, data={"phone": NEW_PHONE, "housing_safe": True}, note="住房安全")
     assert revised.status == ChangeStatus.PENDING_TOWNSHIP
     assert revised.changes == {"phone": ["13800138000", NEW_PHONE]}
     assert revised.events.count() == 3
@@ -91,21 +91,21 @@ def test_the_clerk_revises_a_returned_request_against_the_live_record(world):
 def test_only_the_requester_resubmits_and_only_a_returned_request(world):
     change = submit(world)
     with pytest.raises(services.ChangeRequestError, match="只有已退回"):
-        services.change_request_resubmit(request=change, user=world.clerk, data={"phone": "1"}, note="")
-    services.change_request_return(request=change, reviewer=world.reviewer, reason="再核实")
+        services.change_request_resubmit(change=change, user=world.clerk, data={"phone": "1"}, note="")
+    services.change_request_return(change=change, reviewer=world.reviewer, reason="再核实")
     other_clerk = make_user("clerk2", Role.VILLAGE_CLERK, VILLAGE_A1)
     with pytest.raises(services.ChangeRequestError, match="只有申请人"):
-        services.change_request_resubmit(request=change, user=other_clerk, data={"phone": "1"}, note="")
+        services.change_request_resubmit(change=change, user=other_clerk, data={"phone": "1"}, note="")
 
 
 def test_a_clerk_cannot_approve_and_a_reviewer_not_their_own_request(world):
     change = submit(world)
     with pytest.raises(services.ChangeRequestError, match="不在您的审核范围"):
-        services.change_request_approve(request=change, reviewer=world.clerk)
+        services.change_request_approve(change=change, reviewer=world.clerk)
     own = submit(world, user=world.reviewer, household=world.neighbour, phone=NEW_PHONE)
     assert own.status == ChangeStatus.PENDING_COUNTY
     with pytest.raises(services.ChangeRequestError):
-        services.change_request_approve(request=own, reviewer=world.reviewer)
+        services.change_request_approve(change=own, reviewer=world.reviewer)
 
 
 def test_self_approval_is_refused_even_at_the_right_level(world):
@@ -114,16 +114,16 @@ def test_self_approval_is_refused_even_at_the_right_level(world):
     change.requested_by = county_two  # a county member's own request waiting at county level
     change.save()
     with pytest.raises(services.ChangeRequestError, match="不能审核自己"):
-        services.change_request_approve(request=change, reviewer=county_two)
+        services.change_request_approve(change=change, reviewer=county_two)
 
 
 def test_a_reviewer_outside_the_township_cannot_act(world):
     other = make_user("reviewer-b", Role.TOWNSHIP_REVIEWER, world.other_township.village_id[:9])
     change = submit(world)
     with pytest.raises(services.ChangeRequestError):
-        services.change_request_approve(request=change, reviewer=other)
+        services.change_request_approve(change=change, reviewer=other)
     with pytest.raises(services.ChangeRequestError):
-        services.change_request_return(request=change, reviewer=other, reason="x")
+        services.change_request_return(change=change, reviewer=other, reason="x")
 
 
 def test_a_township_edit_goes_to_the_county_and_is_approved_there(world, events, django_capture_on_commit_callbacks):
@@ -132,7 +132,7 @@ def test_a_township_edit_goes_to_the_county_and_is_approved_there(world, events,
     assert list(ChangeRequest.objects.queue_for(world.county_staff)) == [change]
     assert list(ChangeRequest.objects.queue_for(world.reviewer)) == []
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_request_approve(request=change, reviewer=world.county_staff)
+        services.change_request_approve(change=change, reviewer=world.county_staff)
     assert live(world.home).phone == NEW_PHONE
     assert events == [world.home.pk]
 
@@ -157,7 +157,7 @@ def test_a_conflict_is_refused_field_by_field_and_nothing_is_overwritten(world, 
     change = submit(world, phone=NEW_PHONE, housing_safe=False, address="新地址 1 号")
     Household.objects.filter(pk=world.home.pk).update(phone="13700000000", housing_safe=None)
     with pytest.raises(services.ChangeConflict) as refused:
-        services.change_request_approve(request=change, reviewer=world.reviewer)
+        services.change_request_approve(change=change, reviewer=world.reviewer)
     conflicts = {c.field: (c.old, c.now, c.proposed) for c in refused.value.conflicts}
     assert conflicts == {
         "phone": ("138****8000", "137****0000", "139****5678"),
@@ -174,9 +174,9 @@ def test_a_conflict_is_refused_field_by_field_and_nothing_is_overwritten(world, 
 def test_a_second_reviewer_is_told_the_request_was_handled(world):
     change = submit(world)
     second = make_user("reviewer2", Role.TOWNSHIP_REVIEWER, VILLAGE_A1[:9])
-    services.change_request_approve(request=change, reviewer=world.reviewer)
+    services.change_request_approve(change=change, reviewer=world.reviewer)
     with pytest.raises(services.ChangeRequestError, match="已被他人处理"):
-        services.change_request_return(request=change, reviewer=second, reason="x")
+        services.change_request_return(change=change, reviewer=second, reason="x")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -185,7 +185,7 @@ def test_two_concurrent_approvals_one_wins_the_other_is_told(world):
     change = submit(world)
     second = make_user("reviewer2", Role.TOWNSHIP_REVIEWER, VILLAGE_A1[:9])
     outcomes = race(lambda reviewer: services.change_request_approve(
-        request=ChangeRequest.objects.get(pk=change.pk), reviewer=reviewer), [world.reviewer, second])
+        change=ChangeRequest.objects.get(pk=change.pk), reviewer=reviewer), [world.reviewer, second])
     assert told(outcomes) == sorted(["done", services.ALREADY_HANDLED])
     assert live(world.home).phone == NEW_PHONE
     assert live(world.home).history.count() == 2

@@ -104,7 +104,7 @@ def test_the_township_queue_is_oldest_first_counted_and_marks_overdue(client, wo
 def test_a_clerk_sees_returned_requests_first_with_the_reason(client, world, pending):
     returned = services.change_request_submit(
         user=world.clerk, household=world.home, data={"address": "金湾村 3 组"}, note="")
-    services.change_request_return(request=returned, reviewer=world.reviewer, reason="地址请写到门牌号")
+    services.change_request_return(change=returned, reviewer=world.reviewer, reason="地址请写到门牌号")
     response = as_user(client, world.clerk).get(reverse("change_list"))
     assert [c.pk for c in response.context["mine"]] == [returned.pk, pending.pk]
     page = response.content.decode()
@@ -203,7 +203,7 @@ def test_review_actions_are_404_for_clerks_inspectors_and_outsiders(client, worl
 
 
 def test_only_the_requester_may_revise(client, world, outsiders, pending):
-    services.change_request_return(request=pending, reviewer=world.reviewer, reason="再核实")
+    services.change_request_return(change=pending, reviewer=world.reviewer, reason="再核实")
     url = reverse("change_resubmit", args=[pending.pk])
     assert status(client, world.clerk, "get", url) == 200
     for user in (world.reviewer, world.county_staff, world.inspector, world.no_role, *outsiders.values()):
@@ -226,7 +226,7 @@ def test_the_home_page_lists_returned_requests_and_the_queue_with_overdue(client
     ChangeRequest.objects.filter(pk=pending.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=4))
     page = as_user(client, world.reviewer).get(reverse("home")).content.decode()
     assert "待我审核的变更申请（1）" in page and "超时 1" in page
-    services.change_request_return(request=pending, reviewer=world.reviewer, reason="再核实")
+    services.change_request_return(change=pending, reviewer=world.reviewer, reason="再核实")
     page = as_user(client, world.clerk).get(reverse("home")).content.decode()
     assert "被退回的变更申请（1）" in page
     assert f'href="{reverse("change_list")}?tab=returned"' in page

@@ -34,14 +34,14 @@ def test_the_requester_withdraws_a_pending_request(client, world, pending):
 
 
 def test_a_returned_request_can_be_withdrawn_too(world, pending):
-    services.change_request_return(request=pending, reviewer=world.reviewer, reason="不需要修改")
-    assert review.change_request_withdraw(request=pending, user=world.clerk).status == ChangeStatus.WITHDRAWN
+    services.change_request_return(change=pending, reviewer=world.reviewer, reason="不需要修改")
+    assert review.change_request_withdraw(change=pending, user=world.clerk).status == ChangeStatus.WITHDRAWN
 
 
 def test_an_approved_or_withdrawn_request_cannot_be_withdrawn(client, world, pending):
-    services.change_request_approve(request=pending, reviewer=world.reviewer)
+    services.change_request_approve(change=pending, reviewer=world.reviewer)
     with pytest.raises(services.ChangeRequestError, match="只有待审核或已退回"):
-        review.change_request_withdraw(request=pending, user=world.clerk)
+        review.change_request_withdraw(change=pending, user=world.clerk)
     page = withdraw(client, world.clerk, pending).content.decode()
     assert "只有待审核或已退回的申请可以撤回" in page
     assert ChangeRequest.objects.get(pk=pending.pk).status == ChangeStatus.APPROVED
@@ -51,7 +51,7 @@ def test_someone_else_cannot_withdraw_it(client, world, pending):
     for user in (world.reviewer, world.county_staff, world.inspector):
         assert withdraw(client, user, pending).status_code == 404
         with pytest.raises(services.ChangeRequestError):
-            review.change_request_withdraw(request=pending, user=user)
+            review.change_request_withdraw(change=pending, user=user)
     assert ChangeRequest.objects.get(pk=pending.pk).status == ChangeStatus.PENDING_TOWNSHIP
 
 
