@@ -52,12 +52,12 @@ def normalise_members(apps, schema_editor):
 def normalise_change_requests(apps, schema_editor):
     ChangeRequest = apps.get_model("households", "ChangeRequest")
     changed = []
-    for change in ChangeRequest.objects.filter(changes__has_key="id_number").only("changes").iterator(chunk_size=CHUNK):
-        pair = change.changes["id_number"]
+    for request in ChangeRequest.objects.filter(changes__has_key="id_number").only("changes").iterator(chunk_size=CHUNK):
+        pair = request.changes["id_number"]
         fixed = [normalise(value) if isinstance(value, str) else value for value in pair]
         if fixed != pair:
-            change.changes["id_number"] = fixed
-            changed.append(change)
+            request.changes["id_number"] = fixed
+            changed.append(request)
     ChangeRequest.objects.bulk_update(changed, ["changes"], batch_size=CHUNK)
 
 
