@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from households import id_numbers
 from households.changes import fields as change_fields
+from households.changes.forms import PHONE, PHONE_MESSAGE
 from households.choices import Gender, Relationship
 from households.expressions import assessment_year, shown_age_of
 from households.masked_forms import MaskedInitialForm
@@ -265,8 +266,6 @@ class HouseholdAddForm(MemberForm):
                 ("户主", [f for f in fields if f.name not in household])]
 
     def clean_phone(self):
-        from households.changes.forms import PHONE, PHONE_MESSAGE
-
         value = self.cleaned_data.get("phone", "").strip()
         if value and not PHONE.match(value):
             raise forms.ValidationError(PHONE_MESSAGE)

@@ -7,6 +7,7 @@ from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
 from households.changes import fields as change_fields
+from households.changes.models import ChangeRequest
 from households.models import AnnualIncome, AssistanceMeasure, Household, Member
 
 TIMELINE_LENGTH = 30
@@ -118,8 +119,6 @@ def _rows_without_base(fetched) -> list:
 def _drafted_changes(ids: set[int]) -> dict[int, dict]:
     """The `changes` of the requests that made the rows with no earlier history row (bulk
     imports write none), so a first edit still shows what changed."""
-    from households.changes.models import ChangeRequest
-
     if not ids:
         return {}
     return dict(ChangeRequest.objects.filter(pk__in=ids).values_list("pk", "changes"))

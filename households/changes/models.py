@@ -138,12 +138,6 @@ class ChangeRequest(models.Model):
         return self.get_kind_display()
 
     @property
-    def changed_labels(self) -> list[str]:
-        from households.changes.fields import label
-
-        return [label(name) for name in self.changes]
-
-    @property
     def is_overdue(self) -> bool:
         return self.is_pending and timezone.now() - self.submitted_at > datetime.timedelta(days=OVERDUE_DAYS)
 

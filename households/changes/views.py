@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from monitoring.params import parse_id, parse_uuid
@@ -25,7 +26,17 @@ from households.changes.fields import HOUSEHOLD_INFO_FIELDS, INCOME_FIELDS
 from households.changes.forms import HouseholdInfoForm, ReturnForm, initial_from
 from households.changes.models import ChangeKind, ChangeRequest, ChangeRequestAttachment, ChangeStatus
 from households.income_forms import IncomeForm, IncomeYearForm, default_year, year_choices
-from households.models import Household
+from households.member_forms import (
+    HouseholdAddForm,
+    HouseholdRemoveForm,
+    MeasureForm,
+    MemberAddForm,
+    MemberForm,
+    MemberRemoveForm,
+)
+from households.member_forms import initial_from as member_initial
+from households.choices import MemberStatus
+from households.models import Area, Household
 from households.services import NothingToReveal
 from households.signals import change_submitted_send
 from households.uploads import stored_file_response
@@ -258,8 +269,6 @@ def change_bulk_approve(request):
 
 
 def _is_change_list(url) -> bool:
-    from django.urls import reverse
-
     return bool(url) and url.split("?")[0] == reverse("change_list")
 
 
@@ -281,24 +290,14 @@ def change_reveal(request, pk):
 
 
 # Members, measures and the household roll (新增/修改/减员, 帮扶措施, 新增农户, 核减): one form per kind.
-from households.changes.models import ChangeKind as _Kind  # noqa: E402
-from households.member_forms import (  # noqa: E402
-    HouseholdAddForm,
-    HouseholdRemoveForm,
-    MeasureForm,
-    MemberAddForm,
-    MemberForm,
-    MemberRemoveForm,
-)
-from households.member_forms import initial_from as member_initial  # noqa: E402
 
 KIND_FORMS = {
-    _Kind.MEMBER_EDIT: MemberForm,
-    _Kind.MEMBER_ADD: MemberAddForm,
-    _Kind.MEMBER_REMOVE: MemberRemoveForm,
-    _Kind.MEASURE: MeasureForm,
-    _Kind.HOUSEHOLD_ADD: HouseholdAddForm,
-    _Kind.HOUSEHOLD_REMOVE: HouseholdRemoveForm,
+    ChangeKind.MEMBER_EDIT: MemberForm,
+    ChangeKind.MEMBER_ADD: MemberAddForm,
+    ChangeKind.MEMBER_REMOVE: MemberRemoveForm,
+    ChangeKind.MEASURE: MeasureForm,
+    ChangeKind.HOUSEHOLD_ADD: HouseholdAddForm,
+    ChangeKind.HOUSEHOLD_REMOVE: HouseholdRemoveForm,
 }
 
 
@@ -309,22 +308,18 @@ def _proposable_household(request, number) -> Household:
 
 
 def _active_member(household, member_id):
-    from households.choices import MemberStatus
-
     return get_object_or_404(household.members, pk=member_id, status=MemberStatus.NORMAL)
 
 
 def _villages(user):
-    from households.models import Area
-
     return Area.objects.in_scope(user).villages().select_related("parent").order_by("code")
 
 
 def _kind_form(request, *, kind, household=None, member=None, change=None, initial=None):
     form_class = KIND_FORMS[kind]
     ticket_id = _ticket_param(request) if change is None else None
-    extra = {"villages": _villages(request.user)} if kind == _Kind.HOUSEHOLD_ADD else {}
-    if kind == _Kind.MEASURE:
+    extra = {"villages": _villages(request.user)} if kind == ChangeKind.HOUSEHOLD_ADD else {}
+    if kind == ChangeKind.MEASURE:
         extra = {"county": household.county_code}
     extra["user"] = request.user  # the duplicate-ID warning looks inside the user's scope only
     bound = request.POST if request.method == "POST" else None  # an empty POST is still a submission
@@ -349,8 +344,8 @@ def _kind_form(request, *, kind, household=None, member=None, change=None, initi
             return response
     return render(request, "households/member_form.html", {
         "form": form, "household": household, "member": member, "change": change,
-        "kind_label": _Kind(kind).label, "attachments_form": attachments,
-        "sections": form.sections(_Kind(kind).label),
+        "kind_label": ChangeKind(kind).label, "attachments_form": attachments,
+        "sections": form.sections(ChangeKind(kind).label),
         "submission_token": _submission_token(request) if change is None else None,
     })
 
@@ -361,14 +356,14 @@ def member_change_new(request, number, member_id):
     household = _proposable_household(request, number)
     member = _active_member(household, member_id)
     initial = {name: getattr(member, name) for name in MemberForm.names}
-    return _kind_form(request, kind=_Kind.MEMBER_EDIT, household=household, member=member, initial=initial)
+    return _kind_form(request, kind=ChangeKind.MEMBER_EDIT, household=household, member=member, initial=initial)
 
 
 @login_required
 def member_add_new(request, number):
     """新增成员 (出生, 婚入, 其他迁入)."""
     household = _proposable_household(request, number)
-    return _kind_form(request, kind=_Kind.MEMBER_ADD, household=household)
+    return _kind_form(request, kind=ChangeKind.MEMBER_ADD, household=household)
 
 
 @login_required
@@ -376,14 +371,14 @@ def member_remove_new(request, number, member_id):
     """减员 of one active member (死亡, 迁出, 婚出, 其他)."""
     household = _proposable_household(request, number)
     member = _active_member(household, member_id)
-    return _kind_form(request, kind=_Kind.MEMBER_REMOVE, household=household, member=member)
+    return _kind_form(request, kind=ChangeKind.MEMBER_REMOVE, household=household, member=member)
 
 
 @login_required
 def measure_new(request, number):
     """新增帮扶措施."""
     household = _proposable_household(request, number)
-    return _kind_form(request, kind=_Kind.MEASURE, household=household,
+    return _kind_form(request, kind=ChangeKind.MEASURE, household=household,
                       initial={"year": MeasureForm.initial_year(household.county_code)})
 
 
@@ -391,7 +386,7 @@ def measure_new(request, number):
 def household_remove_new(request, number):
     """农户核减."""
     household = _proposable_household(request, number)
-    return _kind_form(request, kind=_Kind.HOUSEHOLD_REMOVE, household=household)
+    return _kind_form(request, kind=ChangeKind.HOUSEHOLD_REMOVE, household=household)
 
 
 @login_required
@@ -399,13 +394,13 @@ def household_add_new(request):
     """新增农户 in a village of the user's scope, with its head."""
     if not request.user.can.submit_change() or not _villages(request.user).exists():
         raise Http404("您无权新增农户")
-    return _kind_form(request, kind=_Kind.HOUSEHOLD_ADD)
+    return _kind_form(request, kind=ChangeKind.HOUSEHOLD_ADD)
 
 
 def kind_resubmit(request, change):
     """The revision form of a returned member, measure or household-roll request."""
     initial = services.proposed_values(change) | {"note": change.note}
-    if change.kind == _Kind.HOUSEHOLD_ADD:
+    if change.kind == ChangeKind.HOUSEHOLD_ADD:
         initial["village"] = change.village_id
     return _kind_form(request, kind=change.kind, household=change.household, member=change.member,
                       change=change, initial=initial)

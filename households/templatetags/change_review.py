@@ -2,9 +2,15 @@
 
 from django import template
 
-from households.changes.fields import MASKED_FIELDS
+from households.changes.fields import MASKED_FIELDS, label
 
 register = template.Library()
+
+
+@register.filter
+def changed_labels(change) -> list[str]:
+    """The labels of the fields a change request changes, in its order: 电话、户籍人口."""
+    return [label(name) for name in change.changes]
 
 
 @register.inclusion_tag("households/_change_value.html", takes_context=True)
