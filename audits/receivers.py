@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from audits import ticket_services
+from audits import services as ticket_services
 from households.signals import change_submitted
 
 

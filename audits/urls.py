@@ -1,19 +1,18 @@
-from django.urls import path
+from django.urls import include, path
 
-from audits import collection_views, ledger_views, ticket_views
+from audits import views
 
 urlpatterns = [
-    path("tickets/", ticket_views.ticket_list, name="ticket_list"),
-    path("tickets/deadlines/", ticket_views.ticket_deadlines, name="ticket_deadlines"),
-    path("tickets/bulk-approve/", ticket_views.ticket_bulk_approve, name="ticket_bulk_approve"),
-    path("tickets/<int:pk>/", ticket_views.ticket_detail, name="ticket_detail"),
-    path("tickets/<int:pk>/explain/", ticket_views.ticket_explain, name="ticket_explain"),
-    path("tickets/<int:pk>/approve/", ticket_views.ticket_approve, name="ticket_approve"),
-    path("tickets/<int:pk>/return/", ticket_views.ticket_return, name="ticket_return"),
-    path("tickets/<int:pk>/link-change/", ticket_views.ticket_link_change, name="ticket_link_change"),
-    path("tickets/<int:pk>/evidence/<int:evidence_id>/", ticket_views.ticket_evidence, name="ticket_evidence"),
-    path("ledger/", ledger_views.ledger, name="ledger"),
-    path("ledger/download/", ledger_views.ledger_download, name="ledger_download"),
-    path("collection-sheet/", collection_views.collection_sheet, name="collection_sheet"),
-    path("collection-sheet/download/", collection_views.collection_sheet_download, name="collection_sheet_download"),
+    path("tickets/", views.ticket_list, name="ticket_list"),
+    path("tickets/deadlines/", views.ticket_deadlines, name="ticket_deadlines"),
+    path("tickets/bulk-approve/", views.ticket_bulk_approve, name="ticket_bulk_approve"),
+    path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),
+    path("tickets/<int:pk>/explain/", views.ticket_explain, name="ticket_explain"),
+    path("tickets/<int:pk>/approve/", views.ticket_approve, name="ticket_approve"),
+    path("tickets/<int:pk>/return/", views.ticket_return, name="ticket_return"),
+    path("tickets/<int:pk>/link-change/", views.ticket_link_change, name="ticket_link_change"),
+    path("tickets/<int:pk>/evidence/<int:evidence_id>/", views.ticket_evidence, name="ticket_evidence"),
+    # The rooms of the tickets app: the ledger (问题台账) and the collection sheet (信息采集对照表).
+    path("", include("audits.ledger.urls")),
+    path("", include("audits.collection.urls")),
 ]

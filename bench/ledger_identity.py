@@ -64,7 +64,7 @@ from django.db.models import F
 from accounts.models import User
 from accounts.roles import Role
 from audits.models import Ticket, TicketStatus
-from audits.ticket_services import TicketError, ticket_transition
+from audits.services import TicketError, ticket_transition
 from households.models import Area
 
 step, every, county = sys.argv[1], int(sys.argv[2]), sys.argv[3]

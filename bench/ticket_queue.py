@@ -73,7 +73,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from accounts.models import User
-from audits import ticket_selectors
+from audits import selectors as ticket_selectors
 from audits.models import Ticket
 
 requests, explain = int(sys.argv[1]), sys.argv[2] == "1"

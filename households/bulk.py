@@ -1,6 +1,6 @@
 """批量通过: each of the selected records approved on its own, and what came of it.
 
-Change requests (households.changes.review) and tickets (audits.ticket_services) are
+Change requests (households.changes.review) and tickets (audits.services) are
 approved in bulk the same way: at most BULK_LIMIT per submission, each in its own
 transaction with its own checks, one refused without stopping the others.
 """

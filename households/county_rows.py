@@ -18,6 +18,8 @@ import json
 from django.db.models.functions import Left
 from django.utils import timezone
 
+# As they were when the settings became per county (rules.settings_services has today's): a
+# migration keeps the values it was written with.
 SCHEDULE_NAME = "每月数据清洗"
 SCHEDULE_TASK = "rules.tasks.run_scheduled_cleansing"
 

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from accounts.roles import Role
-from audits import ticket_selectors
+from audits import selectors as ticket_selectors
 from households import selectors
 from households.changes import selectors as change_selectors
 from households.choices import AreaLevel

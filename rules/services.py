@@ -12,7 +12,7 @@ from accounts import permissions
 from audits.findings import RuleOutcome
 from audits.findings import tickets_sync as findings_to_tickets
 from audits.models import Ticket
-from audits.ticket_selectors import open_tickets_of
+from audits.selectors import open_tickets_of
 from households.changes import services as change_services
 from households.changes.models import ChangeRequest
 from households.models import Area, Household, YearParameters

@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from households.county_rows import SCHEDULE_NAME, SCHEDULE_TASK
 from households.models import YearParameters
 
 from rules import registry
@@ -21,6 +20,8 @@ from rules.parameters import DEFAULTS, current_values
 from trail.services import setting_change_record
 
 DEFAULT_DAY, DEFAULT_HOUR = 8, 2
+SCHEDULE_NAME = "每月数据清洗"  # each county's beat task is this name and the county's code
+SCHEDULE_TASK = "rules.tasks.run_scheduled_cleansing"
 
 
 def disabled_rule_ids(county: str) -> set[str]:

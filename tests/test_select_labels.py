@@ -9,7 +9,7 @@ from django import forms
 from households.changes import services as change_services
 from households.changes.models import ChangeKind
 from households.choices import Education
-from households.member_forms import MemberForm
+from households.changes.member_forms import MemberForm
 from households.models import Household, Member
 from tests.audits.builders import make_ticket
 

@@ -25,8 +25,8 @@ from households.changes.filters import ChangeRequestFilter
 from households.changes.fields import HOUSEHOLD_INFO_FIELDS, INCOME_FIELDS
 from households.changes.forms import HouseholdInfoForm, ReturnForm, initial_from
 from households.changes.models import ChangeKind, ChangeRequest, ChangeRequestAttachment, ChangeStatus
-from households.income_forms import IncomeForm, IncomeYearForm, default_year, year_choices
-from households.member_forms import (
+from households.changes.income_forms import IncomeForm, IncomeYearForm, default_year, year_choices
+from households.changes.member_forms import (
     HouseholdAddForm,
     HouseholdRemoveForm,
     MeasureForm,
@@ -34,7 +34,7 @@ from households.member_forms import (
     MemberForm,
     MemberRemoveForm,
 )
-from households.member_forms import initial_from as member_initial
+from households.changes.member_forms import initial_from as member_initial
 from households.choices import MemberStatus
 from households.models import Area, Household
 from households.services import NothingToReveal

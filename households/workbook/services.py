@@ -21,7 +21,7 @@ from households import tasks  # a module: tasks.py imports this one back to run 
 from households.workbook import messages as msg
 from households.workbook.report import write_error_report
 from households.workbook.importer import ImportResult, Issue, Progress, registry_import
-from households.models import ImportSource, ImportStatus, RegistryImport
+from households.workbook.models import ImportSource, ImportStatus, RegistryImport
 from households.workbook.safety import UnsafeWorkbook
 
 logger = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from trail.services import audit_record
 from households.workbook import services as import_services
 from households.workbook.exporter import registry_export, write_template
 from households.workbook.forms import RegistryUploadForm
-from households.models import RegistryImport
+from households.workbook.models import RegistryImport
 from households.workbook.template import SHEETS
 from households.workbook.safety import limit
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from households.choices import ReviewLevel
 from audits import deadlines
 from audits.models import ReviewDeadline
-from audits.ticket_services import ticket_transition
+from audits.services import ticket_transition
 from trail.models import SettingChange
 from tests.audits.builders import make_ticket
 

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from audits import ticket_services
-from audits.ledger import HEADERS, LEDGER_SHEET, SUMMARY_SHEET, ledger_number, ledger_write, neutralise
+from audits import services as ticket_services
+from audits.ledger.workbook import HEADERS, LEDGER_SHEET, SUMMARY_SHEET, ledger_number, ledger_write, neutralise
 from audits.models import Severity, Ticket, TicketStatus
 from trail.models import AuditAction, AuditEvent
 from households.id_numbers import mask

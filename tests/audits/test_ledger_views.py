@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from audits.ledger import LEDGER_SHEET, ledger_number
+from audits.ledger.workbook import LEDGER_SHEET, ledger_number
 from audits.models import TicketStatus
 from trail.models import AuditAction, AuditEvent
 from households.id_numbers import mask

@@ -6,7 +6,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts.roles import Role
-from audits import ticket_services as services
+from audits import services
 from households import bulk
 from audits.models import Severity, Ticket, TicketEvent, TicketStatus
 from tests.audits.builders import make_ticket

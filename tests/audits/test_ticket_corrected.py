@@ -7,9 +7,9 @@ import time_machine
 from django.urls import reverse
 
 from accounts.roles import Role
-from audits import ticket_services as services
+from audits import services
 from audits.models import Resolution, Ticket, TicketStatus
-from audits.ticket_record import fix_link
+from audits.record import fix_link
 from households.changes import services as change_services
 from households.models import Area
 from rules import services as rule_services

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from audits.ticket_record import fix_link, rule_fields, ticket_record
+from audits.record import fix_link, rule_fields, ticket_record
 from households.choices import Employment
 from tests.audits.builders import make_ticket
 from tests.builders import make_income, make_member

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
-from audits import ticket_services as services
+from audits import services
 from audits import transitions
 from audits.models import Resolution, Ticket, TicketEvent, TicketStatus
 from tests.audits.builders import make_ticket

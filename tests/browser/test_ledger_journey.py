@@ -4,7 +4,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from audits.ledger import LEDGER_SHEET
+from audits.ledger.workbook import LEDGER_SHEET
 from audits.models import TicketStatus
 from trail.models import AuditAction, AuditEvent
 from tests.audits.builders import make_ticket

@@ -81,7 +81,7 @@ def test_a_running_import_shows_its_progress_and_the_result_when_it_ends(
 ):
     """The page polls with htmx while the worker runs, and swaps in the result without a reload."""
     from households.workbook import services as import_services
-    from households.models import ImportStatus, RegistryImport
+    from households.workbook.models import ImportStatus, RegistryImport
 
     record = RegistryImport.objects.create(
         created_by=world.county_staff, username="county", county="230381", file_name="全县登记数据.xlsx",

@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from audits.ledger import LEDGER_SHEET
+from audits.ledger.workbook import LEDGER_SHEET
 from audits.models import Resolution, Ticket, TicketEvidence, TicketStatus
 from households.models import Area
 from rules import services as rule_services

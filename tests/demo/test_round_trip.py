@@ -8,7 +8,8 @@ from django.apps import apps
 from django.core.management import call_command
 
 from demo.county import build_demo_county
-from households.models import Member, RegistryImport
+from households.models import Member
+from households.workbook.models import RegistryImport
 
 COUNTY = "340323"
 pytestmark = pytest.mark.django_db

@@ -84,14 +84,14 @@ def test_a_ticket_number_outside_scope_still_saves_the_request_with_a_warning(cl
 
 def test_the_request_and_its_ticket_link_are_written_together_or_not_at_all(client, world, monkeypatch):
     """A failure while linking the ticket leaves no request behind, so a retry makes no duplicate."""
-    import audits.ticket_services
+    import audits.services
 
     ticket = make_ticket(world.home)
 
     def broken(**kwargs):
         raise RuntimeError("the link failed")
 
-    monkeypatch.setattr(audits.ticket_services, "ticket_link_change", broken)
+    monkeypatch.setattr(audits.services, "ticket_link_change", broken)
     client.force_login(world.clerk)
     url = reverse("household_change_new", args=[world.home.number])
     assert client.post(f"{url}?ticket={ticket.pk}", FORM).status_code == 500

@@ -16,7 +16,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from households.changes import services as change_services
-from households.models import Area, RegistryImport
+from households.models import Area
+from households.workbook.models import RegistryImport
 from rules import services as rule_services
 from tests.audits.builders import make_ticket
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from audits.ticket_services import ALREADY_HANDLED as TICKET_HANDLED
+from audits.services import ALREADY_HANDLED as TICKET_HANDLED
 from households.changes import services
 from households.changes.models import ChangeRequest, ChangeStatus
 from households.changes.services import ALREADY_HANDLED as CHANGE_HANDLED

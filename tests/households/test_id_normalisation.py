@@ -65,7 +65,7 @@ def test_the_migration_normalises_stored_members_and_pending_change_requests(wor
 
 def test_the_member_form_cleans_a_typed_number_into_the_one_form(world):
     from tests.households.changes.test_member_change_requests import form_data, son_of
-    from households.member_forms import MemberForm
+    from households.changes.member_forms import MemberForm
 
     member = son_of(world)
     typed = member.id_number[:6] + " " + member.id_number[6:].replace("X", "x").translate(

@@ -12,7 +12,7 @@ from households.changes import services
 from households import id_numbers
 from households.changes.models import ChangeKind, ChangeRequest, ChangeStatus
 from households.choices import Gender, JoinReason, Relationship
-from households.member_forms import MemberForm
+from households.changes.member_forms import MemberForm
 from households.models import Member
 
 pytestmark = pytest.mark.django_db

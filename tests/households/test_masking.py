@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from audits.ledger import LEDGER_SHEET, ledger_write
+from audits.ledger.workbook import LEDGER_SHEET, ledger_write
 from audits.models import Ticket
 from households import id_numbers
 from households.choices import Gender, Relationship

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audits.ledger import ledger_write
+from audits.ledger.workbook import ledger_write
 from audits.models import Ticket, TicketStatus
 from trail.models import AuditAction
 from trail.services import audit_record

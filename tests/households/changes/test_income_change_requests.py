@@ -8,7 +8,7 @@ from django.urls import reverse
 from households.changes import services
 from households.changes.history import household_timeline
 from households.changes.models import ChangeKind, ChangeRequest, ChangeStatus
-from households.income_forms import NEGATIVE
+from households.changes.income_forms import NEGATIVE
 from households.models import AnnualIncome
 from tests.builders import make_income
 from tests.households.changes.test_views import outsiders  # noqa: F401  (fixture)

@@ -10,7 +10,7 @@ from households.changes import services
 from households import id_numbers
 from households.changes.models import ChangeKind, ChangeRequest, ChangeStatus
 from households.choices import Gender, JoinReason, LeaveReason, MemberStatus, Relationship
-from households.member_forms import CONFIRM_REQUIRED, ID_TAKEN, MONTHS, MemberAddForm, MemberForm
+from households.changes.member_forms import CONFIRM_REQUIRED, ID_TAKEN, MONTHS, MemberAddForm, MemberForm
 from households.models import Household, Member
 from tests.households.changes.test_views import outsiders  # noqa: F401  (fixture)
 

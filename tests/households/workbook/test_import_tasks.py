@@ -6,7 +6,7 @@ import pytest
 
 from households import tasks
 from households.workbook.services import registry_import_progress
-from households.models import ImportStatus, RegistryImport
+from households.workbook.models import ImportStatus, RegistryImport
 
 
 def fake_task(eager: bool):

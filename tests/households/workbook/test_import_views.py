@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from households.workbook import messages as msg
 from households.workbook.services import registry_import_confirm, registry_import_upload
-from households.models import Household, ImportStatus, RegistryImport
+from households.models import Household
+from households.workbook.models import ImportStatus, RegistryImport
 from households.workbook.safety import size_text
 from tests.builders import make_user
 from tests.households.workbook.test_import import WRONG, wrong_rows

@@ -21,7 +21,7 @@ from households.workbook.exporter import header_row
 from households.id_numbers import mask, mask_phone
 from households.models import TRANSFER_PARTS, AnnualIncome, AssistanceMeasure, Household, Member, YearParameters
 
-from audits.ledger import sheet_cell
+from audits.ledger.workbook import sheet_cell
 from audits.models import Ticket
 
 INCOME_ROWS = (

@@ -10,7 +10,7 @@ from households.uploads import MAX_FILES, AttachmentsField, MultipleFileInput
 from audits import rule_facts
 from audits.deadlines import MAX_DAYS, MIN_DAYS
 from audits.models import Severity, TicketStatus
-from audits.ticket_selectors import ALL, SORTS
+from audits.selectors import ALL, SORTS
 from audits.transitions import EXPLANATION_REQUIRED, REASON_REQUIRED
 
 # Phones offer the camera for image/*; the type is still checked from the file's first bytes.

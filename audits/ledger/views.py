@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from households.scope import scope_prefix
 
-from audits import ticket_selectors as selectors
-from audits.ledger import ledger_number, ledger_queryset, ledger_write
+from audits import selectors
+from audits.ledger.workbook import ledger_number, ledger_queryset, ledger_write
 from audits.models import Ticket, TicketStatus
 from trail.models import AuditAction, AuditEvent
 from trail.services import audit_record
-from audits.ticket_forms import TicketFilterForm
+from audits.forms import TicketFilterForm
 
 NOT_FOUND = "没有可查看的问题台账"
 RECENT_EXPORTS = 10

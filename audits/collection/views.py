@@ -18,7 +18,7 @@ from accounts import permissions
 from households.models import Area
 from households.scope import county_code
 
-from audits.collection_sheet import collection_sheet_write, current_year, village_blocks
+from audits.collection.sheet import collection_sheet_write, current_year, village_blocks
 from trail.models import AuditAction
 from trail.services import audit_record
 

@@ -20,12 +20,12 @@ from monitoring.params import parse_ids
 from households.uploads import stored_file_response
 
 from audits import deadlines, rule_facts, transitions
-from audits import ticket_selectors as selectors
-from audits import ticket_services as services
+from audits import selectors
+from audits import services
 from audits.models import Ticket, TicketEvidence, TicketStatus
-from audits.ticket_forms import DeadlinesForm, ExplainForm, LinkChangeForm, ReturnForm, TicketFilterForm
-from audits import ticket_record as record_reads
-from audits.ticket_record import ticket_record
+from audits.forms import DeadlinesForm, ExplainForm, LinkChangeForm, ReturnForm, TicketFilterForm
+from audits import record as record_reads
+from audits.record import ticket_record
 
 DONE = {
     TicketStatus.PENDING_TOWNSHIP: "已提交乡镇审核。",
