@@ -73,10 +73,9 @@ class Ticket(models.Model):
     )
     message = models.CharField("问题描述", max_length=500)
     facts = models.JSONField("取值", default=dict, blank=True)
-    batch = models.ForeignKey(
-        "rules.Batch", verbose_name="发现批次", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="tickets",
-    )
+    # The id of the rules app's batch that found it: a plain number, so that the tickets app
+    # knows nothing of the rules app (docs/architecture.md), not even in its migrations.
+    batch_id = models.BigIntegerField("发现批次", null=True, blank=True, db_index=True)
     found_at = models.DateTimeField("发现时间", auto_now_add=True)
     due_on = models.DateField("截止日期", null=True, blank=True)
     resolution = models.CharField("处理结果", max_length=12, choices=Resolution.choices, blank=True)
