@@ -57,6 +57,11 @@ class User(AbstractUser):
         return permissions.Bound(self)
 
     @property
+    def change_statuses_to_review(self) -> list[str]:
+        """The change-request statuses this user reviews (accounts.permissions)."""
+        return permissions.change_statuses_reviewed_by(self)
+
+    @property
     def can_reveal(self) -> bool:
         """Whoever has a role may reveal masked values of records in their scope (logged)."""
         return permissions.can_reveal(self)

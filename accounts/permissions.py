@@ -138,6 +138,12 @@ def can_revise_change(user, change=None) -> bool:
 # Tickets (问题线索) and the ledger -----------------------------------------------------------
 
 
+def change_statuses_reviewed_by(user) -> list[str]:
+    """The change-request statuses the user's role reviews (its queue)."""
+    role = _role(user)
+    return [status for status, reviewer in CHANGE_REVIEWER.items() if reviewer == role]
+
+
 def ticket_statuses_of(user) -> list[str]:
     """The ticket statuses the user's role acts from (its queue), in queue order."""
     role = _role(user)

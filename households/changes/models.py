@@ -51,15 +51,12 @@ class ChangeRequestQuerySet(ScopedQuerySet):
 
     def queue_for(self, user):
         """The requests waiting for `user`'s review, oldest first (none for other roles)."""
-        if user.is_township_reviewer:
-            status = ChangeStatus.PENDING_TOWNSHIP
-        elif user.is_county_staff:
-            status = ChangeStatus.PENDING_COUNTY
-        elif user.is_inspector:  # reads every level's queue, acts on none
+        if user.is_inspector:  # reads every level's queue, acts on none
             return self.in_scope(user).pending().order_by("submitted_at", "pk")
-        else:
+        statuses = user.change_statuses_to_review  # accounts.permissions decides who reviews what
+        if not statuses:
             return self.none()
-        return self.in_scope(user).filter(status=status).order_by("submitted_at", "pk")
+        return self.in_scope(user).filter(status__in=statuses).order_by("submitted_at", "pk")
 
     def mine(self, user):
         """`user`'s own requests: returned ones first (they need the user), then newest first."""

@@ -194,6 +194,15 @@ def test_the_change_statuses_match_the_change_workflow():
     assert permissions.CHANGE_RETURNED == ChangeStatus.RETURNED
 
 
+@pytest.mark.parametrize(("persona", "reviews"), [
+    ("clerk", []), ("reviewer", [ChangeStatus.PENDING_TOWNSHIP]), ("county", [ChangeStatus.PENDING_COUNTY]),
+    ("inspector", []), ("no_role", []),
+])
+def test_each_role_reviews_the_change_statuses_its_queue_lists(persona, reviews):
+    """The change queue (households' ChangeRequest.objects.queue_for) asks the same rule."""
+    assert PERSONAS[persona].change_statuses_to_review == reviews
+
+
 @pytest.mark.parametrize("persona", ["clerk", "reviewer", "county_staff", "inspector", "no_role"])
 def test_the_menu_offers_exactly_the_pages_that_open(client, world, persona):
     """For every menu entry: shown iff a GET of its page answers 200 (not 404, 403 or a redirect)."""
