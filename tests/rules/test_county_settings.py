@@ -48,7 +48,7 @@ def run_batch(county: str, rules: list[str]) -> Batch:
 
 
 def raised(batch: Batch) -> set[str]:
-    return set(Ticket.objects.filter(batch=batch).values_list("rule_id", flat=True))
+    return set(Ticket.objects.filter(batch_id=batch.pk).values_list("rule_id", flat=True))
 
 
 def as_user(client, user):
