@@ -3,7 +3,7 @@
 from django.dispatch import receiver
 
 from audits import services as ticket_services
-from households.signals import change_submitted
+from households.signals import LINKED, change_submitted
 
 
 @receiver(change_submitted)
@@ -17,4 +17,4 @@ def link_ticket_to_change(sender, change_request, ticket_id: int | None, user, *
         ticket_services.ticket_link_change(ticket_id=ticket_id, change_request=change_request, user=user)
     except ticket_services.TicketError as error:
         return error.message
-    return None
+    return LINKED

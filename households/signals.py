@@ -37,8 +37,15 @@ def counties_added_send(*, codes: list[str]) -> None:
 change_submitted = Signal()
 
 
-def change_submitted_send(*, change_request, ticket_id: int | None, user) -> list[str]:
-    """Send `change_submitted` now (call it inside the submission's transaction); the refusals."""
+LINKED = "linked"  # a receiver's answer when it made the request the ticket's fix
+NOBODY_LINKED = "问题线索未能关联（请在问题线索页面关联本申请）"
+
+
+def change_submitted_send(*, change_request, ticket_id: int | None, user) -> tuple[bool, list[str]]:
+    """Send `change_submitted` now (call it inside the submission's transaction): whether a
+    receiver linked the ticket, and the refusals. Without a receiver that says LINKED, nothing
+    was linked, whatever the reason."""
     responses = change_submitted.send(sender=type(change_request), change_request=change_request,
                                       ticket_id=ticket_id, user=user)
-    return [response for _receiver, response in responses if response]
+    answers = [response for _receiver, response in responses if response]
+    return LINKED in answers, [answer for answer in answers if answer != LINKED]

@@ -38,7 +38,7 @@ from households.changes.member_forms import initial_from as member_initial
 from households.choices import MemberStatus
 from households.models import Area, Household
 from households.services import NothingToReveal
-from households.signals import change_submitted_send
+from households.signals import NOBODY_LINKED, change_submitted_send
 from households.uploads import stored_file_response
 
 SUBMITTED = {
@@ -498,9 +498,9 @@ def _link_ticket(change, ticket_id: int | None, *, user):
     """Inside the submission's transaction: `change_submitted`, whose listener on the tickets side
     makes the request the fix of ticket `ticket_id`. A ticket that can no longer be linked
     leaves the request saved, with a warning."""
-    refusals = change_submitted_send(change_request=change, ticket_id=ticket_id, user=user)
+    linked, refusals = change_submitted_send(change_request=change, ticket_id=ticket_id, user=user)
     if ticket_id is None:
         return None
-    if refusals:
-        return messages.WARNING, f"变更申请未关联问题线索：{refusals[0]}"
+    if not linked:
+        return messages.WARNING, f"变更申请未关联问题线索：{refusals[0] if refusals else NOBODY_LINKED}"
     return messages.INFO, f"已关联问题线索 #{ticket_id}，审核通过后系统会复核。"

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from audits.receivers import link_ticket_to_change
 from households.changes.models import ChangeRequest
-from households.signals import change_submitted
+from households.signals import NOBODY_LINKED, change_submitted
 from tests.audits.builders import make_ticket
 from tests.households.changes.test_views import FORM
 
@@ -61,3 +61,12 @@ def test_a_listener_s_refusal_is_told_to_the_clerk_and_the_request_stays(client,
     page = client.post(f"{url}?ticket=0", FORM, follow=True).content.decode()
     assert ChangeRequest.objects.count() == 1
     assert "变更申请未关联问题线索：测试拒绝" in page
+
+
+def test_without_a_listener_that_links_it_the_clerk_is_not_told_it_is_linked(client, world, without_the_tickets_side):
+    ticket = make_ticket(world.home)
+    client.force_login(world.clerk)
+    url = reverse("household_change_new", args=[world.home.number])
+    page = client.post(f"{url}?ticket={ticket.pk}", FORM, follow=True).content.decode()
+    assert ChangeRequest.objects.count() == 1
+    assert "已关联问题线索" not in page and f"变更申请未关联问题线索：{NOBODY_LINKED}" in page
