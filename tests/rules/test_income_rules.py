@@ -144,6 +144,10 @@ def test_i01_message_takes_the_per_capita_income_of_the_registry_rounded_half_up
     half_cent = with_incomes(village, 2, y2025="3000.01")  # 1500.005
     assert any("人均纯收入 1,000.33 元" in text for text in message("I01", whole))
     assert any("人均纯收入 1,500.01 元" in text for text in message("I01", half_cent))
+    # 1000.005 is 1000.00499… as a binary float (SQLite's REAL quotient): Django reads it back as a
+    # 15-digit decimal, so it is still rounded up, as the decimal is.
+    binary_below = with_incomes(village, 2, y2025="2000.01")
+    assert any("人均纯收入 1,000.01 元" in text for text in message("I01", binary_below))
 
 
 # I02 人均纯收入下降 -----------------------------------------------------------
