@@ -180,3 +180,31 @@ class MeasureType(models.TextChoices):
     MICROCREDIT = "microcredit", "小额信贷"
     PUBLIC_WELFARE_JOB = "public_welfare_job", "公益性岗位"
     OTHER = "other", "其他"
+
+
+class IdentificationSource(models.TextChoices):
+    """识别来源: the channel through which a monitoring object was found."""
+
+    SELF_REPORT = "self_report", "农户自主申报"
+    CADRE_SCREENING = "cadre_screening", "基层干部排查"
+    DEPARTMENT_WARNING = "department_warning", "部门筛查预警"
+    SYSTEM_WARNING = "system_warning", "系统风险预警"
+
+
+class EliminationMethod(models.TextChoices):
+    """风险消除方式."""
+
+    ASSISTED = "assisted", "帮扶消除"
+    NATURAL = "natural", "自然消除"
+
+
+class MeasureNature(models.TextChoices):
+    """开发式帮扶 helps a household earn; 兜底保障 keeps it above the line when it cannot."""
+
+    DEVELOPMENTAL = "developmental", "开发式"
+    SAFETY_NET = "safety_net", "兜底"
+
+
+class MeasureState(models.TextChoices):
+    PLANNED = "planned", "计划"
+    DONE = "done", "已落实"

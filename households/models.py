@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -22,6 +23,10 @@ from households.workbook.models import ImportSource, ImportStatus, RegistryImpor
 from households.choices import (
     AreaLevel,
     DisabilityGrade,
+    EliminationMethod,
+    IdentificationSource,
+    MeasureNature,
+    MeasureState,
     Education,
     Employment,
     Gender,
@@ -132,6 +137,9 @@ class Household(models.Model):
     included_on = models.DateField("纳入监测日期", null=True, blank=True)
     eliminated_on = models.DateField("风险消除日期", null=True, blank=True)
     risk_types = models.JSONField("风险类型", default=list, blank=True)
+    risk_note = models.CharField("其他风险说明", max_length=200, blank=True)
+    identification_source = choice_field("识别来源", IdentificationSource.choices)
+    elimination_method = choice_field("风险消除方式", EliminationMethod.choices)
 
     housing_safe = models.BooleanField("住房安全有保障", null=True, blank=True)
     water_safe = models.BooleanField("饮水安全有保障", null=True, blank=True)
@@ -322,6 +330,16 @@ class AssistanceMeasure(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     measure_type = models.CharField("措施类型", max_length=24, choices=MeasureType.choices)
     content = models.CharField("措施内容", max_length=500, blank=True)
+    nature = choice_field("措施性质", MeasureNature.choices)
+    state = models.CharField("状态", max_length=12, choices=MeasureState.choices, default=MeasureState.DONE)
+    months = models.PositiveSmallIntegerField(
+        "岗位月数", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    recorded_at = models.DateTimeField("记录时间", null=True, blank=True)
 
     objects = HouseholdChildQuerySet.as_manager()
     history = HistoricalRecords(bases=[HistoricalChangeLink])
