@@ -244,6 +244,116 @@ def can_export_registry(user, obj=None) -> bool:
     return _has(user, COUNTY_STAFF)
 
 
+# Monitoring objects (监测对象): clues, inclusion, assistance, elimination -------------------
+
+# An application's statuses, by value (monitoring_objects.models.ApplicationStatus): who holds it.
+APPLICATION_HOLDER = {
+    "draft": CLERK,
+    "returned": CLERK,
+    "pending_township": REVIEWER,
+    "pending_county": COUNTY_STAFF,
+}
+
+
+def _village_of(obj) -> str | None:
+    """The village code of a household, clue, application or area passed as `obj`."""
+    for attribute in ("village_id", "code"):
+        code = getattr(obj, attribute, None)
+        if code:
+            return code
+    household = getattr(obj, "household", None)
+    return getattr(household, "village_id", None)
+
+
+def can_view_monitoring(user, obj=None) -> bool:
+    """监测对象 and 预警线索 lists, a household's monitoring history: every role, in its area."""
+    if _role(user) is None:
+        return False
+    return obj is None or _in_area(user, _village_of(obj))
+
+
+def can_record_clue(user, obj=None) -> bool:
+    """登记预警线索 (农户申报 on the household's behalf, 干部排查, or from a ticket): the clerk,
+    the township reviewer and county staff, for a village or household in their area."""
+    if not _has(user, CLERK, REVIEWER, COUNTY_STAFF):
+        return False
+    return obj is None or _in_area(user, _village_of(obj))
+
+
+def can_answer_clue(user, clue=None) -> bool:
+    """入户核查 a clue and answer it (申请纳入 or 不纳入): the clerk of its village while it is open."""
+    if not _has(user, CLERK):
+        return False
+    return clue is None or (clue.status == "open" and _in_area(user, _village_of(clue)))
+
+
+def can_edit_application(user, application=None) -> bool:
+    """The village's record of an application (核查, 授权书, 评议, 公示), submit or withdraw it:
+    the clerk, while it is 村级办理中 or 已退回, in their village."""
+    if not _has(user, CLERK):
+        return False
+    if application is None:
+        return True
+    return application.status in ("draft", "returned") and _in_area(user, _village_of(application))
+
+
+def can_start_elimination(user, household=None) -> bool:
+    """申请风险消除: the clerk, for a monitored household whose risk is not yet eliminated."""
+    if not _has(user, CLERK):
+        return False
+    if household is None:
+        return True
+    return (household.risk_status == "unresolved" and not household.removed_on
+            and _in_area(user, household.village_id))
+
+
+def can_review_application(user, application=None) -> bool:
+    """通过 or 退回 an application: the township reviewer while 待乡镇审核, county staff while
+    待县级审批, in their area."""
+    role = _role(user)
+    if role not in (REVIEWER, COUNTY_STAFF):
+        return False
+    if application is None:
+        return True
+    return APPLICATION_HOLDER.get(application.status) == role and _in_area(user, _village_of(application))
+
+
+def can_decide_risk(user, household=None) -> bool:
+    """County decisions on a household's risk: 绿色通道 inclusion, 特批 of failing elimination
+    criteria, 风险消除回退 and 风险再标注: county staff, in their county."""
+    if not _has(user, COUNTY_STAFF):
+        return False
+    return household is None or _in_area(user, _village_of(household))
+
+
+def can_complete_appraisal(user, application=None) -> bool:
+    """补充评议公示 of a 绿色通道 inclusion: the clerk of its village or county staff."""
+    if not _has(user, CLERK, COUNTY_STAFF):
+        return False
+    if application is None:
+        return True
+    return application.green_channel and _in_area(user, _village_of(application))
+
+
+def can_record_measure(user, household=None) -> bool:
+    """登记帮扶措施 for a monitoring object: the clerk, the township reviewer and county staff."""
+    if not _has(user, CLERK, REVIEWER, COUNTY_STAFF):
+        return False
+    if household is None:
+        return True
+    return bool(household.monitoring_type) and not household.removed_on and _in_area(user, household.village_id)
+
+
+def can_export_monitoring(user, obj=None) -> bool:
+    """监测对象 and 预警线索 as Excel (masked): township reviewers and county staff."""
+    return _has(user, REVIEWER, COUNTY_STAFF)
+
+
+def can_print_report_codes(user, obj=None) -> bool:
+    """The printable self-report QR codes of the villages: every role but the inspector."""
+    return _has(user, CLERK, REVIEWER, COUNTY_STAFF)
+
+
 # Every rule, by action: the menu, the tests' matrix and `Bound` read this.
 CHECKS = {name.removeprefix("can_"): check for name, check in dict(globals()).items()
           if name.startswith("can_") and callable(check)}

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "households",
     "rules",
     "audits",
+    "monitoring_objects",
     "demo",
 ]
 

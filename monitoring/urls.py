@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("households.urls")),
     path("", include("rules.urls")),
     path("", include("audits.urls")),
+    path("", include("monitoring_objects.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
 ]

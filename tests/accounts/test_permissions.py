@@ -62,6 +62,17 @@ ROLE_MATRIX = {
     "run_batch": {"county"},
     "import_registry": {"county"},
     "export_registry": {"county"},
+    "view_monitoring": {*ROLES},
+    "record_clue": {"clerk", "reviewer", "county"},
+    "answer_clue": {"clerk"},
+    "edit_application": {"clerk"},
+    "start_elimination": {"clerk"},
+    "review_application": {"reviewer", "county"},
+    "decide_risk": {"county"},
+    "complete_appraisal": {"clerk", "county"},
+    "record_measure": {"clerk", "reviewer", "county"},
+    "export_monitoring": {"reviewer", "county"},
+    "print_report_codes": {"clerk", "reviewer", "county"},
 }
 
 
@@ -79,6 +90,19 @@ def ticket(status, village=VILLAGE):
 
 def village(code):
     return SimpleNamespace(code=code)
+
+
+def clue(status, village=VILLAGE):
+    return SimpleNamespace(status=status, village_id=village)
+
+
+def application(status, village=VILLAGE, green_channel=False):
+    return SimpleNamespace(status=status, green_channel=green_channel, household=household(village))
+
+
+def monitored(village=VILLAGE, risk_status="unresolved", monitoring_type="marginal"):
+    return SimpleNamespace(village_id=village, risk_status=risk_status, monitoring_type=monitoring_type,
+                           removed_on=None)
 
 
 # With an object: (action, what, the object, the personas that may).
@@ -139,6 +163,39 @@ OBJECT_MATRIX = [
     ("view_collection_sheet", "the clerk's village", village(VILLAGE), {*ROLES}),
     ("view_collection_sheet", "the neighbour village", village(NEIGHBOUR_VILLAGE), {"reviewer", "county", "inspector"}),
     ("view_collection_sheet", "a village of another county", village(OTHER_COUNTY_VILLAGE), set()),
+    ("view_monitoring", "a household of the clerk's village", household(VILLAGE), {*ROLES}),
+    ("view_monitoring", "an application of another township", application("draft", OTHER_TOWNSHIP_VILLAGE),
+     {"county", "inspector"}),
+    ("view_monitoring", "a clue of another county", clue("open", OTHER_COUNTY_VILLAGE), set()),
+    ("record_clue", "the clerk's village", village(VILLAGE), {"clerk", "reviewer", "county"}),
+    ("record_clue", "the neighbour village", village(NEIGHBOUR_VILLAGE), {"reviewer", "county"}),
+    ("record_clue", "a village of another county", village(OTHER_COUNTY_VILLAGE), set()),
+    ("answer_clue", "an open clue of the clerk's village", clue("open"), {"clerk"}),
+    ("answer_clue", "an answered clue", clue("declined"), set()),
+    ("answer_clue", "an open clue of the neighbour village", clue("open", NEIGHBOUR_VILLAGE), set()),
+    ("edit_application", "a draft", application("draft"), {"clerk"}),
+    ("edit_application", "a returned application", application("returned"), {"clerk"}),
+    ("edit_application", "an application waiting for the township", application("pending_township"), set()),
+    ("edit_application", "a draft of the neighbour village", application("draft", NEIGHBOUR_VILLAGE), set()),
+    ("start_elimination", "a monitoring object at risk", monitored(), {"clerk"}),
+    ("start_elimination", "an eliminated household", monitored(risk_status="eliminated"), set()),
+    ("start_elimination", "a monitoring object of the neighbour village", monitored(NEIGHBOUR_VILLAGE), set()),
+    ("review_application", "an application waiting for the township", application("pending_township"),
+     {"reviewer"}),
+    ("review_application", "an application waiting for the county", application("pending_county"), {"county"}),
+    ("review_application", "a draft", application("draft"), set()),
+    ("review_application", "an application of another township waiting for the township",
+     application("pending_township", OTHER_TOWNSHIP_VILLAGE), set()),
+    ("review_application", "an application of another county waiting for the county",
+     application("pending_county", OTHER_COUNTY_VILLAGE), set()),
+    ("decide_risk", "a monitoring object of the county", monitored(OTHER_TOWNSHIP_VILLAGE), {"county"}),
+    ("decide_risk", "a monitoring object of another county", monitored(OTHER_COUNTY_VILLAGE), set()),
+    ("complete_appraisal", "a green-channel inclusion", application("approved", green_channel=True),
+     {"clerk", "county"}),
+    ("complete_appraisal", "an ordinary inclusion", application("approved"), set()),
+    ("record_measure", "a monitoring object of the clerk's village", monitored(), {"clerk", "reviewer", "county"}),
+    ("record_measure", "a household not monitored", monitored(monitoring_type=""), set()),
+    ("record_measure", "a monitoring object of another county", monitored(OTHER_COUNTY_VILLAGE), set()),
 ]
 
 
@@ -163,7 +220,9 @@ def test_it_answers_each_role_on_an_object_in_and_out_of_their_area(action, what
 
 def test_the_inspector_changes_nothing():
     writes = {"submit_change", "review_change", "withdraw_change", "revise_change", "act_on_ticket",
-              "link_change_to_ticket", "edit_settings", "run_batch", "import_registry"}
+              "link_change_to_ticket", "edit_settings", "run_batch", "import_registry", "record_clue",
+              "answer_clue", "edit_application", "start_elimination", "review_application", "decide_risk",
+              "complete_appraisal", "record_measure", "export_monitoring"}
     assert not [action for action in writes if getattr(permissions, f"can_{action}")(PERSONAS["inspector"])]
 
 
