@@ -522,9 +522,9 @@ def measure_done(*, measure: AssistanceMeasure, user) -> AssistanceMeasure:
 def _risk_step(*, household: Household, user, action: str, reason: str, risk_types=None) -> Household:
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=household.pk)
+        _check(permissions.can_decide_risk(user, household))
         step_ = transitions.step(RISK, household.risk_status, action)
         _role_may(step_, user)
-        _check(permissions.can_decide_risk(user, household))
         reason = _reason(step_, reason)
         source = household.risk_status
         household.risk_status = step_.target

@@ -1,18 +1,23 @@
 """Working days (工作日) as China's State Council publishes them, holidays and make-up days (调休)
 included, from the `chinese-calendar` package. Its data covers up to the year its maintainers
-last published; for a later year we count Monday to Friday and say so (`is_estimated`), rather
-than failing a deadline that reaches into next year before the calendar for it is out."""
+last published; for a later year we count Monday to Friday less the fixed-date statutory
+holidays (元旦, 劳动节, 国庆节: 全国年节及纪念日放假办法) and say so (`is_estimated`), rather
+than failing a deadline that reaches into next year before the calendar for it is out. The
+lunar holidays and make-up days of such a year are not known until the State Council publishes
+them; upgrading chinesecalendar brings them in."""
 
 import datetime
 
 import chinese_calendar
+
+FIXED_HOLIDAYS = {(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)}
 
 
 def is_workday(day: datetime.date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        return day.weekday() < 5
+        return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
 
 
 def is_estimated(day: datetime.date) -> bool:

@@ -9,9 +9,10 @@ from django.utils import timezone
 from households.choices import HouseholdType, IdentificationSource, MonitoringType, RiskStatus, RiskType
 from monitoring_objects import services
 from monitoring_objects.models import (
-    Application, ApplicationKind, ApplicationStatus, Clue, ClueStatus, EventAction, ProcedureEvent,
+    Application, ApplicationKind, ApplicationStatus, ClueStatus, EventAction, ProcedureEvent,
 )
 from monitoring_objects.transitions import StepRefused
+from tests.audits.builders import make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +156,107 @@ def test_clue_deadline_counts_working_days_across_a_holiday(world):
                                     channel=IdentificationSource.CADRE_SCREENING, description="困难")
     # 5 working days after 30 Sep: 9 Oct (Thu), 10 Oct (Fri), 11 Oct (Sat, 调休), 13 Oct, 14 Oct
     assert clue.deadline == datetime.date(2025, 10, 14)
+
+
+def test_a_clerk_cannot_act_on_a_clue_of_the_neighbour_village(world):
+    clue = services.clue_record(village=world.neighbour.village, household=world.neighbour, user=world.reviewer,
+                                channel=IdentificationSource.CADRE_SCREENING, description="困难")
+    with pytest.raises(PermissionError):
+        services.inclusion_start(clue=clue, user=world.clerk)
+    with pytest.raises(PermissionError):
+        services.clue_record(village=world.neighbour.village, user=world.clerk,
+                             channel=IdentificationSource.CADRE_SCREENING, description="困难")
+    with pytest.raises(PermissionError):
+        services.risk_roll_back(household=world.other_county, user=world.county_staff, reason="x")
+
+
+@pytest.mark.parametrize(("rule_id", "channel"), [
+    ("D06", IdentificationSource.SYSTEM_WARNING),
+    ("I01", IdentificationSource.SYSTEM_WARNING),
+    ("D01", IdentificationSource.DEPARTMENT_WARNING),
+])
+def test_a_clue_from_a_ticket_takes_its_channel_from_the_rule(world, rule_id, channel):
+    ticket = make_ticket(world.home, rule_id=rule_id)
+    clue = services.clue_from_ticket(ticket=ticket, user=world.clerk)
+    assert clue.channel == channel and clue.household == world.home and clue.ticket == ticket
+    with pytest.raises(services.ProcedureError):
+        services.clue_from_ticket(ticket=ticket, user=world.clerk)
+
+
+def test_a_ticket_of_a_data_rule_does_not_start_a_clue(world):
+    with pytest.raises(services.ProcedureError):
+        services.clue_from_ticket(ticket=make_ticket(world.home, rule_id="B05"), user=world.clerk)
+
+
+def test_the_notice_runs_at_least_five_working_days_and_needs_the_signed_authorisation(world):
+    clue = services.clue_record(village=world.home.village, household=world.home, user=world.clerk,
+                                channel=IdentificationSource.CADRE_SCREENING, description="困难")
+    application = services.inclusion_start(clue=clue, user=world.clerk)
+    application = services.application_record(
+        application=application, user=world.clerk, verified_on=datetime.date(2025, 2, 20),
+        verified_by_name="李四", findings="核实", appraised_on=datetime.date(2025, 2, 28), appraisal_attendance=20,
+        appraisal_result="同意", notice_start=datetime.date(2025, 3, 3), notice_end=datetime.date(2025, 3, 6),
+        monitoring_type=MonitoringType.MARGINAL, risk_types=[RiskType.OTHER],
+    )
+    errors = services.submission_errors(application)
+    assert "4 个" in errors["notice_end"]
+    assert "authorised_on" in errors and "risk_note" in errors
+    application = services.application_record(application=application, user=world.clerk,
+                                              notice_end=datetime.date(2025, 3, 7))
+    assert "notice_end" not in services.submission_errors(application)
+
+
+def test_green_channel_includes_first_and_stays_flagged_until_the_appraisal_is_recorded(world):
+    with pytest.raises(services.ProcedureError):
+        services.green_channel_include(household=world.home, user=world.county_staff,
+                                       monitoring_type=MonitoringType.SUDDEN_HARDSHIP,
+                                       risk_types=[RiskType.ILLNESS], reason="洪灾")
+    with pytest.raises(PermissionError):
+        services.green_channel_include(household=world.home, user=world.reviewer,
+                                       monitoring_type=MonitoringType.SUDDEN_HARDSHIP,
+                                       risk_types=[RiskType.DISASTER], reason="洪灾")
+    application = services.green_channel_include(
+        household=world.home, user=world.county_staff, monitoring_type=MonitoringType.SUDDEN_HARDSHIP,
+        risk_types=[RiskType.DISASTER], reason="7月洪灾房屋倒塌")
+    world.home.refresh_from_db()
+    assert world.home.risk_status == RiskStatus.UNRESOLVED and application.green_channel
+    assert application.appraisal_missing
+    today = timezone.localdate()
+    services.application_record(application=application, user=world.clerk, appraised_on=today,
+                                appraisal_attendance=15, appraisal_result="同意", notice_start=today,
+                                notice_end=today + datetime.timedelta(days=7))
+    application.refresh_from_db()
+    assert not application.appraisal_missing
+    assert application.events.filter(action=EventAction.APPRAISAL_COMPLETED).count() == 1
+
+
+def test_a_public_welfare_job_measure_needs_its_months(world):
+    _included(world)
+    world.home.refresh_from_db()
+    with pytest.raises(services.ProcedureError) as refused:
+        services.measure_record(household=world.home, user=world.clerk, measure_type="public_welfare_job",
+                                content="护林员")
+    assert "months" in refused.value.fields
+    measure = services.measure_record(household=world.home, user=world.clerk, measure_type="public_welfare_job",
+                                      content="护林员", months=10)
+    assert measure.nature == "developmental" and measure.state == "planned" and measure.recorded_by == world.clerk
+    services.measure_done(measure=measure, user=world.clerk)
+    with pytest.raises(StepRefused):
+        services.measure_done(measure=measure, user=world.clerk)
+
+
+def test_a_measure_is_refused_for_a_household_not_monitored(world):
+    with pytest.raises(PermissionError):
+        services.measure_record(household=world.home, user=world.clerk, measure_type="industry", content="养牛")
+
+
+def test_reflag_after_elimination_records_the_new_risk(world):
+    world.home.monitoring_type, world.home.risk_status = MonitoringType.MARGINAL, RiskStatus.ELIMINATED
+    world.home.eliminated_on = datetime.date(2025, 6, 1)
+    world.home.save()
+    services.risk_reflag(household=world.home, user=world.county_staff, reason="再次因病",
+                         risk_types=[RiskType.ILLNESS])
+    world.home.refresh_from_db()
+    assert world.home.risk_status == RiskStatus.UNRESOLVED and world.home.risk_types == [RiskType.ILLNESS]
+    with pytest.raises(StepRefused):
+        services.risk_reflag(household=world.home, user=world.county_staff, reason="again")
