@@ -34,6 +34,7 @@ from demo.household import (
 from demo.people import IdAllocator, birth_date_for_age, draw_family, full_name
 from demo.villages import Village, allocate, create_villages
 from households.expressions import reference_date
+from monitoring_objects.models import Clue
 from households.models import AnnualIncome, Area, AssistanceMeasure, Household, Member, YearParameters
 from households.table_stats import analyze
 
@@ -94,6 +95,7 @@ def delete_county_households(county_code: str) -> int:
         for start in range(0, len(pks), BATCH_SIZE):
             _, per_model = Household.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).delete()
             deleted += per_model.get(Household._meta.label, 0)
+        Clue.objects.filter(village__code__startswith=county_code).delete()
     except (ProtectedError, RestrictedError) as error:
         raise DemoError(f"该县已有户被其他数据引用，无法替换：{error.args[0]}") from error
     return deleted

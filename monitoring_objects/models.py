@@ -141,7 +141,7 @@ class Application(models.Model):
 
     kind = models.CharField("类别", max_length=12, choices=ApplicationKind.choices)
     household = models.ForeignKey(
-        Household, verbose_name="户", on_delete=models.PROTECT, related_name="applications")
+        Household, verbose_name="户", on_delete=models.CASCADE, related_name="applications")
     clue = models.OneToOneField(
         Clue, verbose_name="线索", on_delete=models.PROTECT, null=True, blank=True, related_name="application")
     status = models.CharField("状态", max_length=20, choices=ApplicationStatus.choices,

@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
                 ('criteria', models.JSONField(blank=True, default=list, verbose_name='提交时的消除条件')),
                 ('override_reason', models.TextField(blank=True, max_length=1000, verbose_name='县级特批理由')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='households.household', verbose_name='户')),
+                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='applications', to='households.household', verbose_name='户')),
                 ('override_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='特批人')),
                 ('clue', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='application', to='monitoring_objects.clue', verbose_name='线索')),
             ],

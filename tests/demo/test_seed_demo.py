@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
@@ -15,6 +16,7 @@ from households.choices import AreaLevel, Gender, MemberStatus, StudentStatus
 from demo.county import DEMO_PASSWORD, DemoError, build_demo_county
 from households.models import TRANSFER_PARTS, AnnualIncome, Area, Household, Member, YearParameters
 from households.progress import progress_bar
+from monitoring_objects.models import Application, Clue
 from tests.builders import make_area, make_household
 
 COUNTY = "340323"  # 固镇县: the smallest seed county, 12 townships
@@ -263,3 +265,19 @@ def test_a_small_demo_county_seeds_even_when_a_department_list_finds_nobody():
     out = io.StringIO()
     call_command("seed_demo", households=20, county="360732", stdout=out)
     assert "户 20" in out.getvalue()
+
+
+def test_seed_demo_gives_the_procedure_something_to_work_on_and_replaces_it():
+    out = io.StringIO()
+    call_command("seed_demo", households=600, county=COUNTY, stdout=out)
+    assert "预警线索 4 条" in out.getvalue()
+    clerk = User.objects.get(username="clerk")
+    assert Clue.objects.filter(village=clerk.area).count() == 4
+    assert Clue.objects.filter(status="declined").exclude(answer="").count() == 1
+    assert Clue.objects.filter(status="open", deadline__lt=timezone.localdate()).count() == 1
+    assert Application.objects.filter(status="pending_county").count() == 1
+    monitored = Household.objects.exclude(monitoring_type="")
+    assert not monitored.filter(identification_source="").exists()
+    assert not monitored.filter(risk_status="eliminated", elimination_method="").exists()
+    call_command("seed_demo", households=600, county=COUNTY, replace=True, stdout=io.StringIO())
+    assert Clue.objects.count() == 4 and Application.objects.count() == 2

@@ -12,6 +12,7 @@ from demo.county import (
 from households.models import YearParameters
 from households.progress import progress_bar
 from demo.department_lists import build_demo_department_lists
+from demo.procedure import build_demo_procedure
 
 
 class Command(BaseCommand):
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             accounts = create_demo_accounts(county)
             lists = build_demo_department_lists(county_code=county, year=YearParameters.current(county).year,
                                                  seed=seed)
+            procedure = build_demo_procedure(county_code=county, seed=seed)
         except DemoError as error:
             raise CommandError(str(error)) from error
         elapsed = time.monotonic() - started
@@ -69,6 +71,7 @@ class Command(BaseCommand):
         write(f"埋设的问题数据（供数据清洗规则发现）共 {sum(planted.values())} 处：")
         for code, n in planted.items():
             write(f"  {code} {DEFECT_LABELS[code]}：{n}")
+        write(f"预警线索 {procedure['clues']} 条，办理中的识别纳入申请 {procedure['applications']} 份")
         write(f"部门比对名单 {len(lists)} 份，共 {sum(lists.values())} 行")
         write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, area in accounts:
