@@ -122,7 +122,7 @@ def clue_from_ticket(*, ticket: Ticket, user) -> Clue:
 
 
 def _locked_clue(clue: Clue) -> Clue:
-    return Clue.objects.select_for_update().select_related("household", "village").get(pk=clue.pk)
+    return Clue.objects.select_for_update(of=("self",)).select_related("household", "village").get(pk=clue.pk)
 
 
 def clue_decline(*, clue: Clue, user, verified_on, verified_by_name: str, findings: str, answer: str) -> Clue:
@@ -230,7 +230,7 @@ def application_record(*, application: Application, user, photos=(), authorisati
     if unknown:
         raise TypeError(f"unknown fields {unknown}")
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("household").get(pk=application.pk)
+        application = Application.objects.select_for_update(of=("self",)).select_related("household").get(pk=application.pk)
         completing = application.green_channel and permissions.can_complete_appraisal(user, application)
         _check(permissions.can_edit_application(user, application) or completing)
         for name, value in fields.items():
@@ -338,7 +338,7 @@ def criteria_now(household: Household) -> list[elimination.Criterion]:
 
 
 def _move(application: Application, action: str, user, reason: str = "", expected_status: str | None = None):
-    application = Application.objects.select_for_update().select_related("household").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("household").get(pk=application.pk)
     if expected_status is not None and application.status != expected_status:
         raise StepRefused("该申请已被他人处理，请刷新后查看。")
     step_ = transitions.step(APPLICATION, application.status, action)
@@ -429,7 +429,7 @@ def application_override(*, application: Application, user, reason: str) -> Appl
     if not reason:
         raise ProcedureError("请填写特批理由。", {"reason": "请填写特批理由。"})
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("household").get(pk=application.pk)
+        application = Application.objects.select_for_update(of=("self",)).select_related("household").get(pk=application.pk)
         _check(permissions.can_decide_risk(user, application.household))
         if application.kind != ApplicationKind.ELIMINATION or not application.is_open:
             raise StepRefused("只有办理中的风险消除申请可以特批。")
