@@ -10,6 +10,7 @@ MENU = [
     ("household_list", "农户信息", "bi-people", permissions.can_view_registry, "household"),
     ("change_list", "变更申请", "bi-pencil-square", permissions.can_view_change_requests, "change"),
     ("ticket_list", "问题线索", "bi-clipboard-check", permissions.can_view_tickets, "ticket"),
+    ("clue_list", "预警线索", "bi-exclamation-triangle", permissions.can_view_monitoring, "clue"),
     ("ledger", "问题台账", "bi-journal-text", permissions.can_view_ledger, "ledger"),
     ("collection_sheet", "信息采集对照表", "bi-printer", permissions.can_view_collection_sheet, "collection_sheet"),
     ("rules_catalog", "清洗规则", "bi-funnel", permissions.can_view_settings, "rules_catalog"),

@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from monitoring_objects.applications import views
+
+urlpatterns = [
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
+    path("applications/<int:pk>/move/", views.application_move, name="application_move"),
+    path("applications/<int:pk>/override/", views.application_override, name="application_override"),
+    path("applications/<int:pk>/files/<int:file_pk>/", views.application_file, name="application_file"),
+    path("households/<str:number>/elimination/new/", views.elimination_new, name="elimination_new"),
+]

@@ -1,0 +1,37 @@
+"""Reads of the application pages: one application in scope, its files, its timeline."""
+
+from django.db.models import Q
+
+from households.models import Household
+
+from monitoring_objects.models import Application, ProcedureEvent, ProcedureFile
+
+
+def application_detail(*, user, pk: int) -> Application:
+    """One application of `user`'s scope with its household, village and clue;
+    Application.DoesNotExist outside the scope."""
+    return (Application.objects.in_scope(user)
+            .select_related("household", "household__village", "household__village__parent", "clue",
+                            "override_by")
+            .get(pk=pk))
+
+
+def application_files(application: Application) -> list[ProcedureFile]:
+    return list(application.files.all())
+
+
+def application_events(application: Application):
+    """The application's steps, and the clue it came from, oldest first."""
+    where = Q(application=application)
+    if application.clue_id:
+        where |= Q(clue_id=application.clue_id)
+    return ProcedureEvent.objects.filter(where).select_related("actor").order_by("at", "pk")
+
+
+def application_file(*, user, pk: int, file_pk: int) -> ProcedureFile:
+    """A file of an application in `user`'s scope; ProcedureFile.DoesNotExist otherwise."""
+    return ProcedureFile.objects.get(pk=file_pk, application__in=Application.objects.in_scope(user).filter(pk=pk))
+
+
+def household_in_scope(*, user, number: str) -> Household:
+    return Household.objects.in_scope(user).get(number=number)
