@@ -62,6 +62,8 @@ ROLE_MATRIX = {
     "run_batch": {"county"},
     "import_registry": {"county"},
     "export_registry": {"county"},
+    "view_departments": {"county", "inspector"},
+    "import_department": {"county"},
 }
 
 
@@ -139,6 +141,9 @@ OBJECT_MATRIX = [
     ("view_collection_sheet", "the clerk's village", village(VILLAGE), {*ROLES}),
     ("view_collection_sheet", "the neighbour village", village(NEIGHBOUR_VILLAGE), {"reviewer", "county", "inspector"}),
     ("view_collection_sheet", "a village of another county", village(OTHER_COUNTY_VILLAGE), set()),
+    ("view_departments", "a list shared by all counties", SimpleNamespace(county=None), {"county", "inspector"}),
+    ("view_departments", "a list of the county", SimpleNamespace(county=VILLAGE[:6]), {"county", "inspector"}),
+    ("view_departments", "a list of another county", SimpleNamespace(county=OTHER_COUNTY_VILLAGE[:6]), set()),
 ]
 
 
@@ -163,7 +168,8 @@ def test_it_answers_each_role_on_an_object_in_and_out_of_their_area(action, what
 
 def test_the_inspector_changes_nothing():
     writes = {"submit_change", "review_change", "withdraw_change", "revise_change", "act_on_ticket",
-              "link_change_to_ticket", "edit_settings", "run_batch", "import_registry"}
+              "link_change_to_ticket", "edit_settings", "run_batch", "import_registry",
+              "import_department"}
     assert not [action for action in writes if getattr(permissions, f"can_{action}")(PERSONAS["inspector"])]
 
 
