@@ -352,6 +352,17 @@ def can_export_monitoring(user, obj=None) -> bool:
 def can_print_report_codes(user, obj=None) -> bool:
     """The printable self-report QR codes of the villages: every role but the inspector."""
     return _has(user, CLERK, REVIEWER, COUNTY_STAFF)
+def can_view_departments(user, batch=None) -> bool:
+    """部门数据 (the department lists, their batches, rows and comparisons): county staff and the
+    inspector; a batch only when it is their county's or shared by all counties (no county)."""
+    if not _has(user, COUNTY_STAFF, INSPECTOR):
+        return False
+    return batch is None or not batch.county or scope_prefix(user)[:6] == batch.county
+
+
+def can_import_department(user, obj=None) -> bool:
+    """Upload a department's list for the county: county staff only."""
+    return _has(user, COUNTY_STAFF)
 
 
 # Every rule, by action: the menu, the tests' matrix and `Bound` read this.

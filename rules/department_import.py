@@ -56,8 +56,15 @@ class DepartmentImportResult:
     unmatched: list[tuple[int, str, str]] = field(default_factory=list)  # (row, ID number, name)
 
 
-def department_import(*, source: str, path: Path | str, year: int, user=None) -> DepartmentImportResult:
-    """Validate the whole list, then store it as the newest batch of `source` for `year`."""
+def department_import(*, source: str, path: Path | str, year: int, user=None, county: str | None = None,
+                      file_name: str | None = None) -> DepartmentImportResult:
+    """Validate the whole list, then store it as the newest batch of `source` for `year`.
+
+    With a `county` (an upload on screen) the batch applies in that county only and its rows
+    are matched against that county's members; without one (the command) it applies in every
+    county and is matched against the whole registry. `file_name` is what the uploader called
+    the file (`path` may be a temporary copy).
+    """
     if source not in DepartmentSource.values:
         raise DepartmentImportError(f"未知的部门数据来源“{source}”，可选：{'、'.join(DepartmentSource.values)}")
     path = Path(path)
@@ -68,12 +75,14 @@ def department_import(*, source: str, path: Path | str, year: int, user=None) ->
     if not records:
         raise DepartmentImportError("文件中没有数据行")
     with transaction.atomic():
-        batch = DepartmentBatch.objects.create(source=source, year=year, file_name=path.name,
+        batch = DepartmentBatch.objects.create(source=source, year=year, county=county or None,
+                                               file_name=(file_name or path.name)[:255],
                                                imported_by=user, row_count=len(records))
         for record in records:
             record.batch = batch
         DepartmentRecord.objects.bulk_create(records, batch_size=2000)
-        known = Member.objects.filter(id_number__in=DepartmentRecord.objects.filter(batch=batch).values("id_number"))
+        members = Member.objects.filter(household__village__code__startswith=county) if county else Member.objects
+        known = members.filter(id_number__in=DepartmentRecord.objects.filter(batch=batch).values("id_number"))
         batch.records.filter(id_number__in=known.values("id_number")).update(matched=True)
         batch.matched_count = batch.records.filter(matched=True).count()
         batch.save(update_fields=["matched_count"])

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from households import id_numbers
+
 
 def county_field():
     """The 6-digit code of the county a setting belongs to (each county sets its own)."""
@@ -138,11 +140,22 @@ class DepartmentSource(models.TextChoices):
     EMPLOYMENT = "人社-就业", "人社-就业"
 
 
+class DepartmentBatchQuerySet(models.QuerySet):
+    def for_county(self, county: str):
+        """The batches that apply in `county`: its own and the shared ones (no county)."""
+        return self.filter(models.Q(county=county) | models.Q(county__isnull=True))
+
+
 class DepartmentBatch(models.Model):
-    """One imported list of one department for one year; the newest of a source and year wins."""
+    """One imported list of one department for one year; the newest of a source and year wins.
+
+    A list uploaded on screen belongs to the uploader's county and applies there only; one
+    imported by the command has no county and applies in every county.
+    """
 
     source = models.CharField("来源", max_length=20, choices=DepartmentSource.choices)
     year = models.PositiveSmallIntegerField("年度")
+    county = models.CharField("县级区划代码", max_length=6, null=True, blank=True, db_index=True)
     file_name = models.CharField("文件", max_length=255, blank=True)
     imported_at = models.DateTimeField("导入时间", auto_now_add=True)
     imported_by = models.ForeignKey(
@@ -151,16 +164,22 @@ class DepartmentBatch(models.Model):
     row_count = models.PositiveIntegerField("行数", default=0)
     matched_count = models.PositiveIntegerField("匹配", default=0)
 
+    objects = DepartmentBatchQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "部门数据批次"
         ordering = ["-imported_at", "-pk"]
         indexes = [models.Index(fields=["source", "year", "-imported_at"])]
 
     @classmethod
-    def newest_ids(cls, year: int) -> dict[str, int]:
-        """The id of the most recently imported batch of each source for `year`."""
+    def newest_ids(cls, year: int, county: str | None = None) -> dict[str, int]:
+        """The id of the most recently imported batch of each source for `year` that applies in
+        `county` (its own or a shared one); of every batch when no county is given."""
+        batches = cls.objects.filter(year=year)
+        if county is not None:
+            batches = batches.for_county(county)
         newest = {}
-        for batch_id, source in cls.objects.filter(year=year).order_by("imported_at", "pk").values_list("pk", "source"):
+        for batch_id, source in batches.order_by("imported_at", "pk").values_list("pk", "source"):
             newest[source] = batch_id
         return newest
 
@@ -182,3 +201,7 @@ class DepartmentRecord(models.Model):
         verbose_name = verbose_name_plural = "部门数据"
         ordering = ["batch", "row_number"]
         indexes = [models.Index(fields=["batch", "id_number"])]
+
+    @property
+    def masked_id_number(self) -> str:
+        return id_numbers.mask(self.id_number)

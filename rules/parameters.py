@@ -68,5 +68,5 @@ def parameters_for(year: int, *, county: str) -> Parameters:
         monitoring_line=line.monitoring_line if line else None,
         attention_line=line.attention_line if line else Decimal("10000"),
         values=current_values(county),
-        department_batches=DepartmentBatch.newest_ids(year),
+        department_batches=DepartmentBatch.newest_ids(year, county),
     )

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from rules import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("rules/batches/<int:batch_id>/progress/", views.batch_progress, name="rules_batch_progress"),
     path("rules/<str:rule_id>/toggle/", views.rule_toggle, name="rules_toggle"),
     path("changes/<int:pk>/ticket-preview/", views.change_ticket_preview, name="change_ticket_preview"),
+    path("", include("rules.departments.urls")),
 ]

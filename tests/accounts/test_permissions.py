@@ -73,6 +73,8 @@ ROLE_MATRIX = {
     "record_measure": {"clerk", "reviewer", "county"},
     "export_monitoring": {"reviewer", "county"},
     "print_report_codes": {"clerk", "reviewer", "county"},
+    "view_departments": {"county", "inspector"},
+    "import_department": {"county"},
 }
 
 
@@ -196,6 +198,9 @@ OBJECT_MATRIX = [
     ("record_measure", "a monitoring object of the clerk's village", monitored(), {"clerk", "reviewer", "county"}),
     ("record_measure", "a household not monitored", monitored(monitoring_type=""), set()),
     ("record_measure", "a monitoring object of another county", monitored(OTHER_COUNTY_VILLAGE), set()),
+    ("view_departments", "a list shared by all counties", SimpleNamespace(county=None), {"county", "inspector"}),
+    ("view_departments", "a list of the county", SimpleNamespace(county=VILLAGE[:6]), {"county", "inspector"}),
+    ("view_departments", "a list of another county", SimpleNamespace(county=OTHER_COUNTY_VILLAGE[:6]), set()),
 ]
 
 
@@ -222,7 +227,7 @@ def test_the_inspector_changes_nothing():
     writes = {"submit_change", "review_change", "withdraw_change", "revise_change", "act_on_ticket",
               "link_change_to_ticket", "edit_settings", "run_batch", "import_registry", "record_clue",
               "answer_clue", "edit_application", "start_elimination", "review_application", "decide_risk",
-              "complete_appraisal", "record_measure", "export_monitoring"}
+              "complete_appraisal", "record_measure", "export_monitoring", "import_department"}
     assert not [action for action in writes if getattr(permissions, f"can_{action}")(PERSONAS["inspector"])]
 
 

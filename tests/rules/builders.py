@@ -51,13 +51,13 @@ _minutes = iter(range(1, 10_000))
 
 
 def make_list(source: str, rows: list, *, year: int = YEAR,
-              imported_at: datetime.datetime | None = None) -> DepartmentBatch:
+              imported_at: datetime.datetime | None = None, county: str | None = None) -> DepartmentBatch:
     """An imported department list; each row is an ID number or (ID number, {column: value}).
 
     Unless told when, each list is imported a minute after the previous one, so the last one
-    made is the newest.
+    made is the newest. A list without a county is shared by every county (the command's).
     """
-    batch = DepartmentBatch.objects.create(source=source, year=year, row_count=len(rows))
+    batch = DepartmentBatch.objects.create(source=source, year=year, row_count=len(rows), county=county)
     DepartmentBatch.objects.filter(pk=batch.pk).update(
         imported_at=imported_at or timezone.now() + datetime.timedelta(minutes=next(_minutes))
     )
