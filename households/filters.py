@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from households import id_numbers
-from households.choices import HouseholdType, MonitoringType, RiskStatus
+from households.choices import HouseholdType, IdentificationSource, MonitoringType, RiskStatus
 from households.models import Area, Household, Member
 
 SORTS = {
@@ -45,13 +45,17 @@ class HouseholdFilter(django_filters.FilterSet):
     risk_status = django_filters.ChoiceFilter(
         label="风险状态", choices=RiskStatus.choices, empty_label="全部风险状态"
     )
+    identification_source = django_filters.ChoiceFilter(
+        label="识别来源", choices=IdentificationSource.choices, empty_label="全部识别来源"
+    )
     sort = django_filters.ChoiceFilter(
         label="排序", choices=[(key, key) for key in SORTS], method="filter_sort", empty_label=None,
     )
 
     class Meta:
         model = Household
-        fields = ["q", "township", "village", "household_type", "monitoring_type", "risk_status"]
+        fields = ["q", "township", "village", "household_type", "monitoring_type", "risk_status",
+                  "identification_source"]
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -67,7 +71,7 @@ class HouseholdFilter(django_filters.FilterSet):
             villages = villages.none() if not (data or {}).get("village") else villages.filter(
                 code=(data or {}).get("village"))
         self.filters["village"].queryset = villages
-        for name in ("household_type", "monitoring_type", "risk_status"):
+        for name in ("household_type", "monitoring_type", "risk_status", "identification_source"):
             self.form.fields[name].widget.attrs["class"] = "form-select"
 
     def filter_text(self, queryset, name, value):

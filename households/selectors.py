@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 
 from households.choices import HouseholdType, MemberStatus, RiskStatus
-from households.models import AnnualIncome, Area, Household, Member, YearParameters
+from households.models import AnnualIncome, Area, AssistanceMeasure, Household, Member, YearParameters
 
 
 def household_list(*, user, year: int | None):
@@ -35,7 +35,7 @@ def household_detail(*, user, number: str, year: int | None) -> Household:
         .prefetch_related(
             Prefetch("members", queryset=members),
             Prefetch("incomes", queryset=incomes),
-            "measures",
+            Prefetch("measures", queryset=AssistanceMeasure.objects.select_related("recorded_by")),
         )
         .get(number=number)
     )

@@ -17,6 +17,12 @@ HOUSEHOLD_INFO_FIELDS = (
     "address", "natural_village", "phone", "longitude", "latitude",
     "housing_safe", "water_safe", "helper_name", "helper_phone", "helper_employer",
 )
+# Decided by the monitoring procedure (识别纳入, 风险消除 in monitoring_objects), never by a change
+# request: the household form shows them read-only. The registry import still sets them.
+MONITORING_FIELDS = (
+    "monitoring_type", "risk_status", "included_on", "eliminated_on", "risk_types",
+    "identification_source", "elimination_method",
+)
 MASKED_FIELDS = ("phone", "helper_phone", "id_number")
 # 年度收入: what an income request may change (of the AnnualIncome row of its year).
 INCOME_FIELDS = INCOME_MONEY_FIELDS

@@ -56,6 +56,9 @@ class Column:
     max_length: int | None = None
     # Names an existing record (成员编号) instead of holding a value: matched on, never copied onto it.
     identifier: bool = False
+    # Added to the template later (识别来源, 风险消除方式): a workbook written before has no such
+    # column and imports as it always did, without a warning; the field is left as it is.
+    later: bool = False
 
 
 # --- normalising text ---------------------------------------------------------------

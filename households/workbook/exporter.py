@@ -29,8 +29,8 @@ from households.workbook.template import AREAS, HOUSEHOLDS, INCOMES, MEASURES, M
 from households.workbook.cells import to_cell
 
 CHUNK = 2000
-WIDE_COLUMNS = {"地址": 30, "措施内容": 40, "帮扶责任人单位": 24, "风险类型": 24, "证件号码": 21,
-                "户编号": 20, "村代码": 15, "区划代码": 15}
+WIDE_COLUMNS = {"地址": 30, "措施内容": 40, "帮扶责任人单位": 24, "风险类型": 24, "识别来源": 14, "风险消除方式": 14,
+                "证件号码": 21, "户编号": 20, "村代码": 15, "区划代码": 15}
 
 
 def registry_querysets(*, county: str | None = None, user=None) -> dict[str, Iterable]:

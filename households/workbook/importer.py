@@ -238,7 +238,8 @@ def _read_header(spec: SheetSpec, rows: Iterator, issues: Issues) -> tuple[dict[
             if index not in mapping and header_key(value):
                 issues.warn(spec.name, number, display(value), "", msg.EXTRA_COLUMN.format(column=display(value)))
         for column in spec.columns:
-            if column.code not in seen and not column.identifier:  # without 成员编号, rows match on their keys
+            # Without 成员编号, rows match on their keys; a column added later is absent from older workbooks.
+            if column.code not in seen and not column.identifier and not column.later:
                 message = msg.MISSING_COLUMN if column.required else msg.MISSING_OPTIONAL_COLUMN
                 report = issues.error if column.required else issues.warn
                 report(spec.name, number, column.header, "", message.format(column=column.header))

@@ -42,6 +42,10 @@ DUPLICATE_AREA = "区划代码「{value}」重复（第 {first} 行已出现）�
 AREA_CODE_INVALID = "区划代码「{value}」无效：应为 6 位（县）、9 位（乡镇）或 12 位（行政村）数字"
 AREA_PARENT_MISSING = "上级区划「{parent}」不存在：请在「区划」工作表中登记上级区划，或改正区划代码"
 AREA_OUT_OF_SCOPE = "区划「{value}」不在您的管辖范围（{scope}）内：只能导入本县的数据"
+ELIMINATION_METHOD_WITHOUT_ELIMINATION = (
+    "「风险消除方式」只能在风险状态为“风险已消除”时填写，本行风险状态为「{status}」："
+    "请清空风险消除方式，或把风险状态改为“风险已消除”"
+)
 DUPLICATE_HOUSEHOLD = "户编号「{value}」重复（第 {first} 行已出现）：每户只能有一行"
 VILLAGE_UNKNOWN = "村代码「{value}」不存在：请在「区划」工作表中登记该行政村，或改正村代码"
 NOT_A_VILLAGE = "村代码「{value}」不是行政村代码：应为 12 位数字"

@@ -16,10 +16,10 @@ from django.db import models
 from django.utils import timezone
 
 from households.workbook import messages as msg
-from households.choices import AreaLevel
+from households.choices import AreaLevel, EliminationMethod, RiskStatus
 from households.models import AnnualIncome, Area, AssistanceMeasure, Household, Member
 from households.workbook.template import AREAS, HOUSEHOLDS, INCOMES, MEASURES, MEMBERS, SheetSpec
-from households.workbook.cells import Column
+from households.workbook.cells import Column, label
 
 BATCH_SIZE = 2000
 Row = tuple[int, dict]  # (Excel row number, {column code: parsed value})
@@ -181,14 +181,36 @@ class HouseholdSheet(SheetHandler):
             self.error(row, "village_code", village,
                        msg.AREA_OUT_OF_SCOPE.format(value=village, scope=self.context.scope_label))
             return False
+        method, status = values.get("elimination_method"), values.get("risk_status")
+        if method and status != RiskStatus.ELIMINATED:
+            self.error(row, "elimination_method", label(EliminationMethod, method),
+                       msg.ELIMINATION_METHOD_WITHOUT_ELIMINATION.format(
+                           status=label(RiskStatus, status) if status else "空"))
+            return False
         return True
 
     def note_invalid(self, row: int, values: dict) -> None:
         if "household_no" in values:
             self.context.household_rows.setdefault(values["household_no"], row)
 
+    @property
+    def _clears_method(self) -> bool:
+        """A workbook with 风险状态 but without 风险消除方式 (written before that column existed)."""
+        codes = {column.code for column in self.data_columns}
+        return "risk_status" in codes and "elimination_method" not in codes
+
     def fields(self) -> list[str]:
-        return [*super().fields(), "updated_at"]
+        extra = ["elimination_method"] if self._clears_method else []
+        return [*super().fields(), *extra, "updated_at"]
+
+    def assign(self, record: Household, values: dict) -> bool:
+        changed = super().assign(record, values)
+        # A method of elimination belongs to an eliminated risk only: a household whose risk the
+        # workbook reopens (or ends monitoring of) loses the method it no longer has.
+        if self._clears_method and record.elimination_method and record.risk_status != RiskStatus.ELIMINATED:
+            record.elimination_method = ""
+            changed = True
+        return changed
 
     def process(self, batch: list[Row], *, validating: bool) -> Plan:
         if validating:

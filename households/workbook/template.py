@@ -13,10 +13,12 @@ from django.db import models as db_models
 from households.choices import (
     DisabilityGrade,
     Education,
+    EliminationMethod,
     Employment,
     Gender,
     Health,
     HouseholdType,
+    IdentificationSource,
     LabourAbility,
     MeasureType,
     MedicalInsurance,
@@ -54,8 +56,8 @@ def _text(model, header, code, field_name=None, *, kind=Kind.TEXT, required=Fals
     return Column(header, code, kind, field_name, required=required, max_length=max_length)
 
 
-def _enum(header, code, choices, field_name=None, *, required=False) -> Column:
-    return Column(header, code, Kind.ENUM, field_name or code, required=required, choices=choices)
+def _enum(header, code, choices, field_name=None, *, required=False, later=False) -> Column:
+    return Column(header, code, Kind.ENUM, field_name or code, required=required, choices=choices, later=later)
 
 
 def _money(header, code) -> Column:
@@ -89,6 +91,9 @@ HOUSEHOLDS = SheetSpec("户信息", "households", Household, (
     Column("纳入监测日期", "included_on", Kind.DATE, "included_on"),
     Column("风险消除日期", "eliminated_on", Kind.DATE, "eliminated_on"),
     Column("风险类型", "risk_types", Kind.RISK_TYPES, "risk_types", choices=RiskType),
+    # Both added with the monitoring procedure: older workbooks lack them (see Column.later).
+    _enum("识别来源", "identification_source", IdentificationSource, later=True),
+    _enum("风险消除方式", "elimination_method", EliminationMethod, later=True),
     _text(Household, "联系电话", "phone", kind=Kind.PHONE),
     Column("住房安全有保障", "housing_safe", Kind.YES_NO, "housing_safe"),
     Column("饮水安全有保障", "water_safe", Kind.YES_NO, "water_safe"),

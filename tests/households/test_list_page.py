@@ -110,3 +110,71 @@ def test_the_detail_page_shows_a_child_born_after_the_reference_date_as_under_on
     page = client.get(reverse("household_detail", args=[household.number])).content.decode()
     newborn_row = page[page.index("新生儿"):].split("</tr>")[0]
     assert 'data-label="年龄">未满1岁</td>' in newborn_row
+
+
+def test_filters_by_identification_source(client, world):
+    from households.choices import IdentificationSource
+
+    client.force_login(world.county_staff)
+    found = make_household(VILLAGE_A2, monitoring_type=MonitoringType.MARGINAL, risk_status=RiskStatus.UNRESOLVED,
+                           identification_source=IdentificationSource.DEPARTMENT_WARNING)
+    reported = make_household(VILLAGE_A2, monitoring_type=MonitoringType.MARGINAL,
+                              risk_status=RiskStatus.UNRESOLVED, identification_source=IdentificationSource.SELF_REPORT)
+    page = client.get(reverse("household_list"), {"identification_source": "department_warning"}).content.decode()
+    assert found.number in page and reported.number not in page and world.home.number not in page
+    assert "共 1 户" in page and 'name="identification_source"' in page and "部门筛查预警" in page
+    wrong = client.get(reverse("household_list"), {"identification_source": "rumour"})
+    assert wrong.status_code == 200 and "筛选条件有误" in wrong.content.decode()
+
+
+def test_the_detail_page_shows_how_a_monitoring_object_was_found_and_how_its_risk_ended(client, world):
+    import datetime
+
+    from households.choices import EliminationMethod, IdentificationSource, RiskType
+
+    household = make_household(
+        VILLAGE_A1, monitoring_type=MonitoringType.UNSTABLE, risk_status=RiskStatus.ELIMINATED,
+        included_on=datetime.date(2023, 3, 1), eliminated_on=datetime.date(2024, 1, 5),
+        risk_types=[RiskType.OTHER], risk_note="家中房屋遭雷击起火",
+        identification_source=IdentificationSource.CADRE_SCREENING, elimination_method=EliminationMethod.NATURAL)
+    client.force_login(world.clerk)
+    page = client.get(reverse("household_detail", args=[household.number])).content.decode()
+    assert '<dt>识别来源</dt><dd data-testid="identification-source">基层干部排查</dd>' in page
+    assert '<dt>风险消除方式</dt><dd data-testid="elimination-method">自然消除</dd>' in page
+    assert '<dt>其他风险说明</dt><dd data-testid="risk-note">家中房屋遭雷击起火</dd>' in page
+
+
+def test_the_detail_page_lists_each_measures_nature_state_months_and_recorder(client, world):
+    import datetime
+
+    from django.utils import timezone
+
+    from households.choices import MeasureNature, MeasureState, MeasureType
+    from households.models import AssistanceMeasure
+
+    recorded_at = timezone.make_aware(datetime.datetime(2025, 3, 4, 23, 30), datetime.timezone.utc)
+    world.county_staff.first_name = "王明"
+    world.county_staff.save()
+    AssistanceMeasure.objects.create(
+        household=world.home, year=2025, measure_type=MeasureType.PUBLIC_WELFARE_JOB, content="护林员",
+        nature=MeasureNature.DEVELOPMENTAL, state=MeasureState.PLANNED, months=8,
+        recorded_by=world.county_staff, recorded_at=recorded_at)
+    AssistanceMeasure.objects.create(household=world.home, year=2024, measure_type=MeasureType.SAFETY_NET,
+                                     nature=MeasureNature.SAFETY_NET)
+    client.force_login(world.clerk)
+    url = reverse("household_detail", args=[world.home.number])
+    page = client.get(url).content.decode()
+    table = page[page.index('data-testid="measure-table"'):].split("</table>")[0]
+    job, net = table.split("<tr>")[2:4]
+    assert "公益性岗位" in job and '<td data-label="性质">开发式</td>' in job and "计划" in job
+    assert "8 个月" in job and "王明" in job
+    assert "2025-03-05 07:30" in job   # recorded at 23:30 UTC: 07:30 the next morning in Shanghai
+    assert '<td data-label="性质">兜底</td>' in net and "已落实" in net and '<td data-label="记录人">—</td>' in net
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for _ in range(5):
+        AssistanceMeasure.objects.create(household=world.home, year=2025, measure_type=MeasureType.HEALTH,
+                                         recorded_by=world.reviewer)
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after) == len(before)   # recorders come with their measures, not one query each

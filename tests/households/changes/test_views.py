@@ -230,3 +230,55 @@ def test_the_home_page_lists_returned_requests_and_the_queue_with_overdue(client
     page = as_user(client, world.clerk).get(reverse("home")).content.decode()
     assert "被退回的变更申请（1）" in page
     assert f'href="{reverse("change_list")}?tab=returned"' in page
+
+
+# --- the monitoring fields: decided by the monitoring procedure, not by a change request -------
+
+def monitored_home(world):
+    from households.choices import EliminationMethod, IdentificationSource, MonitoringType, RiskStatus, RiskType
+
+    Household.objects.filter(pk=world.home.pk).update(
+        monitoring_type=MonitoringType.MARGINAL, risk_status=RiskStatus.ELIMINATED,
+        included_on=datetime.date(2023, 4, 1), eliminated_on=datetime.date(2024, 2, 1),
+        risk_types=[RiskType.ILLNESS], identification_source=IdentificationSource.SELF_REPORT,
+        elimination_method=EliminationMethod.ASSISTED)
+    return Household.objects.get(pk=world.home.pk)
+
+
+def monitoring_values(household):
+    from households.changes.fields import MONITORING_FIELDS
+
+    return {name: getattr(household, name) for name in MONITORING_FIELDS}
+
+
+def test_the_household_form_shows_the_monitoring_fields_read_only(client, world):
+    from households.changes.fields import MONITORING_FIELDS
+
+    monitored_home(world)
+    as_user(client, world.clerk)
+    page = client.get(reverse("household_change_new", args=[world.home.number])).content.decode()
+    card = page[page.index('data-testid="monitoring-readonly"'):].split("</dl>")[0]
+    for shown in ("边缘易致贫户", "风险已消除", "2023-04-01", "2024-02-01", "因病", "农户自主申报", "帮扶消除"):
+        assert shown in card, shown
+    assert "由监测对象识别纳入/风险消除程序决定" in page
+    assert not any(f'name="{name}"' in page for name in MONITORING_FIELDS)
+
+
+def test_a_posted_monitoring_field_changes_nothing(client, world):
+    before = monitoring_values(monitored_home(world))
+    tampered = FORM | {"monitoring_type": "", "risk_status": "unresolved", "eliminated_on": "",
+                       "identification_source": "system_warning", "elimination_method": "natural"}
+    as_user(client, world.county_staff)   # a county edit applies at once
+    response = client.post(reverse("household_change_new", args=[world.home.number]), tampered, follow=True)
+    assert "已修改该户信息" in response.content.decode()
+    household = Household.objects.get(pk=world.home.pk)
+    assert household.phone == "13912345678" and monitoring_values(household) == before
+    change = ChangeRequest.objects.get()
+    assert set(change.changes) == {"phone", "housing_safe"}
+
+
+def test_no_kind_of_change_request_carries_a_monitoring_field():
+    from households.changes.fields import MONITORING_FIELDS
+    from households.changes.kinds import KINDS
+
+    assert all(not set(kind.fields) & set(MONITORING_FIELDS) for kind in KINDS.values())

@@ -8,8 +8,16 @@ from django.core.management import CommandError, call_command
 
 from trail.models import AuditAction, AuditEvent
 from households.workbook import messages as msg
-from households.choices import MeasureType, MemberStatus, MonitoringType, RiskStatus, RiskType
-from households.workbook.exporter import registry_export
+from households.choices import (
+    EliminationMethod,
+    IdentificationSource,
+    MeasureType,
+    MemberStatus,
+    MonitoringType,
+    RiskStatus,
+    RiskType,
+)
+from households.workbook.exporter import registry_export, write_template
 from households.workbook.importer import registry_import
 from households.models import (
     AnnualIncome,
@@ -175,3 +183,43 @@ def test_member_and_income_values_survive_the_round_trip(registry, tmp_path):
                                                                                  "medical_expense")),
         list(Household.objects.order_by("number").values_list("number", "risk_types", "longitude", "address")))
     assert after == before
+
+
+# The 户信息 columns in the order of the template's table (import-template.md).
+HOUSEHOLD_HEADERS = [
+    "户编号", "村代码", "自然村", "地址", "户类型", "脱贫年度", "监测对象类别", "风险状态", "纳入监测日期",
+    "风险消除日期", "风险类型", "识别来源", "风险消除方式", "联系电话", "住房安全有保障", "饮水安全有保障", "经度",
+    "纬度", "帮扶责任人", "帮扶责任人电话", "帮扶责任人单位",
+]
+LIFECYCLE = ("number", "monitoring_type", "risk_status", "included_on", "eliminated_on", "risk_types",
+             "identification_source", "elimination_method")
+
+
+def test_the_export_and_the_template_carry_the_source_and_method_in_the_templates_order(registry, tmp_path):
+    registry_export(out=tmp_path / "registry.xlsx")
+    assert sheet_values(tmp_path / "registry.xlsx")["户信息"][0] == tuple(HOUSEHOLD_HEADERS)
+    write_template(tmp_path / "template.xlsx")
+    assert sheet_values(tmp_path / "template.xlsx")["户信息"] == [tuple(HOUSEHOLD_HEADERS)]
+
+
+def test_the_monitoring_lifecycle_survives_export_then_import_into_an_empty_registry(registry, tmp_path, capsys):
+    Household.objects.filter(pk=registry.home.pk).update(
+        monitoring_type=MonitoringType.UNSTABLE, risk_status=RiskStatus.ELIMINATED,
+        included_on=datetime.date(2022, 4, 1), eliminated_on=datetime.date(2023, 2, 28),
+        risk_types=[RiskType.SCHOOLING], identification_source=IdentificationSource.CADRE_SCREENING,
+        elimination_method=EliminationMethod.ASSISTED)
+    Household.objects.filter(monitoring_type=MonitoringType.MARGINAL).update(
+        identification_source=IdentificationSource.SYSTEM_WARNING)
+    before = list(Household.objects.order_by("number").values_list(*LIFECYCLE))
+    out = tmp_path / "registry.xlsx"
+    call_command("export_registry", str(out))   # the commands use the same code as the pages
+    row = next(r for r in sheet_values(out)["户信息"] if r[0] == registry.home.number)
+    assert row[HOUSEHOLD_HEADERS.index("识别来源")] == "基层干部排查"
+    assert row[HOUSEHOLD_HEADERS.index("风险消除方式")] == "帮扶消除"
+    Household.objects.all().delete()
+
+    call_command("import_registry", str(out))
+
+    assert "已导入" in capsys.readouterr().out
+    assert list(Household.objects.order_by("number").values_list(*LIFECYCLE)) == before
+    assert {h[6] for h in before} >= {IdentificationSource.CADRE_SCREENING, IdentificationSource.SYSTEM_WARNING}

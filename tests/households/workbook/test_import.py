@@ -7,7 +7,15 @@ import pytest
 
 from households.workbook import sheets as import_sheets
 from households.workbook import messages as msg
-from households.choices import HouseholdType, MonitoringType, Relationship, RiskType
+from households.choices import (
+    EliminationMethod,
+    HouseholdType,
+    IdentificationSource,
+    MonitoringType,
+    Relationship,
+    RiskStatus,
+    RiskType,
+)
 from households.workbook.report import REPORT_HEADERS, default_report_path, write_error_report
 from households.workbook.importer import registry_import
 from households.models import AnnualIncome, Area, AssistanceMeasure, Household, Member
@@ -15,6 +23,7 @@ from tests.builders import make_household
 from tests.conftest import OTHER_COUNTY_VILLAGE
 from tests.households.workbook.workbooks import (
     COUNTY,
+    SPECS,
     NEW_VILLAGE,
     VILLAGE,
     member_id,
@@ -319,3 +328,137 @@ def test_the_error_report_lists_every_problem(tmp_path):
     rows = sheet_values(report)["问题清单"]
     assert rows[0] == tuple(REPORT_HEADERS)
     assert {(r[1], r[2], r[3] or "", r[5]) for r in rows[1:] if r[0] == "错误"} == WRONG
+
+
+# --- 识别来源 and 风险消除方式 (added to 户信息 with the monitoring procedure) ------------------------
+
+# The 户信息 header row of a workbook written before the two columns existed.
+OLD_HOUSEHOLD_HEADERS = [
+    "户编号", "村代码", "自然村", "地址", "户类型", "脱贫年度", "监测对象类别", "风险状态", "纳入监测日期",
+    "风险消除日期", "风险类型", "联系电话", "住房安全有保障", "饮水安全有保障", "经度", "纬度", "帮扶责任人",
+    "帮扶责任人电话", "帮扶责任人单位",
+]
+
+
+def older_workbook(path, rows=None):
+    """A workbook in the shape before 识别来源 and 风险消除方式: the old 户信息 headers exactly."""
+    codes = [c.code for c in SPECS["户信息"].columns if c.code not in ("identification_source", "elimination_method")]
+    assert [SPECS["户信息"].column(code).header for code in codes] == OLD_HOUSEHOLD_HEADERS
+    return write_workbook(path, rows, order={"户信息": codes})
+
+
+def test_it_imports_an_older_workbook_without_the_two_columns_as_before(tmp_path):
+    result = registry_import(path=older_workbook(tmp_path / "old.xlsx"))
+    assert result.ok and result.written, result.errors
+    assert result.warnings == []  # no "缺少列" for columns the workbook could not have had
+    household = Household.objects.get(number="H0001")
+    assert (household.identification_source, household.elimination_method) == ("", "")
+    assert household.monitoring_type == MonitoringType.UNSTABLE
+
+
+def test_an_older_workbook_leaves_the_stored_source_and_method_alone(tmp_path):
+    rows = sample_rows()
+    rows["户信息"][0].update(risk_status="风险已消除", eliminated_on=datetime.date(2024, 6, 1),
+                           identification_source="基层干部排查", elimination_method="帮扶消除")
+    registry_import(path=write_workbook(tmp_path / "new.xlsx", rows))
+    again = registry_import(path=older_workbook(tmp_path / "old.xlsx", rows))
+    assert again.ok and again.changes == 0 and again.warnings == []
+    household = Household.objects.get(number="H0001")
+    assert household.identification_source == IdentificationSource.CADRE_SCREENING
+    assert household.elimination_method == EliminationMethod.ASSISTED
+
+
+def test_an_older_workbook_that_reopens_a_risk_clears_its_method_of_elimination(tmp_path):
+    rows = sample_rows()
+    rows["户信息"][0].update(risk_status="风险已消除", eliminated_on=datetime.date(2024, 6, 1))
+    registry_import(path=older_workbook(tmp_path / "first.xlsx", rows))
+    # The risk was ended by the elimination procedure, which recorded how.
+    Household.objects.filter(number="H0001").update(elimination_method=EliminationMethod.NATURAL)
+    rows["户信息"][0].update(risk_status="风险未消除", eliminated_on=None)
+    result = registry_import(path=older_workbook(tmp_path / "old.xlsx", rows))
+    assert result.ok and result.counts["户信息"].updated == 1
+    household = Household.objects.get(number="H0001")
+    assert (household.risk_status, household.elimination_method) == (RiskStatus.UNRESOLVED, "")
+
+
+def test_it_imports_the_source_and_method_by_chinese_label_or_english_code(tmp_path):
+    rows = sample_rows()
+    rows["户信息"][0].update(risk_status="风险已消除", eliminated_on=datetime.date(2024, 6, 1),
+                           identification_source=" 部门筛查预警 ", elimination_method="自然消除")
+    result = registry_import(path=write_workbook(tmp_path / "a.xlsx", rows))
+    assert result.ok, result.errors
+    household = Household.objects.get(number="H0001")
+    assert household.identification_source == IdentificationSource.DEPARTMENT_WARNING
+    assert household.elimination_method == EliminationMethod.NATURAL
+    assert Household.objects.get(number="H0002").identification_source == ""
+    rows["户信息"][0]["identification_source"] = "self_report"
+    result = registry_import(path=write_workbook(tmp_path / "b.xlsx", rows, english=True))
+    assert result.ok and result.counts["户信息"].updated == 1
+    assert Household.objects.get(number="H0001").identification_source == IdentificationSource.SELF_REPORT
+
+
+def test_a_method_of_elimination_without_an_eliminated_risk_is_refused_on_its_row(tmp_path):
+    rows = sample_rows()
+    rows["户信息"][0]["elimination_method"] = "帮扶消除"           # row 2: 风险未消除
+    rows["户信息"][1]["elimination_method"] = "自然消除"           # row 3: not monitored, no status
+    rows["户信息"][1]["identification_source"] = "村民举报"        # row 3: not a source
+    result = registry_import(path=write_workbook(tmp_path / "a.xlsx", rows))
+    assert not result.ok and not result.written
+    assert problems(result) == {
+        ("户信息", 2, "风险消除方式", msg.ELIMINATION_METHOD_WITHOUT_ELIMINATION.format(status="风险未消除")),
+        ("户信息", 3, "识别来源", msg.NOT_IN_CHOICES.format(
+            value="村民举报", column="识别来源", choices="农户自主申报、基层干部排查、部门筛查预警、系统风险预警")),
+    }
+    assert [issue.value for issue in result.errors if issue.row == 2] == ["帮扶消除"]
+    assert table_sizes() == dict.fromkeys(table_sizes(), 0)
+    rows["户信息"][1]["identification_source"] = None
+    result = registry_import(path=write_workbook(tmp_path / "b.xlsx", rows), dry_run=True)
+    assert ("户信息", 3, "风险消除方式", msg.ELIMINATION_METHOD_WITHOUT_ELIMINATION.format(status="空")) \
+        in problems(result)
+
+
+def test_a_county_migrating_from_the_national_system_brings_its_monitoring_objects(tmp_path):
+    """The national system's list of monitoring objects: types, dates, risks, how found, how ended."""
+    rows = sample_rows()
+    national = [
+        ("H0101", "脱贫不稳定户", "风险未消除", "2021-08-12", None, "因病、缺劳动力", "农户自主申报", None),
+        ("H0102", "边缘易致贫户", "风险已消除", "2022-03-01", "2023-01-15", "因学", "基层干部排查", "帮扶消除"),
+        ("H0103", "突发严重困难户", "风险已消除", datetime.date(2023, 7, 30), datetime.date(2023, 12, 20),
+         "因灾", "部门筛查预警", "自然消除"),
+        ("H0104", "边缘易致贫户", "风险未消除", "2024年4月2日", None, "因意外事故", "系统风险预警", None),
+        ("H0105", "脱贫不稳定户", "风险已消除", "2021-01-05", "2021-11-30", "因残", None, None),
+    ]
+    rows["户信息"] = [
+        {"household_no": number, "village_code": VILLAGE, "household_type": "一般农户" if kind != "脱贫不稳定户" else "脱贫户",
+         "alleviation_year": 2019 if kind == "脱贫不稳定户" else None, "monitoring_type": kind, "risk_status": status,
+         "included_on": included, "eliminated_on": eliminated, "risk_types": risks,
+         "identification_source": source, "elimination_method": method}
+        for number, kind, status, included, eliminated, risks, source, method in national
+    ]
+    rows["家庭成员"] = [{"household_no": number, "name": f"户主{number[-1]}", "relationship": "户主", "status": "正常"}
+                     for number, *_ in national]
+    rows["年度收入"], rows["帮扶措施"] = [], [
+        {"household_no": "H0102", "year": 2022, "measure_type": "教育帮扶", "content": "雨露计划"}]
+
+    result = registry_import(path=write_workbook(tmp_path / "国家系统监测对象.xlsx", rows))
+
+    assert result.ok and result.written, result.errors
+    assert result.counts["户信息"].created == 5
+    stored = list(Household.objects.order_by("number").values_list(
+        "number", "monitoring_type", "risk_status", "included_on", "eliminated_on", "risk_types",
+        "identification_source", "elimination_method"))
+    assert stored == [
+        ("H0101", MonitoringType.UNSTABLE, RiskStatus.UNRESOLVED, datetime.date(2021, 8, 12), None,
+         [RiskType.ILLNESS, RiskType.NO_LABOUR], IdentificationSource.SELF_REPORT, ""),
+        ("H0102", MonitoringType.MARGINAL, RiskStatus.ELIMINATED, datetime.date(2022, 3, 1),
+         datetime.date(2023, 1, 15), [RiskType.SCHOOLING], IdentificationSource.CADRE_SCREENING,
+         EliminationMethod.ASSISTED),
+        ("H0103", MonitoringType.SUDDEN_HARDSHIP, RiskStatus.ELIMINATED, datetime.date(2023, 7, 30),
+         datetime.date(2023, 12, 20), [RiskType.DISASTER], IdentificationSource.DEPARTMENT_WARNING,
+         EliminationMethod.NATURAL),
+        ("H0104", MonitoringType.MARGINAL, RiskStatus.UNRESOLVED, datetime.date(2024, 4, 2), None,
+         [RiskType.ACCIDENT], IdentificationSource.SYSTEM_WARNING, ""),
+        ("H0105", MonitoringType.UNSTABLE, RiskStatus.ELIMINATED, datetime.date(2021, 1, 5),
+         datetime.date(2021, 11, 30), [RiskType.DISABILITY], "", ""),
+    ]
+    assert registry_import(path=tmp_path / "国家系统监测对象.xlsx").changes == 0

@@ -179,4 +179,4 @@ def test_a_sheet_is_sized_from_the_head_of_its_xml_without_a_second_parse(tmp_pa
     assert isinstance(exported["户信息"], HeadSizedReadOnlyWorksheet)
     assert exported["户信息"].max_row is None
     written = openpyxl.load_workbook(write_workbook(tmp_path / "a.xlsx"), read_only=True)
-    assert (written["户信息"].max_row, written["户信息"].max_column) == (3, 19)
+    assert (written["户信息"].max_row, written["户信息"].max_column) == (3, 21)
