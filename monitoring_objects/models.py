@@ -53,7 +53,7 @@ class ClueStatus(models.TextChoices):
 
 
 class ClueQuerySet(ScopedQuerySet):
-    village_path = "village_id"
+    village_path = "village__code"
 
     def open(self):
         return self.filter(status=ClueStatus.OPEN)
@@ -126,7 +126,7 @@ OPEN_APPLICATION = (
 
 
 class ApplicationQuerySet(ScopedQuerySet):
-    village_path = "household__village_id"
+    village_path = "household__village__code"
 
     def open(self):
         return self.filter(status__in=OPEN_APPLICATION)
@@ -242,7 +242,7 @@ class EventAction(models.TextChoices):
 
 
 class ProcedureEventQuerySet(ScopedQuerySet):
-    village_path = "village_id"
+    village_path = "village__code"
 
 
 class ProcedureEvent(models.Model):
