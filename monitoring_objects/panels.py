@@ -62,7 +62,8 @@ def household_panel(request, household) -> str:
         "elimination_url": _url("elimination_new", [household.number],
                                 f"/households/{household.number}/elimination/new/"),
         "can_roll_back": decides and household.risk_status == RiskStatus.ELIMINATED,
-        "can_green_channel": decides and not unresolved and application is None,
+        # An eliminated object whose risk came back is re-flagged, not included again.
+        "can_green_channel": decides and not household.monitoring_type and application is None,
         "green_channel_risks": [RiskType.DISASTER.label, RiskType.ACCIDENT.label],
         "measure_form": bound.get("measure") or MeasureForm(),
         "rollback_form": bound.get("rollback") or ReasonForm(prefix="rollback"),

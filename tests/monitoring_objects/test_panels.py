@@ -64,6 +64,9 @@ def test_the_county_is_offered_the_green_channel_for_a_household_not_at_risk(cli
     assert "绿色通道纳入" not in page(client, world.clerk, world.home)
     monitored(world.home)
     assert "绿色通道纳入" not in page(client, world.county_staff, world.home)
+    monitored(world.home, risk_status=RiskStatus.ELIMINATED, eliminated_on=timezone.localdate())
+    html = page(client, world.county_staff, world.home)
+    assert "绿色通道纳入" not in html and "风险再标注" in html
 
 
 def test_an_override_is_shown_prominently(client, world):
