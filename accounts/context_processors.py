@@ -8,6 +8,7 @@ from accounts import permissions
 MENU = [
     ("home", "首页", "bi-house", None, "home"),
     ("household_list", "农户信息", "bi-people", permissions.can_view_registry, "household"),
+    ("monitoring_list", "监测对象", "bi-binoculars", permissions.can_view_monitoring, "monitoring"),
     ("change_list", "变更申请", "bi-pencil-square", permissions.can_view_change_requests, "change"),
     ("ticket_list", "问题线索", "bi-clipboard-check", permissions.can_view_tickets, "ticket"),
     ("clue_list", "预警线索", "bi-exclamation-triangle", permissions.can_view_monitoring, "clue"),

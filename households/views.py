@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from households import selectors, services
+from households import panels, selectors, services
 from households.changes import selectors as change_selectors
 from households.changes.history import household_timeline
 from households.filters import SORT_LABELS, HouseholdFilter
@@ -47,7 +47,9 @@ def household_list(request):
 @login_required
 def household_detail(request, number):
     household = _household_or_404(request.user, number)
-    return render(request, "households/household_detail.html", _detail_context(household, request.user))
+    context = _detail_context(household, request.user)
+    context["panels"] = panels.household_panels(request, household)
+    return render(request, "households/household_detail.html", context)
 
 
 @login_required
@@ -65,6 +67,7 @@ def household_reveal(request, number):
     if request.htmx:
         return render(request, "households/_revealed.html", {"revealed": revealed})
     context = _detail_context(household, request.user)
+    context["panels"] = panels.household_panels(request, household)
     context["revealed"] = {revealed.key: revealed.value}
     return render(request, "households/household_detail.html", context)
 

@@ -12,6 +12,7 @@ from households.changes import selectors as change_selectors
 from households.choices import AreaLevel
 from households.models import YearParameters
 from households.scope import county_of
+from monitoring_objects import selectors as monitoring_selectors
 
 
 @never_cache
@@ -36,6 +37,7 @@ def home(request):
         context["villages"] = selectors.area_summary(user=user, level=AreaLevel.VILLAGE)
     elif user.role in (Role.COUNTY_STAFF, Role.INSPECTOR):
         template = "home/county.html"
+        context["monitoring"] = monitoring_selectors.monitoring_counts(user=user)
         townships = list(selectors.township_summary(user=user))
         context["townships"] = townships
         context["chart"] = {

@@ -7,3 +7,10 @@ class MonitoringObjectsConfig(AppConfig):
     name = "monitoring_objects"
     verbose_name = "监测对象"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from households.panels import register_household_panel
+
+        from monitoring_objects.panels import household_panel
+
+        register_household_panel(household_panel)
