@@ -11,6 +11,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", "退出"
     REVEAL = "reveal", "查看完整信息"
     EXPORT = "export", "导出"
+    SELF_REPORT = "self_report", "农户自主申报"
 
 
 class AuditEvent(models.Model):
