@@ -67,6 +67,20 @@ def test_the_thirty_first_lookup_in_an_hour_is_refused_with_429(world):
     assert "查询的次数太多" in response.content.decode()
 
 
+def test_behind_the_proxy_each_resident_is_counted_by_the_address_the_proxy_saw(world, report_data, settings):
+    settings.BEHIND_PROXY = True
+    settings.REPORT_SUBMISSIONS_PER_HOUR = 1
+
+    def via_proxy(forwarded):
+        return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert via_proxy("203.0.113.7").post(FORM, report_data).status_code == 200
+    assert via_proxy("198.51.100.9").post(FORM, report_data).status_code == 200
+    # A forged entry before the proxy's own does not make a new address.
+    assert via_proxy("192.0.2.1, 203.0.113.7").post(FORM, report_data).status_code == 429
+    assert AuditEvent.objects.filter(ip_address="198.51.100.9").exists()
+
+
 # Audit -------------------------------------------------------------------------------------
 
 
