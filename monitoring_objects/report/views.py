@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
@@ -59,7 +60,8 @@ def _audit(request, county: Area, outcome: str, form: SelfReportForm, **detail):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_form(request, county: str):
     county_area = _county(county)
     if county_area is None:
@@ -96,7 +98,8 @@ def _record(form: SelfReportForm):
     )
 
 
-@require_http_methods(["GET"])
+@never_cache
+@require_http_methods(["GET", "HEAD"])
 def report_receipt(request, county: str):
     county_area = _county(county)
     if county_area is None:
