@@ -62,14 +62,14 @@ class SelfReportForm(forms.Form):
             field.widget.attrs["class"] = "form-select form-select-lg" if isinstance(
                 field, forms.ChoiceField) else "form-control form-control-lg"
 
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                field = self.fields[name]
-                field.widget.attrs["class"] += " is-invalid"
-                field.widget.attrs["aria-describedby"] = " ".join(
-                    [f"id_{name}_error"] + ([f"id_{name}_helptext"] if field.help_text else []))
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self.errors:  # every way an error arrives: a field, clean(), the service
+            widget = self.fields[name].widget if name in self.fields else None
+            if widget is not None and "is-invalid" not in widget.attrs["class"]:
+                widget.attrs["class"] += " is-invalid"
+                widget.attrs["aria-describedby"] = " ".join(
+                    [f"id_{name}_error"] + ([f"id_{name}_helptext"] if self.fields[name].help_text else []))
 
     def clean(self):
         cleaned = super().clean()

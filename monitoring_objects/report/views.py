@@ -20,6 +20,7 @@ from households import id_numbers
 from households.choices import AreaLevel, IdentificationSource
 from households.models import Area
 from monitoring_objects import services
+from monitoring_objects.services import ProcedureError
 from monitoring_objects.report import selectors
 from monitoring_objects.report.forms import ReceiptLookupForm, SelfReportForm
 from monitoring_objects.report.throttle import LOOKUPS, SUBMISSIONS, first_refusal, throttle_take
@@ -27,6 +28,7 @@ from trail.models import AuditAction
 from trail.services import audit_record
 
 ACTOR = "农户自主申报"
+NOT_SAVED = "申报未能提交，请检查填写的内容后重试；也可以到村委会当面申报。"
 TEMPLATES = "monitoring_objects/report"
 
 
@@ -72,8 +74,8 @@ def report_form(request, county: str):
             if first_refusal(limit=SUBMISSIONS, request=request):
                 _audit(request, county_area, "throttled", form)
             return _throttled(request, county_area, lookup=False)
-        if form.is_valid():
-            clue = _record(form)
+        clue = _record(form) if form.is_valid() else None
+        if clue is not None:
             _audit(request, county_area, "accepted", form, receipt=clue.receipt_number,
                    village=clue.village_id)
             return render(request, f"{TEMPLATES}/submitted.html", {
@@ -88,14 +90,25 @@ def report_form(request, county: str):
 
 
 def _record(form: SelfReportForm):
+    """The clue, or None with the service's refusal on the form's fields."""
     data = form.cleaned_data
     village = data["village"]
-    return services.clue_record(
-        village=village, channel=IdentificationSource.SELF_REPORT, user=None, actor_name=ACTOR,
-        reporter_name=data["reporter_name"], reporter_phone=data["reporter_phone"],
-        reporter_id_number=data["reporter_id_number"], description=data["description"],
-        household=selectors.registered_household(village=village, id_number=data["reporter_id_number"]),
-    )
+    try:
+        return services.clue_record(
+            village=village, channel=IdentificationSource.SELF_REPORT, user=None, actor_name=ACTOR,
+            reporter_name=data["reporter_name"], reporter_phone=data["reporter_phone"],
+            reporter_id_number=data["reporter_id_number"], description=data["description"],
+            household=selectors.registered_household(village=village, id_number=data["reporter_id_number"]),
+        )
+    except ProcedureError as error:
+        # Only what is about a field the resident typed; anything else could be about the
+        # registry (the matched household), and the answer must not tell it.
+        shown = {name: message for name, message in error.fields.items() if name in form.fields}
+        for name, message in shown.items():
+            form.add_error(name, message)
+        if not shown:
+            form.add_error(None, NOT_SAVED)
+        return None
 
 
 @never_cache

@@ -1,12 +1,14 @@
 """农户自主申报 on a phone: a resident opens the page from a village's QR code, reports hardship,
-reads the receipt, and looks it up."""
+reads the receipt, looks it up, and after the village's 不纳入 reads its answer there."""
 
 import os
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from monitoring_objects import services
 from monitoring_objects.models import Clue
 from tests.conftest import VILLAGE_A1
 from tests.monitoring_objects.report.conftest import STRANGER_ID
@@ -55,6 +57,16 @@ def test_a_resident_reports_from_a_phone_and_sees_the_receipt(live_server, page,
     expect(page.get_by_test_id("receipt-status")).to_have_text("待核查")
     _assert_fits(page)
     _shot(page, "receipt-phone")
+
+    # The village verifies and answers 不纳入 with a reason; the receipt shows the answer.
+    services.clue_decline(clue=clue, user=world.clerk, verified_on=timezone.localdate(), verified_by_name="李村干",
+                          findings="入户核实，医保报销后自付较少", answer="经入户核查，医疗费用经医保报销后自付较少，暂不纳入监测。")
+    page.reload()
+    expect(page.get_by_test_id("receipt-status")).to_have_text("不纳入")
+    expect(page.get_by_test_id("receipt-answer")).to_have_text("经入户核查，医疗费用经医保报销后自付较少，暂不纳入监测。")
+    expect(page.get_by_text("李村干")).to_have_count(0)
+    _assert_fits(page)
+    _shot(page, "declined-phone")
     assert csp_violations == []
 
 

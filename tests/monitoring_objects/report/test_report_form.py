@@ -150,3 +150,24 @@ def test_a_refused_form_keeps_what_was_typed_escaped(client, world, report_data)
     text = response.content.decode()
     assert "<script>alert(1)" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert 'value="王大山"' in text
+
+
+def test_a_refusal_of_the_service_is_shown_next_to_the_field(client, world, report_data, monkeypatch):
+    from monitoring_objects.services import ProcedureError
+
+    def refuse(**kwargs):
+        raise ProcedureError("请填写困难情况。", {"description": "请填写困难情况。"})
+    monkeypatch.setattr("monitoring_objects.services.clue_record", refuse)
+    _refused(client, report_data, "description", "请填写困难情况。")
+
+
+def test_a_refusal_about_the_household_says_nothing_of_it(client, world, report_data, monkeypatch):
+    from monitoring_objects.services import ProcedureError
+
+    def refuse(**kwargs):
+        raise ProcedureError("该户不属于所选行政村。", {"household": "该户不属于所选行政村。"})
+    monkeypatch.setattr("monitoring_objects.services.clue_record", refuse)
+    response = client.post(URL, report_data)
+    text = response.content.decode()
+    assert response.status_code == 200 and not Clue.objects.exists()
+    assert "申报未能提交" in text and "该户" not in text
