@@ -12,6 +12,7 @@ class AuditAction(models.TextChoices):
     REVEAL = "reveal", "查看完整信息"
     EXPORT = "export", "导出"
     IMPORT = "import", "导入"
+    SELF_REPORT = "self_report", "农户自主申报"
 
 
 class AuditEvent(models.Model):

@@ -1,10 +1,26 @@
 """Writing the audit trail."""
 
+import ipaddress
+
+from django.conf import settings
+
 from trail.models import AuditAction, AuditEvent, SettingChange
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address. Behind our one reverse proxy (settings.BEHIND_PROXY) REMOTE_ADDR is
+    the proxy's own: the address is the last X-Forwarded-For entry, the one that proxy appended
+    (a client can forge any entry before it)."""
+    if request is None:
+        return None
+    address = request.META.get("REMOTE_ADDR")
+    if getattr(settings, "BEHIND_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        try:
+            address = str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass
+    return address
 
 
 def audit_record(

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from monitoring_objects.report import views
+
+urlpatterns = [
+    path("report/<str:county>/", views.report_form, name="report_form"),
+    path("report/<str:county>/receipt/", views.report_receipt, name="report_receipt"),
+    path("report/<str:county>/codes/", views.report_codes, name="report_codes"),
+]
