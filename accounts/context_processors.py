@@ -13,6 +13,7 @@ MENU = [
     ("ticket_list", "问题线索", "bi-clipboard-check", permissions.can_view_tickets, "ticket"),
     ("clue_list", "预警线索", "bi-exclamation-triangle", permissions.can_view_monitoring, "clue"),
     ("ledger", "问题台账", "bi-journal-text", permissions.can_view_ledger, "ledger"),
+    ("report_codes_mine", "申报二维码", "bi-qr-code", permissions.can_print_report_codes, "report_codes"),
     ("collection_sheet", "信息采集对照表", "bi-printer", permissions.can_view_collection_sheet, "collection_sheet"),
     ("rules_catalog", "清洗规则", "bi-funnel", permissions.can_view_settings, "rules_catalog"),
     ("rules_batches", "清洗批次", "bi-play-circle", permissions.can_view_settings, "rules_batch"),

@@ -9,8 +9,10 @@ from django.db.models.functions import Mod
 from django.utils import timezone
 
 from accounts.models import User
-from households.choices import EliminationMethod, HouseholdType, IdentificationSource, MonitoringType, RiskType
-from households.models import Household
+from households.choices import (
+    EliminationMethod, HouseholdType, IdentificationSource, MeasureNature, MeasureType, MonitoringType, RiskType,
+)
+from households.models import AssistanceMeasure, Household
 from monitoring_objects import services
 from monitoring_objects.models import Clue
 
@@ -31,7 +33,8 @@ SOURCES = (  # (share out of 20, channel)
 
 def build_demo_procedure(*, county_code: str, seed: int) -> dict[str, int]:
     """Set-based: the sources and elimination methods of the monitoring objects already built;
-    then clues and applications through the services, as the demo clerk would make them."""
+    the nature of their measures (兜底 for 兜底保障, 开发式 for the rest); then clues and
+    applications through the services, as the demo clerk would make them."""
     in_county = Household.objects.filter(village__code__startswith=county_code)
     monitored = in_county.exclude(monitoring_type="").annotate(bucket=Mod("pk", 20))
     low = 0
@@ -41,6 +44,9 @@ def build_demo_procedure(*, county_code: str, seed: int) -> dict[str, int]:
     eliminated = monitored.filter(risk_status="eliminated")
     eliminated.filter(bucket__lt=16).update(elimination_method=EliminationMethod.ASSISTED)
     eliminated.filter(bucket__gte=16).update(elimination_method=EliminationMethod.NATURAL)
+    measures = AssistanceMeasure.objects.filter(household__village__code__startswith=county_code, nature="")
+    measures.filter(measure_type=MeasureType.SAFETY_NET).update(nature=MeasureNature.SAFETY_NET)
+    measures.exclude(measure_type=MeasureType.SAFETY_NET).update(nature=MeasureNature.DEVELOPMENTAL)
 
     clerk = User.objects.filter(username="clerk", area__code__startswith=county_code).first()
     if clerk is None or Clue.objects.filter(village__code__startswith=county_code).exists():

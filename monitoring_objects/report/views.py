@@ -19,6 +19,7 @@ from accounts import permissions
 from households import id_numbers
 from households.choices import AreaLevel, IdentificationSource
 from households.models import Area
+from households.scope import county_of
 from monitoring_objects import services
 from monitoring_objects.services import ProcedureError
 from monitoring_objects.report import selectors
@@ -131,7 +132,20 @@ def report_receipt(request, county: str):
 
 @login_required
 @require_http_methods(["GET"])
+def report_codes_mine(request):
+    """The menu's 申报二维码: the codes of the user's own county."""
+    if not permissions.can_print_report_codes(request.user):
+        raise PermissionDenied("只有村、乡镇、县级工作人员可以打印申报二维码")
+    return _codes_page(request, county_of(request.user))
+
+
+@login_required
+@require_http_methods(["GET"])
 def report_codes(request, county: str):
+    return _codes_page(request, county)
+
+
+def _codes_page(request, county: str):
     user = request.user
     if not permissions.can_print_report_codes(user):
         raise PermissionDenied("只有村、乡镇、县级工作人员可以打印申报二维码")

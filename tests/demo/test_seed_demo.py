@@ -14,7 +14,7 @@ from households import id_numbers
 from households.areas import load_seed_areas
 from households.choices import AreaLevel, Gender, MemberStatus, StudentStatus
 from demo.county import DEMO_PASSWORD, DemoError, build_demo_county
-from households.models import TRANSFER_PARTS, AnnualIncome, Area, Household, Member, YearParameters
+from households.models import TRANSFER_PARTS, AnnualIncome, AssistanceMeasure, Area, Household, Member, YearParameters
 from households.progress import progress_bar
 from monitoring_objects.models import Application, Clue
 from tests.builders import make_area, make_household
@@ -279,5 +279,8 @@ def test_seed_demo_gives_the_procedure_something_to_work_on_and_replaces_it():
     monitored = Household.objects.exclude(monitoring_type="")
     assert not monitored.filter(identification_source="").exists()
     assert not monitored.filter(risk_status="eliminated", elimination_method="").exists()
+    assert not AssistanceMeasure.objects.filter(nature="").exists()
+    assert set(AssistanceMeasure.objects.filter(measure_type="safety_net").values_list("nature", flat=True)) <= {
+        "safety_net"}
     call_command("seed_demo", households=600, county=COUNTY, replace=True, stdout=io.StringIO())
     assert Clue.objects.count() == 4 and Application.objects.count() == 2

@@ -72,3 +72,16 @@ def test_a_user_without_a_role_is_refused(client, world):
 def test_an_anonymous_visitor_is_sent_to_log_in(client, world):
     response = client.get(CODES)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_menu_entry_opens_the_codes_of_the_users_own_county(client, world):
+    client.force_login(world.clerk)
+    response = client.get(reverse("report_codes_mine"))
+    assert response.status_code == 200 and _villages(response) == [VILLAGE_A1]
+    client.force_login(world.inspector)
+    assert client.get(reverse("report_codes_mine")).status_code == 403
+
+
+def test_a_visitor_who_is_not_signed_in_is_sent_to_the_login_page(client, world):
+    response = client.get(reverse("report_codes_mine"))
+    assert response.status_code == 302 and "/login/" in response.url
