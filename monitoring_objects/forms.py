@@ -22,6 +22,7 @@ class MonitoringFilterForm(forms.Form):
     village = forms.ChoiceField(label="行政村", required=False)
     needs_measure = forms.BooleanField(label="需落实帮扶措施", required=False)
     overdue = forms.BooleanField(label="有超期步骤", required=False)
+    unauthorised = forms.BooleanField(label="缺承诺授权书", required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,7 +31,7 @@ class MonitoringFilterForm(forms.Form):
             (area.code, f"{area.parent.name} {area.name}" if area.parent_id else area.name) for area in villages]
         for name in ("monitoring_type", "risk_status", "village"):
             self.fields[name].widget.attrs["class"] = "form-select"
-        for name in ("needs_measure", "overdue"):
+        for name in ("needs_measure", "overdue", "unauthorised"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
 
     def filter(self, queryset):
@@ -46,6 +47,8 @@ class MonitoringFilterForm(forms.Form):
             queryset = queryset.filter(needs_measure=True)
         if data.get("overdue"):
             queryset = queryset.filter(Q(application_overdue=True) | Q(clue_overdue=True))
+        if data.get("unauthorised"):
+            queryset = queryset.filter(authorised=False)
         return queryset
 
 

@@ -39,6 +39,9 @@ def monitoring_objects(*, user, today: datetime.date | None = None):
                   .values("household").annotate(last=Max("at")).values("last"))
     late_application = Application.objects.overdue(today).filter(household=OuterRef("pk"))
     late_clue = Clue.objects.overdue(today).filter(household=OuterRef("pk"))
+    # 承诺授权书: signed before the household's economics are compared with department data.
+    authorised = Application.objects.filter(
+        household=OuterRef("pk"), kind=ApplicationKind.INCLUSION, authorised_on__isnull=False)
     latest_elimination = (Application.objects.filter(household=OuterRef("pk"), kind=ApplicationKind.ELIMINATION)
                           .order_by("-created_at", "-pk"))
     until = Coalesce(F("eliminated_on"), Value(today, output_field=DateField()), output_field=DateField())
@@ -53,6 +56,7 @@ def monitoring_objects(*, user, today: datetime.date | None = None):
             application_overdue=Exists(late_application),
             clue_overdue=Exists(late_clue),
             override_reason=Subquery(latest_elimination.values("override_reason")[:1]),
+            authorised=Exists(authorised),
         )
         .annotate(
             needs_measure=ExpressionWrapper(

@@ -95,3 +95,15 @@ def test_the_county_counts_objects_by_risk_status_and_overdue_steps(world):
     late_clue(world.neighbour)
     counts = selectors.monitoring_counts(user=world.county_staff)
     assert counts == {"unresolved": 1, "eliminated": 1, "total": 2, "overdue_clues": 1, "overdue_applications": 1}
+
+
+def test_a_monitoring_object_without_a_signed_authorisation_is_listed_as_missing_one(world, client):
+    monitored(world.home)
+    monitored(world.neighbour)
+    late_application(world.neighbour, kind=ApplicationKind.INCLUSION, authorised_on=datetime.date(2025, 1, 2))
+    listed = rows(world.county_staff)
+    assert not listed[world.home.number].authorised and listed[world.neighbour.number].authorised
+    client.force_login(world.county_staff)
+    page = client.get("/monitoring/?unauthorised=on").content.decode()
+    assert world.home.number in page and world.neighbour.number not in page
+    assert 'data-testid="unauthorised"' in page
