@@ -12,6 +12,7 @@ MENU = [
     ("change_list", "变更申请", "bi-pencil-square", permissions.can_view_change_requests, "change"),
     ("ticket_list", "问题线索", "bi-clipboard-check", permissions.can_view_tickets, "ticket"),
     ("clue_list", "预警线索", "bi-exclamation-triangle", permissions.can_view_monitoring, "clue"),
+    ("application_list", "纳入与消除申请", "bi-journal-check", permissions.can_view_monitoring, "application"),
     ("ledger", "问题台账", "bi-journal-text", permissions.can_view_ledger, "ledger"),
     ("report_codes_mine", "申报二维码", "bi-qr-code", permissions.can_print_report_codes, "report_codes"),
     ("collection_sheet", "信息采集对照表", "bi-printer", permissions.can_view_collection_sheet, "collection_sheet"),

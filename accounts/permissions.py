@@ -255,6 +255,12 @@ APPLICATION_HOLDER = {
 }
 
 
+def application_statuses_of(user) -> list[str]:
+    """The application statuses whose next step is `user`'s role's (the home page's to-do)."""
+    role = _role(user)
+    return [status for status, holder in APPLICATION_HOLDER.items() if holder == role]
+
+
 def _village_of(obj) -> str | None:
     """The village code of a household, clue, application or area passed as `obj`."""
     for attribute in ("village_id", "code"):

@@ -30,6 +30,7 @@ def home(request):
     if user.role:
         context["change_todo"] = change_selectors.change_todo(user=user)
         context["ticket_todo"] = ticket_selectors.ticket_todo(user=user)
+        context["procedure_todo"] = monitoring_selectors.procedure_todo(user=user)
     if user.role == Role.VILLAGE_CLERK:
         template = "home/village_clerk.html"
     elif user.role == Role.TOWNSHIP_REVIEWER:

@@ -11,6 +11,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from accounts import permissions
 from households.choices import RiskStatus
 from households.models import AssistanceMeasure, Household
 
@@ -106,6 +107,23 @@ def monitoring_counts(*, user, today: datetime.date | None = None) -> dict:
         "overdue_clues": Clue.objects.in_scope(user).overdue(today).count(),
         "overdue_applications": Application.objects.in_scope(user).overdue(today).count(),
     }
+
+
+def procedure_todo(*, user, today: datetime.date | None = None) -> dict | None:
+    """What waits for `user` in the procedure (the home page): clues to visit, applications whose
+    next step is theirs, and monitoring objects still without a measure; None when nothing does."""
+    today = today or timezone.localdate()
+    todo = {}
+    if permissions.can_answer_clue(user):
+        todo.update(Clue.objects.in_scope(user).open().aggregate(
+            clues=Count("pk"), clues_overdue=Count("pk", filter=Q(deadline__lt=today))))
+    statuses = permissions.application_statuses_of(user)
+    if statuses:
+        todo.update(Application.objects.in_scope(user).filter(status__in=statuses).aggregate(
+            applications=Count("pk"), applications_overdue=Count("pk", filter=Q(deadline__lt=today))))
+    if permissions.can_record_measure(user):
+        todo["needs_measure"] = monitoring_objects(user=user, today=today).filter(needs_measure=True).count()
+    return todo if any(todo.values()) else None
 
 
 def procedure_settings(county: str) -> ProcedureSettings:

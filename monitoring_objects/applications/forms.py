@@ -6,7 +6,7 @@ from django.utils import timezone
 from households.choices import RiskType
 from households.uploads import ACCEPT, MAX_FILES, AttachmentsField, MultipleFileInput, check_upload
 
-from monitoring_objects.models import Application, ApplicationKind
+from monitoring_objects.models import Application, ApplicationKind, ApplicationStatus
 
 # Phones offer the camera for image/*; the type is still checked from the file's first bytes.
 PHOTO_ACCEPT = "image/*,application/pdf"
@@ -91,3 +91,22 @@ class RecordForm(forms.ModelForm):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ApplicationFilterForm(forms.Form):
+    """The applications' queue: by default the ones whose next step is the user's."""
+
+    status = forms.ChoiceField(label="状态", required=False, choices=[
+        ("mine", "待我办理"), ("all", "全部状态"), *ApplicationStatus.choices])
+    kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部类别"), *ApplicationKind.choices])
+    overdue = forms.BooleanField(label="只看超期", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("status", "kind"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+        self.fields["overdue"].widget.attrs["class"] = "form-check-input"
+
+    @property
+    def filters(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if value} if self.is_valid() else {}

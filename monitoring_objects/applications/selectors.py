@@ -2,9 +2,10 @@
 
 from django.db.models import Q
 
+from accounts import permissions
 from households.models import Household
 
-from monitoring_objects.models import Application, ProcedureEvent, ProcedureFile
+from monitoring_objects.models import OPEN_APPLICATION, Application, ProcedureEvent, ProcedureFile
 
 
 def application_detail(*, user, pk: int) -> Application:
@@ -35,3 +36,21 @@ def application_file(*, user, pk: int, file_pk: int) -> ProcedureFile:
 
 def household_in_scope(*, user, number: str) -> Household:
     return Household.objects.in_scope(user).get(number=number)
+
+
+def application_list(*, user, filters: dict, today):
+    """Applications in `user`'s scope, oldest deadline first; by default those whose next step is
+    the user's (the queue), or every status with `filters["status"] == "all"`."""
+    applications = (Application.objects.in_scope(user)
+                    .select_related("household", "household__village", "household__village__parent")
+                    .order_by("deadline", "pk"))
+    status = filters.get("status") or "mine"
+    if status == "mine":
+        applications = applications.filter(status__in=permissions.application_statuses_of(user) or OPEN_APPLICATION)
+    elif status != "all":
+        applications = applications.filter(status=status)
+    if filters.get("kind"):
+        applications = applications.filter(kind=filters["kind"])
+    if filters.get("overdue"):
+        applications = applications.open().filter(deadline__lt=today)
+    return applications

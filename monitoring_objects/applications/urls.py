@@ -3,6 +3,7 @@ from django.urls import path
 from monitoring_objects.applications import views
 
 urlpatterns = [
+    path("applications/", views.application_list, name="application_list"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path("applications/<int:pk>/move/", views.application_move, name="application_move"),

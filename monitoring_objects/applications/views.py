@@ -7,7 +7,9 @@ application was already handled instead of moving it twice.
 """
 
 from django.contrib import messages
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,7 +23,7 @@ from households.uploads import stored_file_response
 
 from monitoring_objects import services, transitions
 from monitoring_objects.applications import selectors
-from monitoring_objects.applications.forms import RecordForm, ReasonForm
+from monitoring_objects.applications.forms import ApplicationFilterForm, RecordForm, ReasonForm
 from monitoring_objects.models import Application, ApplicationKind, ApplicationStatus, ProcedureFile
 from monitoring_objects.transitions import APPLICATION, StepRefused
 
@@ -72,6 +74,21 @@ def _label(name: str) -> str:
         return str(Application._meta.get_field(name).verbose_name)
     except Exception:  # noqa: BLE001  a key that is no field: show it as it is
         return name
+
+
+@login_required
+def application_list(request):
+    """识别纳入 and 风险消除 applications: the user's queue first, overdue ones amber."""
+    user = request.user
+    if not permissions.can_view_monitoring(user):
+        raise PermissionDenied(NOT_FOUND)
+    form = ApplicationFilterForm(request.GET or None)
+    today = timezone.localdate()
+    applications = selectors.application_list(user=user, filters=form.filters, today=today)
+    page = Paginator(applications, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "monitoring_objects/applications/application_list.html", {
+        "form": form, "page": page, "today": today,
+    })
 
 
 @login_required
