@@ -169,7 +169,7 @@ def test_the_detail_page_lists_each_measures_nature_state_months_and_recorder(cl
     assert "公益性岗位" in job and '<td data-label="性质">开发式</td>' in job and "计划" in job
     assert "8 个月" in job and "王明" in job
     assert "2025-03-05 07:30" in job   # recorded at 23:30 UTC: 07:30 the next morning in Shanghai
-    assert '<td data-label="性质">兜底</td>' in net and "已落实" in net and '<td data-label="记录人">—</td>' in net
+    assert '<td data-label="性质">兜底</td>' in net and "已落实" in net and '<td data-label="登记" class="small">—</td>' in net
     with CaptureQueriesContext(connection) as before:
         client.get(url)
     for _ in range(5):
