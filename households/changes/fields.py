@@ -95,7 +95,8 @@ def display(name: str, value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):  # the risk types: their labels
-        return "、".join(str(RiskType(item).label) if item in RiskType.values else str(item) for item in value) or "—"
+        labels = [str(RiskType(item).label) if item in RiskType.values else str(item) for item in value]
+        return "、".join(labels) or "—"
     model_field = field(name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
