@@ -10,6 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from households import id_numbers
+from households.choices import RiskType
 from households.models import INCOME_MONEY_FIELDS, AnnualIncome, AssistanceMeasure, Household, Member
 
 # 户基本信息及生活条件: what a household_info request may change.
@@ -69,6 +70,8 @@ def dump(name: str, value):
         return format(Decimal(value), f".{model_field.decimal_places}f")
     if isinstance(model_field, models.BooleanField):
         return bool(value)
+    if isinstance(model_field, models.JSONField):  # a list, such as the risk types
+        return list(value)
     return str(value)
 
 
@@ -91,6 +94,9 @@ def display(name: str, value) -> str:
         return "—"
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, list):  # the risk types: their labels
+        labels = [str(RiskType(item).label) if item in RiskType.values else str(item) for item in value]
+        return "、".join(labels) or "—"
     model_field = field(name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))

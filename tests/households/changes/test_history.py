@@ -10,7 +10,7 @@ from django.urls import reverse
 from households.changes import services
 from households.changes.history import household_timeline
 from households.changes.models import ChangeKind
-from households.choices import Gender, JoinReason, LeaveReason, MeasureType, Relationship
+from households.choices import Gender, JoinReason, LeaveReason, MeasureType, Relationship, RiskType
 
 
 def approve(world, change):
@@ -84,3 +84,13 @@ def test_the_household_page_shows_the_timeline_in_bounded_queries(client, world,
     with django_assert_max_num_queries(30):
         content = client.get(reverse("household_detail", args=[world.home.number])).content.decode()
     assert f"成员 {son.name}·务工时间(月)" in content
+
+
+def test_the_risk_types_read_as_their_labels_on_the_timeline(world):
+    world.home.risk_types = [RiskType.ILLNESS, RiskType.SCHOOLING]
+    world.home.save()
+    world.home.risk_types = [RiskType.ILLNESS]
+    world.home.save()
+    timeline = household_timeline(household=world.home)
+    assert timeline[0].changes == [("风险类型", "因病、因学", "因病")]
+    assert timeline[1].changes == [("风险类型", "—", "因病、因学")]
