@@ -58,7 +58,8 @@ class MeasureForm(forms.Form):
     measure_type = forms.ChoiceField(label="措施类型", choices=[("", "请选择")] + MeasureType.choices,
                                      error_messages={"required": "请选择措施类型。"})
     nature = forms.ChoiceField(label="措施性质", required=False,
-                               choices=[("", "按措施类型（兜底保障为兜底，其余为开发式）"), *MeasureNature.choices])
+                               choices=[("", "按措施类型"), *MeasureNature.choices],
+                               help_text="兜底保障为兜底，其余为开发式。")
     content = forms.CharField(label="措施内容", max_length=500,
                               error_messages={"required": "请填写措施内容。",
                                               "max_length": "措施内容最多 500 字。"},

@@ -72,6 +72,10 @@ TRANSITIONS = {
 class StepRefused(Exception):
     """The step does not apply: the thing is no longer in the status it was seen in."""
 
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
 
 def step(subject: str, status: str, action: str) -> Step:
     try:

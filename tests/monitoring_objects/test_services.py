@@ -13,6 +13,9 @@ from monitoring_objects.models import (
 )
 from monitoring_objects.transitions import StepRefused
 from tests.audits.builders import make_ticket
+from tests.builders import make_user
+from tests.races import needs_row_locks, race, told
+from accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -260,3 +263,33 @@ def test_reflag_after_elimination_records_the_new_risk(world):
     assert world.home.risk_status == RiskStatus.UNRESOLVED and world.home.risk_types == [RiskType.ILLNESS]
     with pytest.raises(StepRefused):
         services.risk_reflag(household=world.home, user=world.county_staff, reason="again")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_approving_at_the_same_instant_move_the_application_once(world):
+    needs_row_locks()
+    clue = services.clue_record(village=world.home.village, household=world.home, user=world.clerk,
+                                channel=IdentificationSource.CADRE_SCREENING, description="困难")
+    application = services.inclusion_start(clue=clue, user=world.clerk)
+    _fill(application, world)
+    services.application_submit(application=application, user=world.clerk)
+    second = make_user("reviewer2", Role.TOWNSHIP_REVIEWER, world.home.village_id[:9])
+    outcomes = race(lambda reviewer: services.application_approve(
+        application=application, user=reviewer, expected_status=ApplicationStatus.PENDING_TOWNSHIP),
+        [world.reviewer, second])
+    assert told(outcomes) == sorted(["done", "该申请已被他人处理，请刷新后查看。"])
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.PENDING_COUNTY
+    assert ProcedureEvent.objects.filter(application=application, action=EventAction.TOWNSHIP_APPROVED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_starting_applications_for_one_household_at_once_make_one(world):
+    needs_row_locks()
+    clues = [services.clue_record(village=world.home.village, household=world.home, user=world.clerk,
+                                  channel=IdentificationSource.CADRE_SCREENING, description=f"困难{n}")
+             for n in range(2)]
+    second = make_user("clerk2", Role.VILLAGE_CLERK, world.home.village_id)
+    pairs = iter(zip(clues, [world.clerk, second]))
+    outcomes = race(lambda pair: services.inclusion_start(clue=pair[0], user=pair[1]), list(pairs))
+    assert told(outcomes) == sorted(["done", "该户已有一份办理中的申请，请先办结或撤回。"])
+    assert Application.objects.filter(household=world.home).count() == 1
