@@ -40,7 +40,7 @@ LABELS = {
     "schooling": "无义务教育阶段适龄人员失学辍学",
     "medical_insurance": "家庭成员均参加基本医疗保险",
     "months_monitored": "纳入监测时间已满规定月数",
-    "has_measure": "已落实至少一项帮扶措施",
+    "has_measure": "至少有一项帮扶措施",
     "has_labour": "非整户无劳动力（整户无劳动力户纳入兜底保障持续监测）",
 }
 
