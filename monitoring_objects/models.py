@@ -46,6 +46,23 @@ class ProcedureSettings(models.Model):
         return cls.objects.filter(county=county).first() or cls(county=county)
 
 
+class CalendarDay(models.Model):
+    """A day the State Council's holiday notice sets apart (a holiday on a weekday, or a make-up
+    working day on a weekend), entered by the operator for a year the installed chinesecalendar
+    does not cover yet: `manage.py calendar_days`. An entered day wins over the package."""
+
+    day = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("上班")
+    note = models.CharField("说明", max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日安排"
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day} {'上班' if self.is_workday else '放假'} {self.note}"
+
+
 class ClueStatus(models.TextChoices):
     OPEN = "open", "待核查"
     APPLIED = "applied", "已申请纳入"
