@@ -5,6 +5,7 @@ from django import template
 
 from households import id_numbers
 
+from monitoring_objects import workdays
 from monitoring_objects.services import SYSTEM_WARNING_RULES
 
 register = template.Library()
@@ -25,3 +26,9 @@ def mask_id(value) -> str:
 @register.filter
 def mask_phone(value) -> str:
     return id_numbers.mask_phone(value or "")
+
+
+@register.filter
+def estimated_deadline(day) -> bool:
+    """A deadline in a year whose holidays are not known yet (counted Monday to Friday)."""
+    return day is not None and workdays.is_estimated(day)

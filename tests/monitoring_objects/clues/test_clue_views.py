@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from households.choices import IdentificationSource
-from monitoring_objects.models import Application, Clue, ClueStatus, EventAction, ProcedureEvent
+from monitoring_objects.models import Application, CalendarDay, Clue, ClueStatus, EventAction, ProcedureEvent
 from tests.audits.builders import make_ticket
 from tests.builders import make_household
 from tests.conftest import VILLAGE_A1, VILLAGE_A2
@@ -263,3 +263,15 @@ def test_the_menu_offers_the_clues_to_every_role(client, world):
     client.force_login(world.inspector)
     labels = [item["label"] for item in client.get(reverse("home")).context["nav_items"]]
     assert "预警线索" in labels
+
+
+def test_a_deadline_in_a_year_whose_holidays_are_not_entered_says_it_is_estimated(client, world):
+    clue = make_clue(world.home, deadline=datetime.date(2031, 1, 6))
+    client.force_login(world.clerk)
+    url = reverse("clue_detail", args=[clue.pk])
+    assert "2031年节假日安排尚未录入" in client.get(url).content.decode()
+    CalendarDay.objects.create(day=datetime.date(2031, 1, 1), is_workday=False, note="元旦")
+    assert 'data-testid="deadline-estimated"' not in client.get(url).content.decode()
+    clue.deadline = datetime.date(2025, 10, 14)  # a year the package knows
+    clue.save()
+    assert 'data-testid="deadline-estimated"' not in client.get(url).content.decode()
