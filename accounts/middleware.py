@@ -1,7 +1,12 @@
 import time
 
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+
 # How stale the recorded last activity may get before the session is written again.
 REFRESH_SECONDS = 60
+SIGNED_IN_AT = "signed_in_at"
 
 
 class IdleTimeoutMiddleware:
@@ -16,6 +21,11 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and _past_absolute_limit(request.session):
+            # However active, a session ends SESSION_ABSOLUTE_SECONDS after the sign-in (12 hours).
+            logout(request)
+            return redirect_to_login(request.get_full_path())
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -24,3 +34,9 @@ class IdleTimeoutMiddleware:
                 request.session["last_seen"] = now  # modified: saved with a fresh expiry
         return response
 
+
+
+def _past_absolute_limit(session) -> bool:
+    now = int(time.time())
+    started = session.setdefault(SIGNED_IN_AT, now)
+    return now - started >= settings.SESSION_ABSOLUTE_SECONDS
