@@ -30,13 +30,12 @@ class IdleTimeoutMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())
+            request.session.setdefault(SIGNED_IN_AT, now)  # the sign-in request itself, after login()
             if now - request.session.get("last_seen", 0) >= REFRESH_SECONDS:
                 request.session["last_seen"] = now  # modified: saved with a fresh expiry
         return response
 
 
-
 def _past_absolute_limit(session) -> bool:
-    now = int(time.time())
-    started = session.setdefault(SIGNED_IN_AT, now)
-    return now - started >= settings.SESSION_ABSOLUTE_SECONDS
+    started = session.get(SIGNED_IN_AT)
+    return started is not None and int(time.time()) - started >= settings.SESSION_ABSOLUTE_SECONDS
