@@ -13,6 +13,15 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "导出"
     IMPORT = "import", "导入"
     SELF_REPORT = "self_report", "农户自主申报"
+    LOCKED_OUT = "locked_out", "账户锁定"
+    PASSWORD_CHANGE = "password_change", "修改密码"
+    SECOND_FACTOR = "second_factor", "二次验证"
+    ACCOUNT = "account", "账户管理"
+    CHANGE = "change", "数据变更"
+    SETTING = "setting", "设置变更"
+    BATCH = "batch", "清洗批次"
+    DOWNLOAD = "download", "下载"
+    PURGE = "purge", "清理"
 
 
 class AuditEvent(models.Model):
