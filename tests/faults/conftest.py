@@ -19,8 +19,10 @@ def _reset_connections():
 
 
 @pytest.fixture
-def redis_down(settings):
+def redis_down(settings, monkeypatch):
     """Production's configuration with Redis stopped: tasks go to a broker that refuses, the cache too."""
+    for variable in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):  # Celery reads these before its conf
+        monkeypatch.setenv(variable, CLOSED)
     saved = {key: celery_app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     celery_app.conf.update(broker_url=CLOSED, result_backend=CLOSED, task_always_eager=False)
     _reset_connections()
