@@ -260,14 +260,27 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# With Redis down, sending a task gives up after about two seconds (the page then says the
+# queue is unavailable) instead of hanging the request.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# A batch or an import still queued or running this long after its last sign of life, with no
+# worker holding it, is marked failed (households/jobs.py); beat checks every five minutes.
+STUCK_JOB_MINUTES = env.int("STUCK_JOB_MINUTES", default=30)
+CELERY_BEAT_SCHEDULE = {
+    "mark-stuck-jobs": {"task": "rules.tasks.mark_stuck_jobs", "schedule": 5 * 60},
+}
 
 # Progress of long work (batches, imports) is written to the cache, outside the work's
 # transaction, so that a page can show it while the work runs: Redis when there are
-# workers, this process's memory when tasks run in-process.
+# workers, this process's memory when tasks run in-process. Nothing in the cache is needed
+# to serve a page (sessions are in the database): with Redis down, reads miss and writes are
+# dropped (monitoring/cache.py), and the pages still work.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-         "LOCATION": env.str("CACHE_URL", default=CELERY_BROKER_URL)}
+        {"BACKEND": "monitoring.cache.ForgivingRedisCache",
+         "LOCATION": env.str("CACHE_URL", default=CELERY_BROKER_URL),
+         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}
         if CELERY_BROKER_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

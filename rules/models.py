@@ -63,6 +63,8 @@ class Batch(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # when a worker last started or finished one of its groups (households/jobs.py: stuck batches)
+    heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
     error = models.TextField("错误", blank=True)
 
     class Meta:

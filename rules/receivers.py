@@ -2,6 +2,7 @@ import logging
 
 from django.dispatch import receiver
 
+from households.jobs import job_send
 from households.signals import counties_added, household_changed
 
 from rules.services import CleansingError
@@ -13,13 +14,15 @@ logger = logging.getLogger(__name__)
 
 @receiver(household_changed)
 def recheck_changed_household(sender, household_id: int, **kwargs):
-    """An approved change re-checks its household's rules at once (in-process without a broker).
+    """An approved change re-checks its household's rules at once (in-process without a broker,
+    or when the broker cannot be reached: one household takes well under a second).
 
     The change itself is already committed: a re-check that cannot run (no current year set
     yet) is logged, never turned into an error for the reviewer who approved the change.
     """
     try:
-        recheck_household.delay(household_id)
+        job_send(recheck_household, household_id,
+                 on_unavailable=lambda: recheck_household(household_id))  # queue down: here, at once
     except CleansingError as error:
         logger.warning("re-check of household %s skipped: %s", household_id, error)
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts import permissions
@@ -15,6 +15,7 @@ from audits.models import Ticket
 from audits.selectors import open_tickets_of
 from households.changes import services as change_services
 from households.changes.models import ChangeRequest
+from households.jobs import job_hold, job_mark_if_unheld, job_send, stuck_after
 from households.models import Area, Household, YearParameters
 
 from rules import registry
@@ -35,6 +36,10 @@ class CleansingError(Exception):
 
 
 NOT_ALLOWED = "您无权运行清洗批次"
+QUEUE_UNAVAILABLE = ("任务队列（Redis）暂时无法连接，批次未能启动，未写入任何数据："
+                     "请稍后重新运行；如仍不行，请联系系统管理员检查 Redis 和后台任务进程（worker）")
+STUCK = ("批次在 {minutes} 分钟内没有进展，运行它的后台任务进程（worker）可能已中断，"
+         "已标记为失败，写到一半的内容已全部撤销：请重新运行")
 
 
 def enabled_rules(rule_ids: list[str] | None = None, *, county: str) -> list[Rule]:
@@ -112,12 +117,18 @@ def batch_run_group(*, batch_id: int, group: str) -> dict[str, RuleOutcome]:
     and the retried task (acks late) simply runs the group again.
     """
     batch = Batch.objects.get(pk=batch_id)
-    Batch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
-        status=BatchStatus.RUNNING, started_at=timezone.now())
+    if batch.status == BatchStatus.FAILED:
+        return {}  # marked failed (stuck, or the queue was down) before this delivery: rerun it instead
+    now = timezone.now()
+    Batch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(status=BatchStatus.RUNNING, started_at=now)
+    Batch.objects.filter(pk=batch_id).update(heartbeat_at=now)
     scope = GROUPS[group]
     rules = [r for r in (registry.get(rule_id) for rule_id in batch.rule_ids) if r.scope == scope]
     params = parameters_for(batch.year, county=batch.county_id)
     with transaction.atomic():
+        job_hold("batch", batch_id)  # a worker killed in here releases it: the batch is then stuck
+        if Batch.objects.filter(pk=batch_id, status=BatchStatus.FAILED).exists():
+            return {}  # marked stuck while this delivery waited for the lock
         if BatchRuleResult.objects.filter(batch=batch, rule_id__in=[r.id for r in rules]).exists():
             return {}  # this group already finished (a duplicate delivery of the task)
         _batch_session_settings()
@@ -134,7 +145,7 @@ def batch_run_group(*, batch_id: int, group: str) -> dict[str, RuleOutcome]:
                             still_open=o.still_open, resolved=o.resolved, by_township=dict(o.by_township))
             for rule_id, o in outcomes.items()
         ])
-        Batch.objects.filter(pk=batch_id).update(groups_done=F("groups_done") + 1)
+        Batch.objects.filter(pk=batch_id).update(groups_done=F("groups_done") + 1, heartbeat_at=timezone.now())
         Batch.objects.filter(pk=batch_id, groups_done=F("groups_total")).update(
             status=BatchStatus.DONE, finished_at=timezone.now())
     return outcomes
@@ -187,9 +198,30 @@ def batch_start(*, batch: Batch) -> None:
     """Queue one task per group once the batch row is committed."""
     def enqueue():
         for group in batch_groups(batch):
-            tasks.run_batch_group.delay(batch.pk, group)
+            if not job_send(tasks.run_batch_group, batch.pk, group,
+                            on_unavailable=lambda: batch_fail(batch_id=batch.pk, error=QUEUE_UNAVAILABLE)):
+                return  # a group already sent finds the batch failed and does nothing
 
     transaction.on_commit(enqueue)
+
+
+def batches_mark_stuck(*, older_than=None, batch_id: int | None = None) -> list[int]:
+    """Mark failed the batches queued or running with no sign of life for `older_than` (default
+    STUCK_JOB_MINUTES) that no worker is running; their ids. `batch_id`: that batch only."""
+    older_than = stuck_after() if older_than is None else older_than
+    since = timezone.now() - older_than
+    candidates = Batch.objects.filter(status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]).filter(
+        Q(heartbeat_at__lt=since) | Q(heartbeat_at__isnull=True, created_at__lt=since))
+    if batch_id is not None:
+        candidates = candidates.filter(pk=batch_id)
+    error = STUCK.format(minutes=max(1, round(older_than.total_seconds() / 60)))
+    marked = []
+    for pk in candidates.values_list("pk", flat=True):
+        if job_mark_if_unheld("batch", pk, lambda pk=pk: Batch.objects.filter(
+                pk=pk, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]).update(
+                status=BatchStatus.FAILED, error=error, finished_at=timezone.now())):
+            marked.append(pk)
+    return marked
 
 
 def batch_run_sync(*, batch: Batch, on_group_done=None) -> dict[str, RuleOutcome]:

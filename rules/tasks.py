@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from households.models import Area, Household
+from households.workbook import services as import_services
 
 from rules import services
 
@@ -37,3 +38,10 @@ def run_scheduled_cleansing(*, county: str) -> list[int]:
     batch = services.batch_create(area=area, scheduled=True)
     services.batch_start(batch=batch)
     return [batch.pk]
+
+
+@shared_task
+def mark_stuck_jobs() -> dict:
+    """Every five minutes (beat): batches and registry imports whose worker died are marked failed."""
+    return {"batches": services.batches_mark_stuck(),
+            "registry_imports": import_services.registry_imports_mark_stuck()}

@@ -124,6 +124,7 @@ def batches(request):
             except services.CleansingError as error:
                 form.add_error(None, str(error))
             else:
+                # with the queue down the batch is already failed, and its page says why
                 return redirect("rules_batch", batch.pk)
     day, hour, enabled = settings_services.schedule_get(county.code)
     return render(request, "rules/batches.html", {
@@ -162,11 +163,13 @@ def batch_detail(request, batch_id):
 def batch_progress(request, batch_id):
     """The progress fragment htmx polls; HTTP 286 stops the polling once the batch has ended."""
     batch = _batch_or_404(request, batch_id)
-    finished = batch.status in (BatchStatus.DONE, BatchStatus.FAILED)
-    return render(request, "rules/_batch_progress.html", _batch_context(batch), status=286 if finished else 200)
+    context = _batch_context(batch)
+    return render(request, "rules/_batch_progress.html", context, status=286 if context["finished"] else 200)
 
 
 def _batch_context(batch: Batch) -> dict:
+    if batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING) and services.batches_mark_stuck(batch_id=batch.pk):
+        batch.refresh_from_db()  # its worker died: say so now rather than at the next sweep
     fraction, step = services.batch_progress(batch)
     results = list(batch.results.all())
     names = {rule.id: rule for rule in registry.all_rules()}

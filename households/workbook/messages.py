@@ -93,3 +93,16 @@ IMPORT_REFUSED = "导入未执行：发现 {count} 个问题，数据库未作�
 IMPORT_CRASHED = "导入中途出错，已全部撤销，数据库未作任何修改：{error}"
 IMPORT_NOT_CONFIRMABLE = "这次上传当前不能确认导入（状态：{status}）"
 FILE_MISSING = "上传的文件已不在服务器上：请重新上传"
+
+# The task queue and its workers.
+QUEUE_UNAVAILABLE_UPLOAD = (
+    "任务队列（Redis）暂时无法连接，上传的工作簿未能开始校验，已删除，数据库未作任何修改："
+    "请稍后重新上传；如仍不行，请联系系统管理员检查 Redis 和后台任务进程（worker）"
+)
+QUEUE_UNAVAILABLE_CONFIRM = (
+    "任务队列（Redis）暂时无法连接，导入未能开始，数据库未作任何修改：工作簿仍在等待确认，请稍后再点“确认导入”"
+)
+IMPORT_STUCK = (
+    "导入在 {minutes} 分钟内没有完成，运行它的后台任务进程（worker）可能已中断，已标记为失败，"
+    "写到一半的数据已全部撤销，上传的工作簿已删除：请重新上传"
+)

@@ -15,9 +15,11 @@ from celery.result import AsyncResult
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from households import tasks  # a module: tasks.py imports this one back to run its services
+from households.jobs import job_hold, job_mark_if_unheld, job_send, stuck_after
 from households.workbook import messages as msg
 from households.workbook.report import write_error_report
 from households.workbook.importer import ImportResult, Issue, Progress, registry_import
@@ -47,13 +49,16 @@ def registry_import_upload(*, user, upload) -> RegistryImport:
     )
     record.file.save(f"{uuid.uuid4().hex}.xlsx", upload, save=False)
     record.save()
-    transaction.on_commit(lambda: tasks.registry_import_validate_task.apply_async((record.pk,), task_id=record.task_id))
+    transaction.on_commit(lambda: job_send(tasks.registry_import_validate_task, record.pk, task_id=record.task_id,
+                                           on_unavailable=lambda: _fail(record.pk, msg.QUEUE_UNAVAILABLE_UPLOAD)))
     return record
 
 
 def registry_import_validate(*, import_id: int, progress: Progress | None = None) -> RegistryImport:
     """The dry run of an uploaded workbook, recorded on the import."""
     record = RegistryImport.objects.get(pk=import_id)
+    if record.status != ImportStatus.VALIDATING:
+        return record  # a duplicate delivery, or marked failed (stuck) before this one came
     outcome = _run(record, dry_run=True, progress=progress)
     if outcome is not None:
         _finish(record, outcome, ImportStatus.VALID if outcome.ok else ImportStatus.INVALID)
@@ -70,7 +75,42 @@ def registry_import_confirm(*, record: RegistryImport, user) -> None:
     if not confirmed:
         record.refresh_from_db()
         raise ImportNotConfirmable(msg.IMPORT_NOT_CONFIRMABLE.format(status=record.get_status_display()))
-    transaction.on_commit(lambda: tasks.registry_import_run_task.apply_async((record.pk,), task_id=task_id))
+    transaction.on_commit(lambda: job_send(tasks.registry_import_run_task, record.pk, task_id=task_id,
+                                           on_unavailable=lambda: _unconfirm(record.pk)))
+
+
+def _unconfirm(import_id: int) -> None:
+    """The import's task could not be queued: it waits for confirmation again, nothing written."""
+    RegistryImport.objects.filter(pk=import_id, status=ImportStatus.IMPORTING).update(
+        status=ImportStatus.VALID, dry_run=True, confirmed_by=None, confirmed_at=None)
+
+
+def _fail(import_id: int, message: str) -> bool:
+    """End a validating or importing record as failed with `message`, and delete its upload."""
+    record = RegistryImport.objects.filter(
+        pk=import_id, status__in=[ImportStatus.VALIDATING, ImportStatus.IMPORTING]).first()
+    if record is None:
+        return False
+    if record.file:
+        record.file.delete(save=False)
+    record.status, record.message, record.finished_at = ImportStatus.FAILED, message, timezone.now()
+    record.save(update_fields=["status", "message", "finished_at", "file"])
+    return True
+
+
+def registry_imports_mark_stuck(*, older_than=None, import_id: int | None = None) -> list[int]:
+    """Mark failed (deleting their uploads) the imports validating or importing for longer than
+    `older_than` (default STUCK_JOB_MINUTES) that no worker is running; their ids."""
+    older_than = stuck_after() if older_than is None else older_than
+    since = timezone.now() - older_than
+    candidates = RegistryImport.objects.filter(
+        Q(status=ImportStatus.VALIDATING, created_at__lt=since)
+        | Q(status=ImportStatus.IMPORTING, confirmed_at__lt=since))
+    if import_id is not None:
+        candidates = candidates.filter(pk=import_id)
+    message = msg.IMPORT_STUCK.format(minutes=max(1, round(older_than.total_seconds() / 60)))
+    return [pk for pk in candidates.values_list("pk", flat=True)
+            if job_mark_if_unheld("registry_import", pk, lambda pk=pk: _fail(pk, message))]
 
 
 def registry_import_run(*, import_id: int, progress: Progress | None = None) -> RegistryImport:
@@ -125,7 +165,11 @@ def _run(record: RegistryImport, *, dry_run: bool, progress: Progress | None) ->
     try:
         if not record.file or not Path(record.file.path).exists():
             raise UnsafeWorkbook(msg.FILE_MISSING)
-        return registry_import(path=record.file.path, dry_run=dry_run, scope=scope, progress=progress)
+        with transaction.atomic():
+            job_hold("registry_import", record.pk)  # a worker killed in here releases it: the import is stuck
+            if not RegistryImport.objects.filter(pk=record.pk, status=record.status).exists():
+                return None  # marked stuck while this delivery waited for the lock
+            return registry_import(path=record.file.path, dry_run=dry_run, scope=scope, progress=progress)
     except UnsafeWorkbook as refused:
         if record.file:
             record.file.delete(save=False)

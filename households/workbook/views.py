@@ -18,7 +18,8 @@ from trail.services import audit_record
 from households.workbook import services as import_services
 from households.workbook.exporter import registry_export, write_template
 from households.workbook.forms import RegistryUploadForm
-from households.workbook.models import RegistryImport
+from households.workbook import messages as msg
+from households.workbook.models import ImportStatus, RegistryImport
 from households.workbook.template import SHEETS
 from households.workbook.safety import limit
 
@@ -79,6 +80,10 @@ def registry_import_confirm(request, pk):
         import_services.registry_import_confirm(record=record, user=request.user)
     except import_services.ImportNotConfirmable as refused:
         messages.error(request, str(refused))
+    else:
+        record.refresh_from_db(fields=["status"])
+        if record.status == ImportStatus.VALID:  # the import's task could not be queued
+            messages.error(request, msg.QUEUE_UNAVAILABLE_CONFIRM)
     return redirect("registry_import_detail", pk=record.pk)
 
 
@@ -130,6 +135,8 @@ def registry_export_download(request):
 
 
 def _status_context(record: RegistryImport) -> dict:
+    if record.is_running and import_services.registry_imports_mark_stuck(import_id=record.pk):
+        record.refresh_from_db()  # its worker died: say so now rather than at the next sweep
     errors = [issue for issue in record.issues if issue.get("level") == "error"]
     warnings = [issue for issue in record.issues if issue.get("level") == "warning"]
     counts = [(spec.name, record.counts.get(spec.name)) for spec in SHEETS if record.counts.get(spec.name)]
