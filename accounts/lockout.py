@@ -38,9 +38,10 @@ class Failures:
 
 
 def _parameters(request, credentials: dict | None) -> tuple[Q, Q]:
-    username = get_client_username(request, credentials)
-    by_account = Q(username=username) if username else Q(pk__in=[])
-    return by_account, Q(ip_address=request.axes_ip_address)
+    """Filters for the account's and the address's attempts. Without a username (axes records
+    such attempts with none), the account's filter matches a username no one can have."""
+    username = get_client_username(request, credentials) or ""
+    return Q(username=username), Q(ip_address=request.axes_ip_address)
 
 
 def _counting(request):

@@ -4,11 +4,13 @@ import datetime
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.lockout import Failures, failures_counted
 from trail.models import AuditAction, AuditEvent
 from tests.builders import PASSWORD, make_user
 
@@ -230,3 +232,12 @@ def test_behind_two_proxies_the_address_is_the_second_entry_from_the_right(world
     client = client_from("10.0.0.2", HTTP_X_FORWARDED_FOR=f"192.0.2.99, {HOME}, 10.0.0.1")
     login(client, "clerk", PASSWORD)
     assert AuditEvent.objects.get(action=AuditAction.LOGIN).ip_address == HOME
+
+
+def test_an_attempt_without_a_username_counts_for_the_address_only(world, rf):
+    AccessAttempt.objects.create(username=None, ip_address=ATTACKER, user_agent="x", failures_since_start=3,
+                                 attempt_time=timezone.now(), get_data="", post_data="", http_accept="",
+                                 path_info="")
+    request = rf.post(reverse("login"), {})
+    request.axes_ip_address, request.axes_attempt_time = ATTACKER, timezone.now()
+    assert failures_counted(request) == Failures(account=0, address=3)
