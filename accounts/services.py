@@ -1,9 +1,13 @@
-"""Accounts: creating staff bound to one area in one role."""
+"""Accounts: creating staff bound to one area in one role; ending a user's sessions."""
 
-from django.contrib.auth import get_user_model
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from households.models import Area
 
@@ -44,3 +48,28 @@ def account_create(*, username: str, role: str, area_code: str, password: str | 
     with transaction.atomic():
         user.save()
     return user
+
+
+def end_other_sessions(user, *, keep_session_key: str | None = None) -> int:
+    """Sign `user` out everywhere but the session `keep_session_key` (the one changing the password,
+    say); returns how many sessions ended. Call it whenever the password changes or is reset.
+
+    Sessions are rows in the database (SESSION_ENGINE), the user's id inside each row's encoded
+    data: the live rows are read once, a column pair at a time, and the user's deleted in one
+    statement. With cached_db the cached copies go too.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    model = store.get_model_class()  # AttributeError: not a database-backed session engine
+    live = model.objects.filter(expire_date__gt=timezone.now())
+    if keep_session_key:
+        live = live.exclude(session_key=keep_session_key)
+    user_id = str(user.pk)
+    decoder = store()
+    keys = [key for key, data in live.values_list("session_key", "session_data").iterator()
+            if str(decoder.decode(data).get(SESSION_KEY)) == user_id]
+    if hasattr(store, "cache_key_prefix"):  # cached_db: drop the cached copies as well
+        from django.core.cache import caches
+
+        caches[settings.SESSION_CACHE_ALIAS].delete_many([store.cache_key_prefix + key for key in keys])
+    deleted, _ = model.objects.filter(session_key__in=keys).delete()
+    return deleted

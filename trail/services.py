@@ -8,18 +8,26 @@ from trail.models import AuditAction, AuditEvent, SettingChange
 
 
 def client_ip(request) -> str | None:
-    """The client's address. Behind our one reverse proxy (settings.BEHIND_PROXY) REMOTE_ADDR is
-    the proxy's own: the address is the last X-Forwarded-For entry, the one that proxy appended
-    (a client can forge any entry before it)."""
+    """The client's address: the one function the audit trail, the login lock-out (django-axes'
+    AXES_CLIENT_IP_CALLABLE) and the self-report page's limits all read.
+
+    Directly reached (BEHIND_PROXY off), it is REMOTE_ADDR and X-Forwarded-For is ignored: anyone
+    can send that header. Behind TRUSTED_PROXY_COUNT reverse proxies, each appends the address it
+    was reached from, so the client is that many entries from the right end; entries further left
+    are whatever the client sent. A header with fewer entries, or an entry that is not an address,
+    did not come through every proxy: REMOTE_ADDR then.
+    """
     if request is None:
         return None
     address = request.META.get("REMOTE_ADDR")
-    if getattr(settings, "BEHIND_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
-        try:
-            address = str(ipaddress.ip_address(forwarded))
-        except ValueError:
-            pass
+    proxies = settings.TRUSTED_PROXY_COUNT if getattr(settings, "BEHIND_PROXY", False) else 0
+    if proxies > 0:
+        entries = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(entries) >= proxies:
+            try:
+                address = str(ipaddress.ip_address(entries[-proxies]))
+            except ValueError:
+                pass
     return address
 
 
