@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "账号"
+
+    def ready(self):
+        from trail.services import register_county_resolver
+
+        from accounts.auditlog.county import audit_county
+
+        register_county_resolver(audit_county)  # each audit event is written with its county

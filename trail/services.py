@@ -1,10 +1,29 @@
 """Writing the audit trail."""
 
 import ipaddress
+from collections.abc import Callable
 
 from django.conf import settings
 
-from trail.models import AuditAction, AuditEvent, SettingChange
+from trail.models import FAILURES, AuditAction, AuditEvent, SettingChange
+
+# (actor, username, household_number) -> the county code ("" when unknown). The trail knows no
+# areas: accounts registers the resolver in its AppConfig.ready() (register_county_resolver).
+CountyResolver = Callable[..., str]
+_county_resolver: CountyResolver | None = None
+
+
+def register_county_resolver(resolver: CountyResolver | None) -> None:
+    """Say how to find the county of an event: called by accounts when it starts."""
+    global _county_resolver
+    _county_resolver = resolver
+
+
+def event_county(*, actor=None, username: str = "", household_number: str = "") -> str:
+    """The county whose staff may read an event (6 digits), "" when nobody's."""
+    if _county_resolver is None:
+        return ""
+    return (_county_resolver(actor=actor, username=username, household_number=household_number) or "")[:6]
 
 
 def client_ip(request) -> str | None:
@@ -32,18 +51,25 @@ def audit_record(
     household_number: str = "",
     subject: str = "",
     detail: dict | None = None,
+    success: bool | None = None,
+    county: str = "",
 ) -> AuditEvent:
-    """Append one event; the actor defaults to the request's user."""
-    if actor is None and request is not None and request.user.is_authenticated:
+    """Append one event; the actor defaults to the request's user. `success` defaults to false
+    for a failed login or a lock-out, true otherwise (pass False for a refused step); `county`
+    to the actor's, else the named user's, else the household's (event_county)."""
+    if actor is None and request is not None and getattr(request, "user", None) and request.user.is_authenticated:
         actor = request.user
+    username = username or (actor.get_username() if actor else "")
     return AuditEvent.objects.create(
         actor=actor,
-        username=username or (actor.get_username() if actor else ""),
+        username=username,
         action=action,
         household_number=household_number,
         subject=subject,
         detail=detail or {},
         ip_address=client_ip(request),
+        success=action not in FAILURES if success is None else success,
+        county=county or event_county(actor=actor, username=username, household_number=household_number),
     )
 
 
