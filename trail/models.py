@@ -20,7 +20,7 @@ class UnlinkingOnly(pgtrigger.Condition):
     def resolve(self, model):
         column = model._meta.get_field(self.fk).column
         others = pgtrigger.AnyChange(exclude=[self.fk]).resolve(model)
-        return f'({others}) OR NEW."{column}" IS NOT NULL'
+        return f'(({others}) OR NEW."{column}" IS NOT NULL)'
 
 
 def append_only(fk: str) -> list:

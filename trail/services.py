@@ -1,11 +1,15 @@
 """Writing the audit trail."""
 
+import datetime
 import ipaddress
 from collections.abc import Callable
 
+import pgtrigger
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
-from trail.models import FAILURES, AuditAction, AuditEvent, SettingChange
+from trail.models import FAILURES, RETENTION_DAYS, AuditAction, AuditEvent, SettingChange
 
 # (actor, username, household_number) -> the county code ("" when unknown). The trail knows no
 # areas: accounts registers the resolver in its AppConfig.ready() (register_county_resolver).
@@ -77,3 +81,27 @@ def setting_change_record(*, county: str, user, subject: str, field: str, old, n
     """One line of the county's settings history (call it inside the change's transaction)."""
     return SettingChange.objects.create(county=county, user=user, subject=subject, field=field,
                                         old_value=str(old), new_value=str(new))
+
+
+class RetentionError(ValueError):
+    """A purge was asked to keep less than the trail's retention; nothing was deleted."""
+
+
+# The triggers the purge steps past: "protect_delete" only. "protect_recent" still refuses any
+# row younger than RETENTION_DAYS, whatever this code computes.
+PURGE_IGNORES = ("trail.AuditEvent:protect_delete", "trail.SettingChange:protect_delete")
+
+
+def audit_purge(*, keep_days: int = RETENTION_DAYS, now=None) -> dict:
+    """Delete the trail's rows (events and settings history) older than `keep_days` (at least
+    RETENTION_DAYS), and record the purge. Returns how many rows of each were deleted."""
+    if keep_days < RETENTION_DAYS:
+        raise RetentionError(f"审计日志至少保存 {RETENTION_DAYS} 天，不能只保留 {keep_days} 天。")
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=keep_days)
+    with transaction.atomic(), pgtrigger.ignore(*PURGE_IGNORES):
+        events, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()
+        changes, _ = SettingChange.objects.filter(at__lt=cutoff).delete()
+    deleted = {"events": events, "setting_changes": changes}
+    audit_record(action=AuditAction.PURGE, subject="审计日志",
+                 detail={"kind": "audit_log", "before": cutoff.isoformat(), "keep_days": keep_days, **deleted})
+    return deleted
