@@ -14,6 +14,7 @@ import warnings
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -260,6 +261,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The fixed housekeeping; beat's DatabaseScheduler copies these into its table when it starts
+# (each county's monthly cleansing is a row there, set on the 清洗批次 page).
+CELERY_BEAT_SCHEDULE = {
+    # Audit trail rows older than 184 days (trail.services.audit_purge; PostgreSQL refuses younger).
+    "audit-purge": {"task": "trail.tasks.audit_purge_task", "schedule": crontab(hour=3, minute=30)},
+    # Workbooks of registry uploads never confirmed within 24 hours.
+    "registry-import-expire": {"task": "households.tasks.registry_import_expire_task",
+                               "schedule": crontab(minute=15)},
+}
 
 # Progress of long work (batches, imports) is written to the cache, outside the work's
 # transaction, so that a page can show it while the work runs: Redis when there are

@@ -93,3 +93,4 @@ IMPORT_REFUSED = "导入未执行：发现 {count} 个问题，数据库未作�
 IMPORT_CRASHED = "导入中途出错，已全部撤销，数据库未作任何修改：{error}"
 IMPORT_NOT_CONFIRMABLE = "这次上传当前不能确认导入（状态：{status}）"
 FILE_MISSING = "上传的文件已不在服务器上：请重新上传"
+UPLOAD_EXPIRED = "上传后 {hours} 小时内未确认导入，工作簿已删除：如需导入请重新上传"
