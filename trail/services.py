@@ -78,7 +78,10 @@ def audit_record(
 
 
 def setting_change_record(*, county: str, user, subject: str, field: str, old, new) -> SettingChange:
-    """One line of the county's settings history (call it inside the change's transaction)."""
+    """One line of the county's settings history (call it inside the change's transaction), and
+    a SETTING line in the audit log."""
+    audit_record(action=AuditAction.SETTING, actor=user, county=county, subject=f"{subject} {field}",
+                 detail={"subject": subject, "field": field, "old": str(old), "new": str(new)})
     return SettingChange.objects.create(county=county, user=user, subject=subject, field=field,
                                         old_value=str(old), new_value=str(new))
 
