@@ -371,6 +371,17 @@ def can_import_department(user, obj=None) -> bool:
     return _has(user, COUNTY_STAFF)
 
 
+# The audit log ---------------------------------------------------------------------------
+
+
+def can_view_audit_log(user, obj=None) -> bool:
+    """审计日志 (read, filter and export the county's audit trail: logins and failures, reveals,
+    exports, changes, settings, batches, accounts, downloads): county staff only, their own
+    county's events. Not the inspector: the trail names people, addresses and whose records
+    were opened, and reading it is itself a county staff duty (the security administrator)."""
+    return _has(user, COUNTY_STAFF)
+
+
 # Every rule, by action: the menu, the tests' matrix and `Bound` read this.
 CHECKS = {name.removeprefix("can_"): check for name, check in dict(globals()).items()
           if name.startswith("can_") and callable(check)}

@@ -39,3 +39,9 @@ def registry_import_run_task(self, import_id: int) -> None:
     # Safe to deliver twice: a lost worker's transaction was rolled back, and a finished
     # import is no longer IMPORTING, so the service returns without doing anything.
     import_services.registry_import_run(import_id=import_id, progress=task_progress(self))
+
+
+@shared_task
+def registry_import_expire_task() -> int:
+    """Hourly: the workbooks of uploads never confirmed within a day are deleted."""
+    return import_services.registry_import_expire_unconfirmed()

@@ -14,6 +14,7 @@ import warnings
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -282,8 +283,15 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 # A batch or an import still queued or running this long after its last sign of life, with no
 # worker holding it, is marked failed (households/jobs.py); beat checks every five minutes.
 STUCK_JOB_MINUTES = env.int("STUCK_JOB_MINUTES", default=30)
+# The fixed housekeeping; beat's DatabaseScheduler copies these into its table when it starts
+# (each county's monthly cleansing is a row there, set on the 清洗批次 page).
 CELERY_BEAT_SCHEDULE = {
     "mark-stuck-jobs": {"task": "rules.tasks.mark_stuck_jobs", "schedule": 5 * 60},
+    # Audit trail rows older than 184 days (trail.services.audit_purge; PostgreSQL refuses younger).
+    "audit-purge": {"task": "trail.tasks.audit_purge_task", "schedule": crontab(hour=3, minute=30)},
+    # Workbooks of registry uploads never confirmed within 24 hours.
+    "registry-import-expire": {"task": "households.tasks.registry_import_expire_task",
+                               "schedule": crontab(minute=15)},
 }
 
 # Progress of long work (batches, imports) is written to the cache, outside the work's

@@ -17,6 +17,8 @@ from households.changes import services as change_services
 from households.changes.models import ChangeRequest
 from households.jobs import job_hold, job_mark_if_unheld, job_send, stuck_after
 from households.models import Area, Household, YearParameters
+from trail.models import AuditAction
+from trail.services import audit_record
 
 from rules import registry
 from rules import tasks  # a module: tasks.py imports this one back to run its services
@@ -87,7 +89,7 @@ def tickets_sync(*, rules: list[Rule], findings: list[Finding], params: Paramete
 
 
 def batch_create(*, area: Area, rule_ids: list[str] | None = None, year: int | None = None,
-                 user=None, scheduled: bool = False) -> Batch:
+                 user=None, scheduled: bool = False, request=None) -> Batch:
     """Record a batch over a county or one township of it; `batch_start` sets it running.
     `user` (None for the schedule and the command line) must be allowed to run batches."""
     if user is not None and not permissions.can_run_batch(user):
@@ -99,10 +101,15 @@ def batch_create(*, area: Area, rule_ids: list[str] | None = None, year: int | N
     if not rules:
         raise CleansingError("没有可运行的规则（所选规则均已停用）")
     groups = [name for name, scope in GROUPS.items() if any(r.scope == scope for r in rules)]
-    return Batch.objects.create(
+    batch = Batch.objects.create(
         county=county, area=area, year=year or current_year(county.code), rule_ids=[r.id for r in rules],
         groups_total=len(groups), created_by=user, scheduled=scheduled,
     )
+    audit_record(action=AuditAction.BATCH, request=request, actor=user, county=county.code,
+                 subject=f"清洗批次 #{batch.pk} {area.name}", detail={
+                     "batch": batch.pk, "area": area.code, "year": batch.year, "rules": batch.rule_ids,
+                     "scheduled": scheduled})
+    return batch
 
 
 def batch_groups(batch: Batch) -> list[str]:

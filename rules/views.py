@@ -119,7 +119,7 @@ def batches(request):
             try:
                 with transaction.atomic():
                     batch = services.batch_create(area=area, rule_ids=form.cleaned_data["rules"] or None,
-                                                  user=request.user)
+                                                  user=request.user, request=request)
                     services.batch_start(batch=batch)
             except services.CleansingError as error:
                 form.add_error(None, str(error))

@@ -1,8 +1,41 @@
 """The audit trail's rows: events on people's records, and changes to a county's settings."""
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+# Rows of the trail are kept at least this long; no purge deletes a younger one.
+RETENTION_DAYS = 184
+FAILURES = ("login_failed", "locked_out")  # actions that are failures by nature
+
+
+class UnlinkingOnly(pgtrigger.Condition):
+    """True for every UPDATE but one that only clears the user foreign key (`fk`): Django's
+    SET_NULL when a user is deleted. The username column keeps who it was."""
+
+    def __init__(self, fk: str):  # noqa: D107  (no fixed SQL: it is built for the model)
+        self.fk = fk
+
+    def resolve(self, model):
+        column = model._meta.get_field(self.fk).column
+        others = pgtrigger.AnyChange(exclude=[self.fk]).resolve(model)
+        return f'(({others}) OR NEW."{column}" IS NOT NULL)'
+
+
+def append_only(fk: str) -> list:
+    """PostgreSQL's own guard of a trail table (pgtrigger; nothing on SQLite):
+
+    - no UPDATE, except clearing the user key when the user is deleted;
+    - no DELETE of a row younger than RETENTION_DAYS, by anyone, the purge included;
+    - no DELETE at all, except inside the purge (`pgtrigger.ignore` of `protect_delete`).
+    """
+    return [
+        pgtrigger.Protect(name="protect_update", operation=pgtrigger.Update, condition=UnlinkingOnly(fk)),
+        pgtrigger.Protect(name="protect_recent", operation=pgtrigger.Delete, condition=pgtrigger.Condition(
+            f"OLD.\"at\" > now() - interval '{RETENTION_DAYS} days'")),
+        pgtrigger.Protect(name="protect_delete", operation=pgtrigger.Delete),
+    ]
 
 
 class AuditAction(models.TextChoices):
@@ -38,10 +71,15 @@ class AuditEvent(models.Model):
     subject = models.CharField("对象", max_length=200, blank=True)
     detail = models.JSONField("详情", default=dict, blank=True)
     ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
+    # The county whose staff read this line: the actor's, else the household's (trail.services).
+    county = models.CharField("县级区划代码", max_length=6, blank=True)
+    success = models.BooleanField("成功", default=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "审计日志"
         ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["county", "-at"], name="auditevent_county_at")]
+        triggers = append_only("actor")
 
     def __str__(self):
         return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
@@ -61,3 +99,4 @@ class SettingChange(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "设置变更记录"
         ordering = ["-at", "-pk"]
+        triggers = append_only("user")

@@ -27,6 +27,8 @@ from households.changes.models import (
 from households.changes.kinds import REMOVED  # noqa: F401  (re-exported: the views and tests name it here)
 from households.models import Area, Household
 from households.signals import household_changed_send
+from trail.models import AuditAction
+from trail.services import audit_record
 
 NOTHING_CHANGED = "没有修改任何内容：请修改后再提交。"
 NOT_ALLOWED = "您无权修改该户信息。"
@@ -93,6 +95,10 @@ def change_request_move(change: ChangeRequest, *, action: str, actor, comment: s
     ChangeRequestEvent.objects.create(
         change=change, actor=actor, from_status=from_status, to_status=change.status, comment=comment
     )
+    audit_record(action=AuditAction.CHANGE, actor=actor, subject=f"变更申请 #{change.pk} {action}",
+                 household_number=change.household.number if change.household_id else "",
+                 detail={"change_request": change.pk, "kind": change.kind, "action": action,
+                         "from": from_status, "to": change.status})
 
 
 def _fields_of(kind: str) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ on) and writes it. Without a broker both tasks run in-process, so the page the u
 lands on already shows the outcome. Status changes are compare-and-set.
 """
 
+import datetime
 import logging
 import tempfile
 import uuid
@@ -18,6 +19,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from trail.models import AuditAction
+from trail.services import audit_record
+
 from households import tasks  # a module: tasks.py imports this one back to run its services
 from households.jobs import job_hold, job_mark_if_unheld, job_send, stuck_after
 from households.workbook import messages as msg
@@ -28,6 +32,7 @@ from households.workbook.safety import UnsafeWorkbook
 
 logger = logging.getLogger(__name__)
 ISSUES_ON_PAGE = 1000
+UNCONFIRMED_HOURS = 24  # an upload never confirmed loses its workbook after this long
 
 
 class ImportNotConfirmable(Exception):
@@ -142,6 +147,29 @@ def registry_import_record_command(*, path: Path, result: ImportResult, username
     status = ImportStatus.IMPORTED if result.written else ImportStatus.VALID if result.ok else ImportStatus.INVALID
     _finish(record, result, status, store_report=False)
     return record
+
+
+def registry_import_expire_unconfirmed(*, now=None) -> int:
+    """Delete the workbooks of uploads never confirmed within UNCONFIRMED_HOURS (they hold a
+    county's ID numbers); each such import can no longer be confirmed and says why. One PURGE
+    audit event per county. Returns how many workbooks were deleted."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=UNCONFIRMED_HOURS)
+    stale = (RegistryImport.objects.filter(dry_run=True, created_at__lt=cutoff,
+                                           status__in=[ImportStatus.VALID, ImportStatus.INVALID])
+             .exclude(file="").order_by("pk"))
+    expired: dict[str, list[int]] = {}
+    for record in stale:
+        # compare-and-set: a confirmation that got there first keeps its file
+        if not RegistryImport.objects.filter(pk=record.pk, dry_run=True, status=record.status).update(
+                status=ImportStatus.INVALID, file="",
+                message=msg.UPLOAD_EXPIRED.format(hours=UNCONFIRMED_HOURS)):
+            continue
+        record.file.delete(save=False)
+        expired.setdefault(record.county, []).append(record.pk)
+    for county, ids in expired.items():
+        audit_record(action=AuditAction.PURGE, subject=f"未确认导入的登记数据工作簿 {len(ids)} 个", county=county,
+                     detail={"kind": "registry_import", "imports": ids, "hours": UNCONFIRMED_HOURS})
+    return sum(len(ids) for ids in expired.values())
 
 
 def registry_import_progress(record: RegistryImport) -> tuple[int, int] | None:

@@ -97,6 +97,8 @@ def registry_import_report(request, pk):
     except FileNotFoundError:
         raise Http404("问题清单文件已不在服务器上") from None
     name = f"{record.file_name.removesuffix('.xlsx')}_问题清单.xlsx"
+    audit_record(action=AuditAction.DOWNLOAD, request=request, subject=f"导入问题清单 {name}",
+                 detail={"kind": "registry_import_report", "import": record.pk})  # it may hold full IDs
     return FileResponse(handle, as_attachment=True, filename=name)
 
 

@@ -31,7 +31,7 @@ def department_upload(*, user, source: str, year: int, upload, request=None) -> 
                 audit_record(action=AuditAction.IMPORT, request=request, actor=user, subject=subject, detail={
                     "batch": result.batch.pk, "file": file_name, "rows": result.rows, "matched": result.matched})
         except DepartmentImportError as error:
-            audit_record(action=AuditAction.IMPORT, request=request, actor=user, subject=subject, detail={
-                "refused": str(error), "file": file_name, "problems": len(error.problems)})
+            audit_record(action=AuditAction.IMPORT, request=request, actor=user, subject=subject, success=False,
+                         detail={"refused": str(error), "file": file_name, "problems": len(error.problems)})
             raise
     return result

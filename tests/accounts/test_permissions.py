@@ -75,6 +75,7 @@ ROLE_MATRIX = {
     "print_report_codes": {"clerk", "reviewer", "county"},
     "view_departments": {"county", "inspector"},
     "import_department": {"county"},
+    "view_audit_log": {"county"},  # county staff read their county's trail; not the inspector
 }
 
 

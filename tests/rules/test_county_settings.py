@@ -10,6 +10,7 @@ import datetime
 import json
 from decimal import Decimal
 
+import pgtrigger
 import pytest
 from django.apps import apps
 from django.urls import reverse
@@ -244,9 +245,12 @@ def test_the_migration_gives_a_change_record_to_its_authors_county_only(world, s
     by_a = SettingChange.objects.create(county="", user=world.county_staff, subject="B01", field="启用")
     by_b = SettingChange.objects.create(county="", user=staff_b, subject="B06", field="启用")
     nobody = SettingChange.objects.create(county="", user=None, subject="schedule", field="每月自动清洗")
-    SettingChange.objects.filter(pk=nobody.pk).update(at=at)
-
-    assign_setting_changes(AppsSinceTrail())
+    # The migration ran long before the trail became append-only (trail 0005): today's table
+    # refuses its updates and deletes on PostgreSQL unless the triggers are stepped past.
+    with pgtrigger.ignore("trail.SettingChange:protect_update", "trail.SettingChange:protect_recent",
+                          "trail.SettingChange:protect_delete"):
+        SettingChange.objects.filter(pk=nobody.pk).update(at=at)
+        assign_setting_changes(AppsSinceTrail())
 
     assert SettingChange.objects.get(pk=by_a.pk).county == A
     assert SettingChange.objects.get(pk=by_b.pk).county == B
