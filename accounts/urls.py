@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import second_factor_views
 from accounts.forms import LoginForm
 
 urlpatterns = [
@@ -10,4 +11,11 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/second-factor/", second_factor_views.second_factor_page, name="second_factor"),
+    path("accounts/second-factor/verify/", second_factor_views.second_factor_verify_page,
+         name="second_factor_verify"),
+    path("accounts/second-factor/recovery-codes/", second_factor_views.second_factor_codes_page,
+         name="second_factor_codes"),
+    path("accounts/second-factor/remove/", second_factor_views.second_factor_remove_page,
+         name="second_factor_remove"),
 ]
