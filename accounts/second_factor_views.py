@@ -4,6 +4,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.conf import settings
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -52,7 +53,7 @@ def second_factor_verify_page(request):
     """The second step of signing in: a code from the phone or a recovery code."""
     target = _next(request)
     if second_factor.pending_step(request.user) != second_factor.VERIFY:
-        return redirect(target)
+        return HttpResponseRedirect(target)
     form = SecondFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,7 +67,7 @@ def second_factor_verify_page(request):
                 left = second_factor.recovery_codes_left(request.user)
                 messages.warning(request, f"已使用一个恢复码，还剩 {left} 个。"
                                           "恢复码不多时，请在“二次验证”页面重新生成。")
-            return redirect(target)
+            return HttpResponseRedirect(target)
     return render(request, "accounts/second_factor_verify.html", {"form": form, "next": target})
 
 
@@ -112,7 +113,8 @@ def _qr_svg(url: str) -> str:
 
 def _next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    # A path on this site only (redirect() would take any other word for a view's name).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return resolve_url(settings.LOGIN_REDIRECT_URL)

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 import pytest
 import time_machine
 from django.core import checks
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -197,6 +198,7 @@ def test_a_user_without_a_phone_goes_straight_to_the_verification_page_never(cli
     client.force_login(world.clerk)
     assert client.get(VERIFY + "?next=/households/")["Location"] == "/households/"
     assert client.get(VERIFY + "?next=https://evil.example/")["Location"] == "/"
+    assert client.get(VERIFY + "?next=home")["Location"] == "/"  # a word, not a view's name
 
 
 def test_a_clerk_without_a_phone_signs_in_with_the_password_alone(client, world, required):
@@ -298,3 +300,13 @@ def _verify_session(client, device):
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+def test_an_operator_resets_a_lost_phone_from_the_command_line(world, capsys):
+    make_phone(world.county_staff, recovery_codes=("abcd2345",))
+    call_command("reset_second_factor", "county")
+    assert not TOTPDevice.objects.filter(user=world.county_staff).exists()
+    assert "已重置 county 的二次验证" in capsys.readouterr().out
+    assert second_factor_events(step="reset")[0].subject == "county"
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("reset_second_factor", "nobody-such")
