@@ -223,7 +223,8 @@ def test_county_staff_without_a_phone_may_still_sign_out_load_static_files_and_b
         client, world, required):
     client.force_login(world.county_staff)
     page = client.get(ENROL).content.decode()
-    assert "必须启用二次验证" in page and "清洗批次" not in page  # no menu yet
+    assert "必须启用二次验证" in page
+    assert "清洗批次" not in page and "app-sidebar" not in page and "打开菜单" not in page  # no menu yet
     assert client.get("/static/css/app.css").status_code == 200
     assert client.get(reverse("healthz")).status_code == 200
     htmx = client.get(reverse("household_list"), headers={"HX-Request": "true"})
