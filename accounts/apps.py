@@ -12,3 +12,4 @@ class AccountsConfig(AppConfig):
         from accounts.auditlog.county import audit_county
 
         register_county_resolver(audit_county)  # each audit event is written with its county
+        from accounts import second_factor  # noqa: F401  (registers its system check)

@@ -35,6 +35,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if getattr(request, "second_factor_pending", None):
+        return {}  # nothing opens before the second factor (accounts.middleware)
     current = request.resolver_match.url_name if request.resolver_match else ""
     return {
         "nav_items": [

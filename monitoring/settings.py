@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "monitoring.middleware.RejectNulBytesMiddleware",  # PostgreSQL refuses NUL: a 400, not a 500
     "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",  # after OTPMiddleware: verified, or to 二次验证
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -172,6 +173,13 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # And 12 hours after signing in, however active (accounts.middleware).
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+
+# The second factor (TOTP on a phone, with recovery codes; accounts/second_factor.py): these
+# roles must enrol before anything else opens; everyone else may. An empty value requires it of
+# nobody (the test settings, whose sessions are made by force_login).
+SECOND_FACTOR_REQUIRED_ROLES = [role for role in env.list("SECOND_FACTOR_REQUIRED_ROLES",
+                                                          default=["county_staff"]) if role]
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="防止返贫动态监测信息系统")
 
 # Login throttling (django-axes, accounts/lockout.py). An account locks after 5 failures from any
 # addresses; an address locks after 25 failures across accounts. The address's limit is higher

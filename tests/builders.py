@@ -4,6 +4,10 @@ import datetime
 import itertools
 from decimal import Decimal
 
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from accounts.models import User
 from households import id_numbers
 from households.choices import (
@@ -101,3 +105,18 @@ def make_user(username: str, role: str = "", area: Area | str | None = None) -> 
     user.set_password(PASSWORD)
     user.save()
     return user
+
+
+def make_phone(user, *, recovery_codes: tuple[str, ...] = ()):
+    """A confirmed TOTP device (the user's phone) and, if given, recovery codes."""
+    if recovery_codes:
+        codes = StaticDevice.objects.create(user=user, name="恢复码", confirmed=True)
+        for code in recovery_codes:
+            codes.token_set.create(token=code)
+    return TOTPDevice.objects.create(user=user, name="手机验证器", confirmed=True)
+
+
+def totp_code(device, *, steps_ahead: int = 0) -> str:
+    """The six digits the phone shows now (or `steps_ahead` 30-second steps later), as an app
+    computes them from the secret."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=steps_ahead):06d}"
