@@ -20,6 +20,7 @@ MENU = [
     ("rules_batches", "清洗批次", "bi-play-circle", permissions.can_view_settings, "rules_batch"),
     ("registry_import_list", "登记数据导入", "bi-upload", permissions.can_import_registry, "registry_import"),
     ("department_list", "部门数据", "bi-building", permissions.can_view_departments, "department"),
+    ("account_list", "账户管理", "bi-person-gear", permissions.can_manage_accounts, "account"),
 ]
 
 

@@ -371,6 +371,20 @@ def can_import_department(user, obj=None) -> bool:
     return _has(user, COUNTY_STAFF)
 
 
+# Accounts (账户管理) -------------------------------------------------------------------------
+
+
+def can_manage_accounts(user, account=None) -> bool:
+    """账户管理 (list, create, deactivate, reset a password or the second factor, change role or
+    area): county staff, for the accounts bound to an area of their county. Never a site
+    administrator's account (superusers are managed by the operator, not in the site)."""
+    if not _has(user, COUNTY_STAFF):
+        return False
+    if account is None:
+        return True
+    return not getattr(account, "is_superuser", False) and _in_area(user, account.area_id)
+
+
 # Every rule, by action: the menu, the tests' matrix and `Bound` read this.
 CHECKS = {name.removeprefix("can_"): check for name, check in dict(globals()).items()
           if name.startswith("can_") and callable(check)}
