@@ -83,7 +83,7 @@ def _locked(*, officer, account, stamp: str):
     """The account's row, locked until the transaction ends, if it is still as the page saw it."""
     if not permissions.can_manage_accounts(officer, account):
         raise AccountError(NOT_YOURS)
-    current = User.objects.select_for_update().select_related("area").get(pk=account.pk)
+    current = User.objects.select_for_update().get(pk=account.pk)
     if not permissions.can_manage_accounts(officer, current):
         raise AccountError(NOT_YOURS)
     if not constant_time_compare(account_stamp(current), stamp or ""):
