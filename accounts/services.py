@@ -21,7 +21,7 @@ User = get_user_model()
 
 
 class AccountError(Exception):
-    """An account cannot be created as asked; the message says why, in Chinese."""
+    """An account cannot be created or changed as asked; the message says why, in Chinese."""
 
 
 def role_area_check(*, role: str, area: Area) -> None:

@@ -14,8 +14,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from trail.models import AuditAction
 from trail.services import audit_record
@@ -58,10 +56,9 @@ def password_generate() -> str:
 def account_stamp(account) -> str:
     """What the officer's page saw of the account: its name, role, area, state, password and
     second-factor devices. Any change to one of them changes the stamp (and reveals nothing)."""
-    devices = (TOTPDevice.objects.filter(user=account).count(), StaticDevice.objects.filter(user=account).count())
     state = "|".join(str(value) for value in (
         account.pk, account.username, account.first_name, account.role, account.area_id,
-        account.is_active, account.password, *devices))
+        account.is_active, account.password, second_factor_devices(account)))
     return salted_hmac("accounts.users.stamp", state).hexdigest()[:20]
 
 
