@@ -21,6 +21,7 @@ MENU = [
     ("registry_import_list", "登记数据导入", "bi-upload", permissions.can_import_registry, "registry_import"),
     ("department_list", "部门数据", "bi-building", permissions.can_view_departments, "department"),
     ("audit_log", "审计日志", "bi-shield-check", permissions.can_view_audit_log, "audit_log"),
+    ("account_list", "账户管理", "bi-person-gear", permissions.can_manage_accounts, "account"),
 ]
 
 

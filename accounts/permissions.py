@@ -380,6 +380,18 @@ def can_view_audit_log(user, obj=None) -> bool:
     county's events. Not the inspector: the trail names people, addresses and whose records
     were opened, and reading it is itself a county staff duty (the security administrator)."""
     return _has(user, COUNTY_STAFF)
+# Accounts (账户管理) -------------------------------------------------------------------------
+
+
+def can_manage_accounts(user, account=None) -> bool:
+    """账户管理 (list, create, deactivate, reset a password or the second factor, change role or
+    area): county staff, for the accounts bound to an area of their county. Never a site
+    administrator's account (superusers are managed by the operator, not in the site)."""
+    if not _has(user, COUNTY_STAFF):
+        return False
+    if account is None:
+        return True
+    return not getattr(account, "is_superuser", False) and _in_area(user, account.area_id)
 
 
 # Every rule, by action: the menu, the tests' matrix and `Bound` read this.

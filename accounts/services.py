@@ -17,7 +17,17 @@ User = get_user_model()
 
 
 class AccountError(Exception):
-    """An account cannot be created as asked; the message says why, in Chinese."""
+    """An account cannot be created or changed as asked; the message says why, in Chinese."""
+
+
+def role_area_check(*, role: str, area: Area) -> None:
+    """Refuse an area whose level is not the role's: a village for a clerk, a township for a
+    reviewer, a county for county staff and inspectors (the table's constraint says the same)."""
+    expected_level = ROLE_AREA_LEVEL[Role(role)]
+    if area.level != expected_level:
+        raise AccountError(
+            f"{Role(role).label}应绑定到{expected_level.label}（当前 {area.name} 是{area.get_level_display()}）"
+        )
 
 
 def account_create(*, username: str, role: str, area_code: str, password: str | None,
@@ -29,11 +39,7 @@ def account_create(*, username: str, role: str, area_code: str, password: str | 
         area = Area.objects.get(code=area_code)
     except Area.DoesNotExist:
         raise AccountError(f"区划代码 {area_code} 不存在") from None
-    expected_level = ROLE_AREA_LEVEL[Role(role)]
-    if area.level != expected_level:
-        raise AccountError(
-            f"{Role(role).label}应绑定到{expected_level.label}（当前 {area.name} 是{area.get_level_display()}）"
-        )
+    role_area_check(role=role, area=area)
     if User.objects.filter(username=username).exists():
         raise AccountError(f"用户名 {username} 已存在")
     user = User(username=username, role=role, area=area, first_name=full_name)

@@ -21,4 +21,5 @@ urlpatterns = [
          name="second_factor_codes"),
     path("accounts/second-factor/remove/", second_factor_views.second_factor_remove_page,
          name="second_factor_remove"),
+    path("", include("accounts.users.urls")),
 ]

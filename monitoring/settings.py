@@ -163,6 +163,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.CommonPasswordValidator"},
     {"NAME": "accounts.passwords.UserAttributeSimilarityValidator"},
 ]
+# Django's admin (/admin/) is not routed unless the operator turns it on (monitoring/urls.py).
+ADMIN_ENABLED = env.bool("ADMIN_ENABLED", default=False)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

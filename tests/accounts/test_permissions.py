@@ -76,6 +76,7 @@ ROLE_MATRIX = {
     "view_departments": {"county", "inspector"},
     "import_department": {"county"},
     "view_audit_log": {"county"},  # county staff read their county's trail; not the inspector
+    "manage_accounts": {"county"},
 }
 
 
@@ -106,6 +107,10 @@ def application(status, village=VILLAGE, green_channel=False):
 def monitored(village=VILLAGE, risk_status="unresolved", monitoring_type="marginal"):
     return SimpleNamespace(village_id=village, risk_status=risk_status, monitoring_type=monitoring_type,
                            removed_on=None)
+
+
+def account(area, is_superuser=False):
+    return SimpleNamespace(area_id=area, is_superuser=is_superuser)
 
 
 # With an object: (action, what, the object, the personas that may).
@@ -202,6 +207,12 @@ OBJECT_MATRIX = [
     ("view_departments", "a list shared by all counties", SimpleNamespace(county=None), {"county", "inspector"}),
     ("view_departments", "a list of the county", SimpleNamespace(county=VILLAGE[:6]), {"county", "inspector"}),
     ("view_departments", "a list of another county", SimpleNamespace(county=OTHER_COUNTY_VILLAGE[:6]), set()),
+    ("manage_accounts", "a clerk of the county", account(VILLAGE), {"county"}),
+    ("manage_accounts", "a reviewer of another township", account(OTHER_TOWNSHIP_VILLAGE[:9]), {"county"}),
+    ("manage_accounts", "county staff of the county", account(VILLAGE[:6]), {"county"}),
+    ("manage_accounts", "a clerk of another county", account(OTHER_COUNTY_VILLAGE), set()),
+    ("manage_accounts", "an account without an area", account(None), set()),
+    ("manage_accounts", "a site administrator bound to the county", account(VILLAGE[:6], is_superuser=True), set()),
 ]
 
 
@@ -228,7 +239,8 @@ def test_the_inspector_changes_nothing():
     writes = {"submit_change", "review_change", "withdraw_change", "revise_change", "act_on_ticket",
               "link_change_to_ticket", "edit_settings", "run_batch", "import_registry", "record_clue",
               "answer_clue", "edit_application", "start_elimination", "review_application", "decide_risk",
-              "complete_appraisal", "record_measure", "export_monitoring", "import_department"}
+              "complete_appraisal", "record_measure", "export_monitoring", "import_department",
+              "manage_accounts"}
     assert not [action for action in writes if getattr(permissions, f"can_{action}")(PERSONAS["inspector"])]
 
 
