@@ -2,9 +2,12 @@
 certificate): checked on the way in, stored under a random name, served only in scope.
 
 The type is decided by the file's first bytes, never by its name or the browser's word:
-JPEG, PNG, WebP and PDF are accepted. Phones send camera photos as JPEG.
+JPEG, PNG, WebP and PDF are accepted. Phones send camera photos as JPEG. A file is served
+with that checked type and under a name whose extension matches it (`served_name`), so a
+photo uploaded as "x.html" downloads as "x.jpg".
 """
 
+import re
 import uuid
 from pathlib import PurePath
 
@@ -24,6 +27,11 @@ SIGNATURES = (
 )
 WEBP = ("image/webp", ".webp")  # RIFF....WEBP
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
+# checked content type → the extensions a name may keep (the first is the one given)
+EXTENSIONS = {"image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",), "image/webp": (".webp",),
+              "application/pdf": (".pdf",)}
+UNKNOWN_TYPE = "application/octet-stream"
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f"\\/]')
 MAX_FILES = 5
 
 
@@ -124,14 +132,35 @@ class StoredFile(models.Model):
         )
 
 
+def served_name(original_name: str, content_type: str) -> str:
+    """What the uploader called the file, with the extension of its checked type.
+
+    "证明.JPEG" stays, "照片.html" becomes "照片.jpg", "扫描件" becomes "扫描件.pdf"; control
+    characters, quotes and slashes are dropped. A type not checked here gets no extension.
+    """
+    name = _UNSAFE_IN_NAME.sub("", PurePath(original_name.replace("\\", "/")).name).strip().strip(".") or "附件"
+    extensions = EXTENSIONS.get(content_type)
+    if not extensions:
+        return PurePath(name).stem or "附件"
+    suffix = PurePath(name).suffix
+    if suffix.lower() in extensions:
+        return name
+    stem = name[: -len(suffix)] if suffix and len(suffix) <= 6 else name
+    return f"{stem or '附件'}{extensions[0]}"
+
+
 def stored_file_response(stored: StoredFile, *, download: bool = False) -> FileResponse:
     """The file, with the type checked at upload; never rendered as a page of this site.
 
     Photos open in the browser; PDFs are downloaded (a sandboxed response cannot show them).
+    The name's extension is that of the checked type; a type this module does not know (a
+    record changed by hand) is served as bytes to download.
     """
+    content_type = stored.content_type if stored.content_type in EXTENSIONS else UNKNOWN_TYPE
     response = FileResponse(
-        stored.file.open("rb"), content_type=stored.content_type,
-        as_attachment=download or not stored.is_image, filename=stored.original_name,
+        stored.file.open("rb"), content_type=content_type,
+        as_attachment=download or not content_type.startswith("image/"),
+        filename=served_name(stored.original_name, content_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "monitoring.middleware.RequestSizeLimitMiddleware",  # before anything reads the body
     "monitoring.middleware.RejectNulBytesMiddleware",  # PostgreSQL refuses NUL: a 400, not a 500
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.SecondFactorMiddleware",  # after OTPMiddleware: verified, or to 二次验证
@@ -246,7 +247,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
-        "base-uri": [SELF],
+        "base-uri": [NONE],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     },
@@ -276,6 +277,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# The largest request body the application accepts (413 beyond it, before reading it); keep the
+# proxy's client_max_body_size the same (docs/deployment.md). The largest upload is a 100 MB
+# registry workbook (REGISTRY_IMPORT_MAX_UPLOAD_BYTES); five 10 MB photos come to 50 MB.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=110 * 1024 * 1024)
 
 # Celery: with no broker, tasks run in-process (the embedded default).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

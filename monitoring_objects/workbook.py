@@ -3,8 +3,8 @@ history (监测记录).
 
 Streamed like the ledger: openpyxl's write-only mode holds one row at a time, both sheets read
 their rows through `.iterator()`, so memory and the query count do not grow with the county.
-ID numbers and phones are masked; every text cell goes through the ledger's formula
-neutralisation (a leading apostrophe where a spreadsheet would run it) and is written as text.
+ID numbers and phones are masked; every cell goes through households.workbook.writing.sheet_cell:
+text is written as text, quote-prefixed where a spreadsheet would run it.
 """
 
 from django.db.models import OuterRef, Subquery
@@ -12,11 +12,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from audits.ledger.workbook import sheet_cell
 from households.choices import IdentificationSource, MemberStatus, Relationship
 from households.id_numbers import mask, mask_phone
 from households.models import Member
-from households.workbook.exporter import header_row
+from households.workbook.writing import header_row, sheet_cell
 
 from monitoring_objects import selectors
 from monitoring_objects.models import ProcedureEvent

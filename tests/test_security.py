@@ -16,9 +16,51 @@ TEMPLATES = sorted(Path(settings.BASE_DIR, "templates").rglob("*.html"))
 
 def test_pages_carry_a_strict_content_security_policy(client, db):
     policy = client.get(reverse("login"))["Content-Security-Policy"]
-    assert "script-src 'self'" in policy and "style-src 'self'" in policy
-    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
-    assert "frame-ancestors 'none'" in policy
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy and "unsafe-hashes" not in policy
+    assert directives["object-src"] == "'none'"
+    assert directives["base-uri"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["form-action"] == "'self'"
+    assert directives["default-src"] == "'self'"
+
+
+PRODUCTION_SETTINGS = """
+import os
+os.environ["DJANGO_SETTINGS_MODULE"] = "monitoring.settings"
+import django
+django.setup()
+from django.conf import settings as s
+print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SESSION_COOKIE_SECURE,
+      s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_CONTENT_TYPE_NOSNIFF)
+"""
+
+
+def production_settings(**env_vars) -> str:
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"DEBUG", "HTTPS", "SECURE_HSTS_SECONDS", "DJANGO_SETTINGS_MODULE", "ENV_FILE"}}
+    env.update(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="monitoring.example.org", ENV_FILE="", **env_vars)
+    result = subprocess.run([sys.executable, "-c", PRODUCTION_SETTINGS], cwd=settings.BASE_DIR, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_settings_turn_on_https_hsts_and_secure_cookies_by_default():
+    assert production_settings() == "True 31536000 True True True True True"
+
+
+def test_a_plain_http_intranet_turns_them_off_only_when_it_says_so():
+    assert production_settings(HTTPS="false") == "False 0 False False False True True"
+
+
+def test_an_https_response_carries_hsts(client, db, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    response = client.get(reverse("login"), secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(settings.BASE_DIR)))

@@ -17,11 +17,10 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from households.choices import MemberStatus
-from households.workbook.exporter import header_row
+from households.workbook.writing import header_row, sheet_cell
 from households.id_numbers import mask, mask_phone
 from households.models import TRANSFER_PARTS, AnnualIncome, AssistanceMeasure, Household, Member, YearParameters
 
-from audits.ledger.workbook import sheet_cell
 from audits.models import Ticket
 
 INCOME_ROWS = (

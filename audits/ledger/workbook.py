@@ -6,11 +6,10 @@ head (annotated) and events (prefetched per chunk), so the query count depends o
 number of chunks, never on the number of tickets. The 汇总 sheet is counted while the
 ticket rows stream, so it costs no second pass.
 
-Formula neutralisation: every text cell that a spreadsheet would read as a formula when
-typed in, pasted or saved as CSV (starting with = + - @, a tab or a carriage return) gets
-a leading apostrophe ("'=1+1"), the OWASP advice for CSV/spreadsheet injection. The
-apostrophe is part of the value, so it survives a copy to CSV or another tool, and the
-cell is written as a plain string (data type "s"), never a formula.
+Formula neutralisation: every cell goes through households.workbook.writing.sheet_cell,
+the one function all exports use: text is written as a string, never a formula, and text a
+spreadsheet would take for a formula gets Excel's quote prefix (a cell style, so the value
+stays exactly the ticket's text).
 """
 
 import datetime
@@ -22,11 +21,10 @@ from django.conf import settings
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from households.choices import MemberStatus, Relationship, ReviewLevel
-from households.workbook.exporter import header_row, text_safe
+from households.workbook.writing import header_row, sheet_cell
 from households.id_numbers import mask
 from households.models import Member
 
@@ -36,9 +34,6 @@ from audits.models import Ticket, TicketEvent, TicketStatus
 CHUNK = 2000
 LEDGER_SHEET = "问题台账"
 SUMMARY_SHEET = "汇总"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 # (header, column width)
 COLUMNS = [
@@ -63,13 +58,6 @@ STATUS_LABELS = dict(TicketStatus.choices)
 def ledger_number(ticket: Ticket) -> str:
     """`TZ2025-000123`: the assessment year and the ticket's id, stable for the ticket's life."""
     return f"TZ{ticket.year}-{ticket.pk:06d}"
-
-
-def neutralise(value):
-    """A text that no spreadsheet will run as a formula: a leading apostrophe where it would."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def ledger_queryset(tickets):
@@ -111,7 +99,7 @@ def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
 
 
 def ledger_row(ticket: Ticket, *, full_ids: bool, today: datetime.date) -> list:
-    """The 问题台账 values of one ticket, in HEADERS order (dates as dates, text not yet neutralised)."""
+    """The 问题台账 values of one ticket, in HEADERS order (dates as dates, text as stored)."""
     village = ticket.village
     id_number = ticket.member.id_number if ticket.member_id and ticket.member else (ticket.head_id_number or "")
     overdue = ticket.status != TicketStatus.CLOSED and ticket.due_on is not None and ticket.due_on < today
@@ -157,24 +145,6 @@ class Summary:
             counts = self.by_rule[rule_id]
             rows.append([rule_id, rule_name(rule_id), *(counts[s] for s in statuses), sum(counts.values())])
         return rows
-
-
-def sheet_cell(worksheet, value):
-    """A write-only cell: text neutralised and kept as text, dates and times with their formats."""
-    value = neutralise(text_safe(value))
-    if isinstance(value, datetime.datetime):
-        cell = WriteOnlyCell(worksheet, value)
-        cell.number_format = DATETIME_FORMAT
-        return cell
-    if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(worksheet, value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    if isinstance(value, str):
-        cell = WriteOnlyCell(worksheet, None)
-        cell._value, cell.data_type = value, "s"  # set after binding, which would read "=…" as a formula
-        return cell
-    return value
 
 
 def ledger_write(*, tickets, out, full_ids: bool,

@@ -11,7 +11,8 @@ same export imported back changes nothing: 家庭成员 carries each member's �
 rows with one ID) goes back to the right record.
 
 Text is always written as text: a name starting with "=" is never a formula, and a
-value like "#N/A" never an error cell.
+value like "#N/A" never an error cell; every cell goes through `writing.sheet_cell`, which
+quote-prefixes what a spreadsheet would take for a formula without changing the value.
 """
 
 import errno
@@ -19,14 +20,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from households.models import AnnualIncome, Area, AssistanceMeasure, Household, Member
 from households.workbook.template import AREAS, HOUSEHOLDS, INCOMES, MEASURES, MEMBERS, SheetSpec
 from households.workbook.cells import to_cell
+from households.workbook.writing import append_row, header_row
 
 CHUNK = 2000
 WIDE_COLUMNS = {"地址": 30, "措施内容": 40, "帮扶责任人单位": 24, "风险类型": 24, "识别来源": 14, "风险消除方式": 14,
@@ -62,24 +61,6 @@ def _fields(spec: SheetSpec) -> list[str]:
     if spec is HOUSEHOLDS:
         return ["number", *(c.field for c in spec.columns[1:])]
     return [("household__number" if c.field == "household" else c.field) for c in spec.columns]
-
-
-def text_safe(value):
-    """A string cell that stays a string: never a formula or an error value, no control characters."""
-    if not isinstance(value, str):
-        return value
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
-def header_row(worksheet, headers: list[str]) -> None:
-    """Append a bold header row to a write-only sheet."""
-    bold = Font(bold=True)
-    cells = []
-    for header in headers:
-        cell = WriteOnlyCell(worksheet, header)
-        cell.font = bold
-        cells.append(cell)
-    worksheet.append(cells)
 
 
 class ExportTargetError(ValueError):
@@ -133,18 +114,9 @@ def write_rows(worksheet, headers: list[str], rows: Iterable[Iterable]) -> int:
     header_row(worksheet, headers)
     count = 0
     for row in rows:
-        worksheet.append([_cell(worksheet, value) for value in row])
+        append_row(worksheet, row)
         count += 1
     return count
-
-
-def _cell(worksheet, value):
-    value = text_safe(value)
-    if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
-        cell = WriteOnlyCell(worksheet, None)
-        cell._value, cell.data_type = value, "s"  # set after binding, which would make it a formula
-        return cell
-    return value
 
 
 def registry_export(

@@ -2,17 +2,16 @@
 
 openpyxl's write-only mode holds one row at a time and clues come through `.iterator()`
 with their village, township and household joined, so the query count does not grow with
-the rows. Text cells go through the ledger's `sheet_cell`: written as strings, with a leading
-apostrophe where a spreadsheet would read a formula.
+the rows. Cells go through households.workbook.writing.sheet_cell: text written as strings,
+quote-prefixed where a spreadsheet would read a formula.
 """
 
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from audits.ledger.workbook import sheet_cell
 from households.id_numbers import mask, mask_phone
-from households.workbook.exporter import header_row
+from households.workbook.writing import header_row, sheet_cell
 
 SHEET = "预警线索"
 CHUNK = 2000

@@ -152,7 +152,9 @@ def test_the_workbook_has_households_members_and_tickets_masked_and_neutralised(
     households = list(workbook["户信息及收入"].iter_rows(values_only=True))
     row = dict(zip(households[0], households[1], strict=True))
     assert row["户编号"] == world.home.number
-    assert row["地址"] == "'=HYPERLINK(\"http://evil\")"
+    assert row["地址"] == "=HYPERLINK(\"http://evil\")"
+    address = workbook["户信息及收入"].cell(row=2, column=households[0].index("地址") + 1)
+    assert (address.data_type, address.quotePrefix) == ("s", True)
     assert row["联系电话"] == "138****8000"
     assert row["纯收入"] == 12000
     members = list(workbook["家庭成员"].iter_rows(values_only=True))
@@ -203,3 +205,15 @@ def test_the_workbook_shows_all_six_parts_of_the_transfer_income(client, world):
     assert {label: values[label] for label in TRANSFER_PARTS} == {
         label: int(amount) for label, amount in TRANSFER_PARTS.items()}
     assert header.index("转移性收入") < header.index("计划生育金") < header.index("其他转移性收入") < header.index("纯收入")
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "\n=1"])
+def test_an_address_a_spreadsheet_would_run_is_kept_exactly_and_quote_prefixed(client, world, text):
+    world.home.address = text
+    world.home.save()
+    workbook = workbook_of(as_user(client, world.clerk).post(DOWNLOAD, {}))
+    sheet = workbook["户信息及收入"]
+    headers = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=headers.index("地址") + 1)
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
+    assert sheet.cell(row=2, column=headers.index("户编号") + 1).quotePrefix is False

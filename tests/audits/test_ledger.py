@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from audits import services as ticket_services
-from audits.ledger.workbook import HEADERS, LEDGER_SHEET, SUMMARY_SHEET, ledger_number, ledger_write, neutralise
+from audits.ledger.workbook import HEADERS, LEDGER_SHEET, SUMMARY_SHEET, ledger_number, ledger_write
 from audits.models import Severity, Ticket, TicketStatus
 from trail.models import AuditAction, AuditEvent
 from households.id_numbers import mask
@@ -92,30 +92,31 @@ def test_an_overdue_ticket_says_so(world):
     assert rows_by_number(export())[ledger_number(ticket)]["是否超期"] == "是"
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1"])
-def test_text_a_spreadsheet_would_run_as_a_formula_is_neutralised(world, text):
+@pytest.mark.parametrize("text", ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "\n=1"])
+def test_text_a_spreadsheet_would_run_as_a_formula_is_kept_exactly_and_quote_prefixed(world, text):
     ticket = make_ticket(world.home)
     Ticket.objects.filter(pk=ticket.pk).update(message=text)
     workbook = export()
     cell = next(row[10] for row in workbook[LEDGER_SHEET].iter_rows(min_row=2) if row[0].value == ledger_number(ticket))
-    assert cell.data_type == "s"
-    assert cell.value == "'" + text
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
 
 
-def test_a_member_name_starting_with_equals_is_neutralised(world):
+def test_a_member_name_starting_with_equals_is_kept_exactly_and_quote_prefixed(world):
     member = head(world.home)
     member.name = "=HYPERLINK(1)"
     member.save()
     ticket = make_ticket(world.home, member=member, member_key=member.pk)
-    row = rows_by_number(export())[ledger_number(ticket)]
-    assert row["成员姓名"] == "'=HYPERLINK(1)"
-    assert row["户主姓名"] == "'=HYPERLINK(1)"
+    workbook = export()
+    row = next(row for row in workbook[LEDGER_SHEET].iter_rows(min_row=2) if row[0].value == ledger_number(ticket))
+    for cell in (row[HEADERS.index("成员姓名")], row[HEADERS.index("户主姓名")]):
+        assert (cell.value, cell.data_type, cell.quotePrefix) == ("=HYPERLINK(1)", "s", True)
 
 
-def test_ordinary_text_and_numbers_are_left_alone():
-    assert neutralise("金湾村 1+1") == "金湾村 1+1"
-    assert neutralise(-5) == -5
-    assert neutralise("'=1") == "'=1"
+def test_ordinary_text_is_not_quote_prefixed(world):
+    ticket = make_ticket(world.home)
+    Ticket.objects.filter(pk=ticket.pk).update(message="金湾村 1+1")
+    row = next(row for row in export()[LEDGER_SHEET].iter_rows(min_row=2) if row[0].value == ledger_number(ticket))
+    assert (row[10].value, row[10].quotePrefix) == ("金湾村 1+1", False)
 
 
 def test_id_numbers_are_masked_unless_full_ids_are_asked_for(world):

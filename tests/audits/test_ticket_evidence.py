@@ -112,6 +112,16 @@ def test_evidence_is_served_in_scope_with_its_checked_type(client, world, error_
         assert b"".join(response.streaming_content) == JPEG
 
 
+def test_evidence_is_served_under_a_name_with_the_extension_of_its_checked_type(client, world, error_ticket):
+    from tests.households.test_uploads import served_filename
+
+    explain(client, world.clerk, error_ticket, evidence=[photo("入户照片.svg")])
+    client.force_login(world.reviewer)
+    response = client.get(evidence_url(TicketEvidence.objects.get()))
+    assert served_filename(response) == "入户照片.jpg" and response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_evidence_is_a_404_outside_scope(client, world, error_ticket):
     explain(client, world.clerk, error_ticket, evidence=[photo()])
     item = TicketEvidence.objects.get()

@@ -74,3 +74,30 @@ def test_stored_names_keep_nothing_of_the_uploaders_file_name():
     name = uploads.stored_name("change_attachments")(Stored(), "../../etc/张三 身份证.png")
     assert name.startswith("change_attachments/") and name.endswith(".png")
     assert "张三" not in name and ".." not in name
+
+
+@pytest.mark.parametrize("name, content_type, served", [
+    ("证明.JPEG", "image/jpeg", "证明.JPEG"),
+    ("签字表.jpeg", "image/jpeg", "签字表.jpeg"),
+    ("照片.html", "image/jpeg", "照片.jpg"),
+    ("scan.pdf", "image/png", "scan.png"),
+    ("扫描件", "application/pdf", "扫描件.pdf"),
+    ("invoice.svg", "image/webp", "invoice.webp"),
+    ("v1.5 的 照片", "image/jpeg", "v1.5 的 照片.jpg"),
+    ('a"b\r\n.png', "image/png", "ab.png"),
+    ("C:\\Users\\x\\evil.exe", "application/pdf", "evil.pdf"),
+    ("..", "image/png", "附件.png"),
+    ("page.html", "text/html", "page"),
+])
+def test_a_file_is_served_under_a_name_with_the_extension_of_its_checked_type(name, content_type, served):
+    assert uploads.served_name(name, content_type) == served
+
+
+def served_filename(response) -> str:
+    """The file name a browser saves a response under (Content-Disposition, RFC 6266)."""
+    from urllib.parse import unquote
+
+    disposition = response["Content-Disposition"]
+    if "filename*=utf-8''" in disposition:
+        return unquote(disposition.split("filename*=utf-8''", 1)[1])
+    return disposition.split('filename="', 1)[1].rstrip('"')

@@ -56,8 +56,9 @@ def test_every_text_cell_is_neutralised(client, world):
     monitored(world.home)
     event(world.home, reason="+1+cmd|' /C calc'!A0", user=world.clerk)
     workbook = download(client, world.county_staff)
-    assert sheet(workbook, OBJECTS_SHEET)[0]["户主"] == "'=HYPERLINK(\"http://x\")"
-    assert sheet(workbook, EVENTS_SHEET)[0]["理由"] == "'+1+cmd|' /C calc'!A0"
+    assert sheet(workbook, OBJECTS_SHEET)[0]["户主"] == "=HYPERLINK(\"http://x\")"
+    assert sheet(workbook, EVENTS_SHEET)[0]["理由"] == "+1+cmd|' /C calc'!A0"
+    assert workbook[OBJECTS_SHEET]["B2"].quotePrefix and workbook[EVENTS_SHEET]["G2"].quotePrefix
     for name in (OBJECTS_SHEET, EVENTS_SHEET):
         for row in workbook[name].iter_rows():
             for cell in row:
@@ -98,3 +99,17 @@ def test_clerks_and_inspectors_may_not_export(client, world):
 def test_the_export_is_a_post(client, world):
     client.force_login(world.county_staff)
     assert client.get(reverse("monitoring_export")).status_code == 405
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "\n=1"])
+def test_a_name_or_reason_a_spreadsheet_would_run_is_kept_exactly_and_quote_prefixed(client, world, text):
+    member = head(world.home)
+    member.name = text
+    member.save()
+    monitored(world.home)
+    event(world.home, reason=text, user=world.clerk)
+    workbook = download(client, world.county_staff)
+    name, reason = workbook[OBJECTS_SHEET]["B2"], workbook[EVENTS_SHEET]["G2"]
+    assert (workbook[OBJECTS_SHEET]["B1"].value, workbook[EVENTS_SHEET]["G1"].value) == ("户主", "理由")
+    for cell in (name, reason):
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)

@@ -11,7 +11,7 @@ from households.changes.models import ChangeRequest, ChangeRequestAttachment
 from tests.builders import make_user
 from tests.conftest import VILLAGE_A2, VILLAGE_B1
 from tests.households.changes.test_views import FORM
-from tests.households.test_uploads import JPEG, PDF
+from tests.households.test_uploads import JPEG, PDF, PNG, served_filename
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +108,28 @@ def test_an_attachment_is_served_with_its_checked_type_and_never_sniffed(client,
         assert b"".join(response.streaming_content) == JPEG
     pdf = client.get(attachment_url(scan))
     assert pdf["Content-Type"] == "application/pdf" and pdf["Content-Disposition"].startswith("attachment")
+
+
+def test_an_attachment_is_served_under_a_name_with_the_extension_of_its_checked_type(client, world):
+    submit(client, world, attachments=[photo("签字表.html"), photo("核实表.jpg", PNG, "image/jpeg"),
+                                       photo("扫描件.exe", PDF, "application/x-msdownload")])
+    client.force_login(world.reviewer)
+    served = {}
+    for attachment in ChangeRequest.objects.get().attachments.all():
+        response = client.get(attachment_url(attachment))
+        assert response["X-Content-Type-Options"] == "nosniff"
+        served[served_filename(response)] = (response["Content-Type"], response["Content-Disposition"].split(";")[0])
+    assert served == {"签字表.jpg": ("image/jpeg", "inline"), "核实表.png": ("image/png", "inline"),
+                      "扫描件.pdf": ("application/pdf", "attachment")}
+
+
+def test_an_attachment_whose_recorded_type_is_not_a_checked_one_is_only_downloaded(client, world):
+    submit(client, world, attachments=[photo("页面.html")])
+    ChangeRequestAttachment.objects.update(content_type="text/html")
+    client.force_login(world.reviewer)
+    response = client.get(attachment_url(ChangeRequestAttachment.objects.get()))
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment") and served_filename(response) == "页面"
 
 
 def test_an_attachment_is_404_outside_the_requests_scope(client, world):

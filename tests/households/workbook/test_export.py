@@ -223,3 +223,46 @@ def test_the_monitoring_lifecycle_survives_export_then_import_into_an_empty_regi
     assert "已导入" in capsys.readouterr().out
     assert list(Household.objects.order_by("number").values_list(*LIFECYCLE)) == before
     assert {h[6] for h in before} >= {IdentificationSource.CADRE_SCREENING, IdentificationSource.SYSTEM_WARNING}
+
+
+FORMULA_LIKE = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "\n=1"]
+
+
+def _cells(path, sheet_name: str, header: str) -> list:
+    sheet = openpyxl.load_workbook(path)[sheet_name]
+    column = [cell.value for cell in sheet[1]].index(header) + 1
+    return [sheet.cell(row=row, column=column) for row in range(2, sheet.max_row + 1)]
+
+
+@pytest.mark.parametrize("text", FORMULA_LIKE)
+def test_a_name_or_address_a_spreadsheet_would_run_is_exported_exactly_and_quote_prefixed(world, tmp_path, text):
+    member = world.home.members.order_by("pk").first()
+    Member.objects.filter(pk=member.pk).update(name=text + "张")
+    Household.objects.filter(pk=world.home.pk).update(address=text + "金湾村")
+    out = tmp_path / "registry.xlsx"
+    registry_export(out=out, user=world.clerk)
+    [name] = [c for c in _cells(out, "家庭成员", "姓名") if c.value == text + "张"]
+    [address] = [c for c in _cells(out, "户信息", "地址") if c.value == text + "金湾村"]
+    for cell in (name, address):
+        assert (cell.data_type, cell.quotePrefix) == ("s", True)
+    others = [c for c in _cells(out, "家庭成员", "姓名") if c.value != text + "张"]
+    assert others and not any(c.quotePrefix for c in others)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "#N/A"])
+def test_formula_looking_text_round_trips_exactly_through_export_and_import(world, tmp_path, text):
+    """What the registry can hold (the importer and the forms trim surrounding white space,
+    so no stored value starts with a tab, CR or LF) imports back unchanged."""
+    member = world.home.members.order_by("pk").first()
+    Member.objects.filter(pk=member.pk).update(name=text + "张")
+    Household.objects.filter(pk=world.home.pk).update(address=text, natural_village=text + "组")
+    out = tmp_path / "registry.xlsx"
+    registry_export(out=out)
+    result = registry_import(path=out)
+    assert result.ok, result.errors
+    assert result.changes == 0
+    Household.objects.all().delete()
+    assert registry_import(path=out).ok
+    household = Household.objects.get(number=world.home.number)
+    assert (household.address, household.natural_village) == (text, text + "组")
+    assert household.members.filter(name=text + "张").exists()

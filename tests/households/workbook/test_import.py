@@ -330,6 +330,28 @@ def test_the_error_report_lists_every_problem(tmp_path):
     assert {(r[1], r[2], r[3] or "", r[5]) for r in rows[1:] if r[0] == "错误"} == WRONG
 
 
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "\n=1"])
+def test_the_error_report_shows_a_formula_looking_cell_exactly_and_quote_prefixed(tmp_path, text):
+    import openpyxl
+
+    path = write_workbook(tmp_path / "wrong.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["家庭成员"]
+    cell = sheet.cell(row=2, column=[c.value for c in sheet[1]].index("性别") + 1)
+    cell.value = text
+    cell.data_type = "s"  # the text itself, as a user would type it after a quote
+    workbook.save(path)
+    result = registry_import(path=path)
+    assert not result.ok
+    report = tmp_path / "report.xlsx"
+    write_error_report(result, report)
+    sheet = openpyxl.load_workbook(report)["问题清单"]
+    content = REPORT_HEADERS.index("单元格内容") + 1
+    [shown] = [sheet.cell(row=row, column=content) for row in range(2, sheet.max_row + 1)
+               if sheet.cell(row=row, column=content).value == text]
+    assert (shown.data_type, shown.quotePrefix) == ("s", True)
+
+
 # --- 识别来源 and 风险消除方式 (added to 户信息 with the monitoring procedure) ------------------------
 
 # The 户信息 header row of a workbook written before the two columns existed.

@@ -60,6 +60,19 @@ def test_it_shows_an_application_and_its_files_only_in_scope(client, world, pers
     assert response.status_code == expected
 
 
+def test_a_file_is_served_under_a_name_with_the_extension_of_its_checked_type(client, world):
+    from tests.households.test_uploads import served_filename
+
+    application = make_application(world.home)
+    stored = ProcedureFile.from_upload(_photo("授权书.html"), "image/jpeg", user=world.clerk,
+                                       application=application, kind="photo")
+    stored.save()
+    client.force_login(world.reviewer)
+    response = client.get(reverse("application_file", args=[application.pk, stored.pk]))
+    assert served_filename(response) == "授权书.jpg" and response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("place", PLACES)
 def test_only_the_village_clerk_edits_the_record(client, world, persona, place):

@@ -36,7 +36,7 @@ def test_the_export_masks_ids_and_phones_and_runs_no_formula(client, world):
     row = dict(zip(HEADERS, rows[1]))
     assert row["联系电话"] == "139****5678"
     assert row["证件号码"] == "230381************"
-    assert row["困难情况"] == "'=HYPERLINK(\"http://x\")"
+    assert row["困难情况"] == "=HYPERLINK(\"http://x\")"
     sheet = load_workbook(io.BytesIO(b"".join(client.get(reverse("clue_export")).streaming_content)))["预警线索"]
     assert all(cell.data_type != "f" for line in sheet.iter_rows() for cell in line)
 
@@ -60,3 +60,13 @@ def test_the_export_takes_the_same_queries_for_few_clues_or_many(client, world, 
         make_clue(world.other_township)
     with django_assert_max_num_queries(len(few.captured_queries)):
         b"".join(client.get(reverse("clue_export")).streaming_content)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "\n=1"])
+def test_a_description_a_spreadsheet_would_run_is_kept_exactly_and_quote_prefixed(client, world, text):
+    make_clue(world.home, description=text)
+    client.force_login(world.county_staff)
+    sheet = _sheet(client.get(reverse("clue_export")))
+    cell = sheet.cell(row=2, column=HEADERS.index("困难情况") + 1)
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
+    assert sheet.cell(row=2, column=HEADERS.index("状态") + 1).quotePrefix is False
