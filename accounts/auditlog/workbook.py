@@ -1,9 +1,8 @@
 """The filtered audit log as an .xlsx workbook, streamed (openpyxl's write-only mode, rows
 through `.iterator()`), at most AUDIT_LOG_EXPORT_MAX_ROWS rows.
 
-Every text cell is a plain string (data type "s", never a formula) and carries Excel's quote
-prefix, a cell style that is not part of the value: editing a cell that starts with = + - @,
-a tab, CR or LF does not turn it into a formula, and the value reads back exactly.
+Every cell goes through the exports' one cell writer (households/workbook/writing.py): text
+stays text, and text a spreadsheet would take for a formula carries Excel's quote prefix.
 """
 
 import json
@@ -11,10 +10,9 @@ import json
 from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
-from households.workbook.exporter import header_row, text_safe
+from households.workbook.writing import append_row, header_row, sheet_cell
 
 SHEET = "审计日志"
 CHUNK = 2000
@@ -31,22 +29,12 @@ def max_rows() -> int:
     return int(getattr(settings, "AUDIT_LOG_EXPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
 
 
-def text_cell(sheet, value: str) -> WriteOnlyCell:
-    """A string cell that stays a string when edited (quote prefix), whatever it starts with;
-    control characters a workbook cannot hold are dropped."""
-    cell = WriteOnlyCell(sheet, None)
-    cell._value, cell.data_type = text_safe(value), "s"  # set after binding, which would read "=…" as a formula
-    cell.quotePrefix = True
-    return cell
-
-
 def event_row(sheet, event) -> list:
-    at = WriteOnlyCell(sheet, timezone.localtime(event.at).replace(tzinfo=None))
+    at = sheet_cell(sheet, timezone.localtime(event.at).replace(tzinfo=None))
     at.number_format = "yyyy-mm-dd hh:mm:ss"
     detail = json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else ""
-    texts = [event.username, event.get_action_display(), "成功" if event.success else "失败", event.subject,
-             event.household_number, event.ip_address or "", detail]
-    return [at, *(text_cell(sheet, str(text)) for text in texts)]
+    return [at, event.username, event.get_action_display(), "成功" if event.success else "失败", event.subject,
+            event.household_number, event.ip_address or "", detail]
 
 
 def audit_log_write(*, events, out) -> int:
@@ -63,7 +51,7 @@ def audit_log_write(*, events, out) -> int:
     header_row(sheet, [header for header, _width in COLUMNS])
     count = 0
     for event in events.iterator(chunk_size=CHUNK):
-        sheet.append(event_row(sheet, event))
+        append_row(sheet, event_row(sheet, event))
         count += 1
     workbook.save(out)
     return count
