@@ -5,8 +5,9 @@ anonymous visitor, for an object inside and an object outside the role's area.
 (`Bundle`: the household, a member, a change request, a ticket, a clue, an application,
 their files, the county's batches and imports) and the answer each role gets inside and
 outside its area. Every test then also checks that the page holds nothing of a household
-outside the user's area (its number, its members' names, its village's name), and that a
-refused request (403, 404, 302 to the sign-in page) changed no row.
+outside the user's area (its number, its members' names, its village's name) -- in the HTML
+and in every cell of a downloaded workbook --, and that a refused POST (403, 404, 302 to the
+sign-in page) changed no row.
 
 A URL pattern that `SCOPE` does not declare fails `test_every_url_pattern_has_a_scope_decision`:
 a new view cannot ship without its scope decision.
@@ -22,10 +23,12 @@ inspector, signed-in user without a role, anonymous) × inside/outside = 1,932 r
 (printed at the end of the run: see `test_matrix_size`).
 """
 
+import io
 import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+import openpyxl
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -52,7 +55,13 @@ from tests.rules.builders import make_list
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 PDF = b"%PDF-1.7\n" + b"\x00" * 64
-XLSX = b"PK\x03\x04" + b"\x00" * 64
+
+
+def xlsx_bytes() -> bytes:
+    workbook, buffer = openpyxl.Workbook(), io.BytesIO()
+    workbook.active.append(["行号", "问题"])
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 # --- The answers -----------------------------------------------------------------------------
 
@@ -410,7 +419,7 @@ def _county_objects(county_code: str, staff) -> dict:
     county = Area.objects.get(code=county_code)
     record = RegistryImport.objects.create(county=county_code, file_name="登记表.xlsx", created_by=staff,
                                            status=ImportStatus.INVALID, error_count=1)
-    record.error_report.save("问题清单.xlsx", ContentFile(XLSX))
+    record.error_report.save("问题清单.xlsx", ContentFile(xlsx_bytes()))
     return {
         "batch": Batch.objects.create(county=county, area=county, year=2025, rule_ids=["B05"],
                                       status=BatchStatus.DONE),
@@ -546,6 +555,22 @@ def widening(bundle: Bundle) -> dict:
     return {"village": code, "township": code[:9], "county": code[:6], "area": code[:6]}
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def text_of(response) -> str | None:
+    """What a page or a downloaded workbook says (every cell of every sheet), None for a file."""
+    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    kind = response.get("Content-Type", "")
+    if kind.startswith(("text/", "application/json")):
+        return body.decode()
+    if kind.startswith(XLSX_TYPE) and response.status_code == 200:
+        workbook = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+        return "\n".join(str(value) for sheet in workbook for row in sheet.iter_rows(values_only=True)
+                         for value in row if value is not None)
+    return None
+
+
 def fill(value, bundle):
     return value(bundle) if callable(value) else dict(value)
 
@@ -596,8 +621,8 @@ def test_scope(matrix, db, case):
             assert after == before, f"{url} was refused to {role} but changed data"
         if side == "outside":
             assert rows_of(bundle, after) == rows_of(bundle, before), f"{url} changed {role}'s outside data"
-    if not getattr(response, "streaming", False) and response.get("Content-Type", "").startswith("text/"):
-        page = response.content.decode()
+    page = text_of(response)
+    if page is not None:
         for hidden in OUTSIDE[role]:
             hidden_bundle = matrix.bundles[hidden]
             for marker in hidden_bundle.markers + ([] if scope.public else [hidden_bundle.village_name]):
