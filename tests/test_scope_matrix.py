@@ -18,9 +18,13 @@ the inspector (and for the user without a role and the anonymous visitor, who se
 For a URL that names no object, "outside" sends the outside household's village, township
 and county as query parameters (or form fields), which must widen nothing.
 
-Matrix: 161 URL patterns × 6 users (village clerk, township reviewer, county staff,
-inspector, signed-in user without a role, anonymous) × inside/outside = 1,932 requests
-(printed at the end of the run: see `test_matrix_size`).
+Form pages that take a POST as well as a GET are also sent their form (`Scope.post`): from a
+role that may not, or for an object or area outside, it is refused or shown again with its
+errors, and nothing is written.
+
+Matrix (December 2026): (161 URL patterns, 83 of the product and 78 of /admin/, + a POST to 18
+form pages) × 6 users (village clerk, township reviewer, county staff, inspector, signed-in user
+without a role, anonymous) × inside/outside = 2,148 requests (`pytest -s -k matrix_size` prints it).
 """
 
 import io
@@ -69,6 +73,7 @@ LOGIN = "302 to sign-in"        # a redirect to the sign-in page
 ADMIN = "admin refused"         # /admin/ for a user who is not staff: its sign-in page, or 404 when it is off
 ALLOWED = "allowed"             # not refused: 2xx, 400 (the form's errors), or a redirect elsewhere (a POST done)
 DECLINED = "302 back"           # let in, but the object's state does not allow it: sent back, nothing changed
+FORM_ERROR = "the form again"   # let in, the form shown again with its errors (200 or 400), nothing changed
 REFUSED = (403, 404, LOGIN, ADMIN)
 
 ROLES = ("clerk", "reviewer", "county", "inspector", "nobody", "anonymous")
@@ -105,6 +110,11 @@ class Scope:
     query: Callable | dict = field(default_factory=dict)
     level: str = "household"
     public: bool = False  # a public page may name the county's villages (never a household)
+    post: dict | None = None  # a page that also takes a POST (its form): the answers to that POST
+
+    @property
+    def methods(self) -> tuple:
+        return (self.method, "post") if self.post else (self.method,)
 
 
 def roles(*, clerk, reviewer, county, inspector, nobody=404, anonymous=LOGIN):
@@ -114,6 +124,14 @@ def roles(*, clerk, reviewer, county, inspector, nobody=404, anonymous=LOGIN):
 
 def everyone(answer):
     return dict.fromkeys(ROLES, answer)
+
+
+def posting(expect: dict, **overrides) -> dict:
+    """The answers to a form page's POST: as its GET's, but a user let in may get a redirect (done)
+    or 400 (the form's errors) where the GET was 200."""
+    done = {role: tuple(ALLOWED if a == 200 else a for a in answer) if isinstance(answer, tuple)
+            else ALLOWED if answer == 200 else answer for role, answer in expect.items()}
+    return {**done, **overrides}
 
 
 def scoped(answer=200):
@@ -146,7 +164,8 @@ SCOPE: dict[str, Scope] = {
                               kwargs=number),
     "household_reveal": Scope(VIEW_IN_AREA, kwargs=number, method="post", data={"field": "phone"}),
     "registry_import_list": Scope(COUNTY_ONLY),
-    "registry_import_new": Scope(COUNTY_ONLY),
+    "registry_import_new": Scope(COUNTY_ONLY,
+                                 post=roles(clerk=404, reviewer=404, county=FORM_ERROR, inspector=404)),
     "registry_import_template": Scope(COUNTY_ONLY),
     "registry_export_download": Scope(COUNTY_ONLY, method="post"),
     "registry_import_detail": Scope(COUNTY_OBJECT, kwargs=lambda b: {"pk": b.registry_import.pk}, level="county"),
@@ -157,16 +176,23 @@ SCOPE: dict[str, Scope] = {
     "registry_import_report": Scope(COUNTY_OBJECT, kwargs=lambda b: {"pk": b.registry_import.pk}, level="county"),
 
     # Change requests.
-    "household_change_new": Scope(PROPOSE_IN_AREA, kwargs=number),
-    "household_income_new": Scope(PROPOSE_IN_AREA, kwargs=number),
-    "household_add_new": Scope(roles(clerk=200, reviewer=200, county=200, inspector=404)),
-    "member_add_new": Scope(PROPOSE_IN_AREA, kwargs=number),
+    "household_change_new": Scope(PROPOSE_IN_AREA, kwargs=number, post=posting(PROPOSE_IN_AREA),
+                                  data={"phone": "13911114444", "housing_safe": "true", "water_safe": "true"}),
+    "household_income_new": Scope(PROPOSE_IN_AREA, kwargs=number, post=posting(PROPOSE_IN_AREA)),
+    # Outside, the form is sent with the outside village: refused on the form (400), nothing made.
+    "household_add_new": Scope(roles(clerk=200, reviewer=200, county=200, inspector=404),
+                               post=roles(clerk=FORM_ERROR, reviewer=FORM_ERROR, county=FORM_ERROR,
+                                          inspector=404),
+                               data=lambda b: {"village": b.household.village_id}),
+    "member_add_new": Scope(PROPOSE_IN_AREA, kwargs=number, post=posting(PROPOSE_IN_AREA)),
     "member_change_new": Scope(PROPOSE_IN_AREA, kwargs=lambda b: {"number": b.household.number,
-                                                                  "member_id": b.member.pk}),
+                                                                  "member_id": b.member.pk},
+                               post=posting(PROPOSE_IN_AREA)),
     "member_remove_new": Scope(PROPOSE_IN_AREA, kwargs=lambda b: {"number": b.household.number,
-                                                                  "member_id": b.member.pk}),
-    "measure_new": Scope(PROPOSE_IN_AREA, kwargs=number),
-    "household_remove_new": Scope(PROPOSE_IN_AREA, kwargs=number),
+                                                                  "member_id": b.member.pk},
+                               post=posting(PROPOSE_IN_AREA)),
+    "measure_new": Scope(PROPOSE_IN_AREA, kwargs=number, post=posting(PROPOSE_IN_AREA)),
+    "household_remove_new": Scope(PROPOSE_IN_AREA, kwargs=number, post=posting(PROPOSE_IN_AREA)),
     "change_list": Scope(LIST_FOR_ALL),
     "change_detail": Scope(VIEW_IN_AREA, kwargs=lambda b: {"pk": b.change.pk}),
     "change_attachment": Scope(VIEW_IN_AREA, kwargs=lambda b: {"pk": b.change.pk,
@@ -185,13 +211,17 @@ SCOPE: dict[str, Scope] = {
                                    kwargs=lambda b: {"pk": b.change.pk}),
     # The returned request is the clerk's own: only they revise or withdraw it.
     "change_resubmit": Scope(roles(clerk=scoped(), reviewer=404, county=404, inspector=404),
-                             kwargs=lambda b: {"pk": b.returned_change.pk}),
+                             kwargs=lambda b: {"pk": b.returned_change.pk},
+                             post=roles(clerk=scoped(ALLOWED), reviewer=404, county=404, inspector=404)),
     "change_withdraw": Scope(roles(clerk=scoped(ALLOWED), reviewer=404, county=404, inspector=404),
                              kwargs=lambda b: {"pk": b.returned_change.pk}, method="post"),
 
     # The county's rules, batches and department lists.
     "rules_catalog": Scope(roles(clerk=404, reviewer=404, county=200, inspector=200)),
-    "rules_batches": Scope(roles(clerk=404, reviewer=404, county=200, inspector=200)),
+    # Outside, a batch is asked for over the other county: refused, no batch made.
+    "rules_batches": Scope(roles(clerk=404, reviewer=404, county=200, inspector=200),
+                           post=roles(clerk=404, reviewer=404, county=(ALLOWED, FORM_ERROR), inspector=403),
+                           data=lambda b: {"area": b.county, "rules": ["B05"]}),
     "rules_parameters": Scope(roles(clerk=404, reviewer=404, county=ALLOWED, inspector=403), method="post"),
     "rules_year_lines": Scope(roles(clerk=404, reviewer=404, county=ALLOWED, inspector=403), method="post"),
     "rules_schedule": Scope(roles(clerk=404, reviewer=404, county=ALLOWED, inspector=403), method="post"),
@@ -202,7 +232,8 @@ SCOPE: dict[str, Scope] = {
     "rules_batch_progress": Scope(roles(clerk=404, reviewer=404, county=scoped(286), inspector=scoped(286)),
                                   kwargs=lambda b: {"batch_id": b.batch.pk}, level="county"),
     "department_list": Scope(roles(clerk=403, reviewer=403, county=200, inspector=200, nobody=403)),
-    "department_upload": Scope(roles(clerk=403, reviewer=403, county=200, inspector=403, nobody=403)),
+    "department_upload": Scope(roles(clerk=403, reviewer=403, county=200, inspector=403, nobody=403),
+                               post=roles(clerk=403, reviewer=403, county=FORM_ERROR, inspector=403, nobody=403)),
     "department_source": Scope(roles(clerk=403, reviewer=403, county=200, inspector=200, nobody=403),
                                kwargs=lambda b: {"source": DepartmentSource.DEATHS.value}),
     "department_batch": Scope(roles(clerk=403, reviewer=403, county=scoped(), inspector=scoped(), nobody=403),
@@ -213,7 +244,8 @@ SCOPE: dict[str, Scope] = {
 
     # Tickets, the ledger, the collection sheet.
     "ticket_list": Scope(LIST_FOR_ALL),
-    "ticket_deadlines": Scope(roles(clerk=404, reviewer=404, county=200, inspector=200)),
+    "ticket_deadlines": Scope(roles(clerk=404, reviewer=404, county=200, inspector=200),
+                              post=roles(clerk=404, reviewer=404, county=FORM_ERROR, inspector=403)),
     "ticket_detail": Scope(VIEW_IN_AREA, kwargs=lambda b: {"pk": b.ticket.pk}),
     "ticket_evidence": Scope(VIEW_IN_AREA, kwargs=lambda b: {"pk": b.ticket.pk, "evidence_id": b.evidence.pk}),
     # The ticket waits for the village: the clerk explains it; nobody else acts on it yet.
@@ -240,7 +272,9 @@ SCOPE: dict[str, Scope] = {
     "monitoring_list": Scope(roles(clerk=200, reviewer=200, county=200, inspector=200, nobody=403)),
     "monitoring_export": Scope(roles(clerk=403, reviewer=200, county=200, inspector=403, nobody=403),
                                method="post"),
-    "monitoring_settings": Scope(roles(clerk=403, reviewer=403, county=200, inspector=200, nobody=403)),
+    "monitoring_settings": Scope(roles(clerk=403, reviewer=403, county=200, inspector=200, nobody=403),
+                                 post=roles(clerk=403, reviewer=403, county=ALLOWED, inspector=403,
+                                            nobody=403)),
     "monitoring_measure_new": Scope(roles(clerk=scoped(ALLOWED), reviewer=scoped(ALLOWED), county=scoped(ALLOWED),
                                           inspector=403, nobody=403), kwargs=number, method="post"),
     "monitoring_measure_done": Scope(roles(clerk=scoped(ALLOWED), reviewer=scoped(ALLOWED), county=scoped(ALLOWED),
@@ -255,11 +289,23 @@ SCOPE: dict[str, Scope] = {
                                             nobody=403), kwargs=number, method="post"),
     "clue_list": Scope(roles(clerk=200, reviewer=200, county=200, inspector=200, nobody=403)),
     "clue_export": Scope(roles(clerk=403, reviewer=200, county=200, inspector=403, nobody=403)),
-    "clue_new": Scope(roles(clerk=200, reviewer=200, county=200, inspector=403, nobody=403)),
+    # Outside, the clue is sent for the outside village: refused on the form (400), nothing made.
+    "clue_new": Scope(roles(clerk=200, reviewer=200, county=200, inspector=403, nobody=403),
+                      post=roles(clerk=(ALLOWED, FORM_ERROR), reviewer=(ALLOWED, FORM_ERROR),
+                                 county=(ALLOWED, FORM_ERROR),
+                                 inspector=403, nobody=403),
+                      data=lambda b: {"channel": "cadre_screening", "village": b.household.village_id,
+                                      "description": "家中主要劳力重病住院"}),
     "clue_from_ticket": Scope(roles(clerk=scoped(), reviewer=scoped(), county=scoped(), inspector=403, nobody=403),
-                              kwargs=lambda b: {"pk": b.ticket.pk}),
+                              kwargs=lambda b: {"pk": b.ticket.pk},
+                              post=roles(clerk=scoped(ALLOWED), reviewer=scoped(ALLOWED), county=scoped(ALLOWED),
+                                         inspector=403, nobody=403)),
+    # Only the village's clerk answers a clue (入户核查).
     "clue_detail": Scope(roles(clerk=scoped(), reviewer=scoped(), county=scoped(), inspector=scoped(), nobody=403),
-                         kwargs=lambda b: {"pk": b.clue.pk}),
+                         kwargs=lambda b: {"pk": b.clue.pk},
+                         post=roles(clerk=scoped(ALLOWED), reviewer=403, county=403, inspector=403, nobody=403),
+                         data={"outcome": "decline", "verified_by_name": "李四", "findings": "收入稳定",
+                               "answer": "已解释"}),
     "application_list": Scope(roles(clerk=200, reviewer=200, county=200, inspector=200, nobody=403)),
     "application_detail": Scope(roles(clerk=scoped(), reviewer=scoped(), county=scoped(), inspector=scoped(),
                                       nobody=403), kwargs=lambda b: {"pk": b.application.pk}),
@@ -269,6 +315,8 @@ SCOPE: dict[str, Scope] = {
     # County staff complete a green-channel inclusion's appraisal; this one is the village's draft.
     "application_edit": Scope(roles(clerk=scoped(), reviewer=403, county=scoped(DECLINED), inspector=403,
                                     nobody=403),
+                              post=roles(clerk=scoped(ALLOWED), reviewer=403, county=scoped(DECLINED), inspector=403,
+                                         nobody=403),
                               kwargs=lambda b: {"pk": b.application.pk}),
     "application_move": Scope(roles(clerk=scoped(ALLOWED), reviewer=403, county=403, inspector=403, nobody=403),
                               kwargs=lambda b: {"pk": b.application.pk}, method="post",
@@ -345,7 +393,8 @@ def decision(pattern: Pattern) -> Scope | None:
 
 
 PATTERNS = url_patterns()
-CASES = [(pattern, role, side) for pattern in PATTERNS if decision(pattern) for role in ROLES for side in SIDES]
+CASES = [(pattern, method, role, side) for pattern in PATTERNS if decision(pattern)
+         for method in decision(pattern).methods for role in ROLES for side in SIDES]
 
 
 def undeclared(patterns) -> list[str]:
@@ -373,8 +422,10 @@ def test_every_declaration_names_a_url_that_exists():
 
 def test_matrix_size():
     urls = sum(1 for p in PATTERNS if decision(p))
-    print(f"\nscope matrix: {urls} URL patterns × {len(ROLES)} users × {len(SIDES)} sides = {len(CASES)} requests")
-    assert len(CASES) == urls * len(ROLES) * len(SIDES)
+    forms = sum(1 for p in PATTERNS if decision(p) and decision(p).post)
+    print(f"\nscope matrix: ({urls} URL patterns + a POST to {forms} form pages) × {len(ROLES)} users × "
+          f"{len(SIDES)} sides = {len(CASES)} requests")
+    assert len(CASES) == (urls + forms) * len(ROLES) * len(SIDES)
 
 
 # --- The world ---------------------------------------------------------------------------------
@@ -544,6 +595,8 @@ def matches(expected, response) -> bool:
         return got == ALLOWED or 200 <= response.status_code < 300 or response.status_code == 400
     if expected == DECLINED:
         return got == ALLOWED
+    if expected == FORM_ERROR:
+        return response.status_code in (200, 400)
     if expected == ADMIN:
         return got in (ADMIN, 404)
     return got == expected
@@ -576,15 +629,15 @@ def fill(value, bundle):
 
 
 def case_id(case):
-    pattern, role, side = case
-    return f"{pattern.key}-{role}-{side}"
+    pattern, method, role, side = case
+    return f"{pattern.key}-{method}-{role}-{side}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_scope(matrix, db, case):
-    pattern, role, side = case
+    pattern, method, role, side = case
     scope = decision(pattern)
-    expected = scope.expect[role]
+    expected = (scope.post if method == "post" and scope.method != "post" else scope.expect)[role]
     if isinstance(expected, tuple):
         expected = expected[0 if side == "inside" else 1]
     outside_key = "other_county" if scope.level == "county" else NEAREST_OUTSIDE[role]
@@ -600,24 +653,24 @@ def test_scope(matrix, db, case):
         url = reverse(pattern.name, kwargs=scope.kwargs(bundle) if scope.kwargs else None)
     query, data = fill(scope.query, bundle), fill(scope.data, bundle)
     if scope.kwargs is None and not scope.query and side == "outside":
-        (data if scope.method == "post" else query).update(widening(bundle))
+        (data if method == "post" else query).update(widening(bundle))
 
     client = Client(raise_request_exception=False)
     if role != "anonymous":
         client.cookies[settings.SESSION_COOKIE_NAME] = matrix.sessions[role]
     cache.clear()  # the public pages' throttles count per address
-    before = snapshot() if scope.method == "post" else None
-    if scope.method == "post":
+    before = snapshot() if method == "post" else None
+    if method == "post":
         response = client.post(url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""), data)
     else:
         response = client.get(url, query)
 
     assert matches(expected, response), (
-        f"{scope.method.upper()} {url} {query or ''} as {role} ({side}): expected {expected}, "
+        f"{method.upper()} {url} {query or ''} as {role} ({side}): expected {expected}, "
         f"got {response.status_code} {response.get('Location', '')}")
     if before is not None:  # a POST: refused or declined, it changed nothing; outside, nothing of outside
         after = snapshot()
-        if answer_of(response) in REFUSED or expected == DECLINED:
+        if answer_of(response) in REFUSED or expected in (DECLINED, FORM_ERROR) or response.status_code == 400:
             assert after == before, f"{url} was refused to {role} but changed data"
         if side == "outside":
             assert rows_of(bundle, after) == rows_of(bundle, before), f"{url} changed {role}'s outside data"
