@@ -1,61 +1,36 @@
-"""PostgreSQL restarted under page traffic: the next request succeeds (CONN_HEALTH_CHECKS).
+"""PostgreSQL restarted under page traffic: the next request succeeds (CONN_HEALTH_CHECKS); during
+a batch: the group caught by it is retried and the batch writes exactly the right tickets.
 
-The test starts its own throwaway PostgreSQL (never the shared one) and a gunicorn worker that
-keeps its connection between requests; skipped unless PostgreSQL 15's binaries are installed
-and the test runs as root or postgres (CI).
+The test starts its own throwaway PostgreSQL (never the shared one, tests/faults/conftest.py)
+and a gunicorn worker that keeps its connection between requests; skipped unless PostgreSQL
+15's binaries are installed and the test runs as root or postgres (CI).
 """
 
-import os
-import pwd
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
-import pytest
 from django.conf import settings
+from django.db import connection, transaction
 
+from audits.models import Ticket
+from households.models import Area, Household
+from rules import services
+from rules.models import Batch, BatchRuleResult, BatchStatus, RiskScore
+from tests.builders import make_area, make_household, make_income, make_year
+from tests.faults.conftest import free_port
+from tests.faults.test_worker_killed import tickets, wait_until
 from tests.processes import bare_environment
 
-BIN = Path("/usr/lib/postgresql/15/bin")
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def as_postgres(*command) -> list[str]:
-    return list(command) if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--", *command]
-
-
-@pytest.fixture
-def own_postgres():
-    if not (BIN / "initdb").exists():
-        pytest.skip("PostgreSQL 15's initdb is not installed")
-    user = pwd.getpwuid(os.geteuid()).pw_name
-    if user not in ("root", "postgres"):
-        pytest.skip("starting a throwaway PostgreSQL needs root (runs it as postgres) or the postgres user")
-    directory = Path(tempfile.mkdtemp(prefix="faults-pg-"))
-    shutil.chown(directory, "postgres")
-    port = free_port()
-    data = directory / "data"
-    run = lambda *c: subprocess.run(as_postgres(*c), check=True, capture_output=True)  # noqa: E731
-    run(str(BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-    ctl = [str(BIN / "pg_ctl"), "-D", str(data), "-l", str(directory / "log"), "-w",
-           "-o", f"-p {port} -k {directory} -c listen_addresses=127.0.0.1"]
-    run(*ctl, "start")
-    run(str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "monitoring")
-    try:
-        yield f"postgres://postgres@127.0.0.1:{port}/monitoring", lambda: run(*ctl, "-m", "fast", "restart")
-    finally:
-        subprocess.run(as_postgres(*ctl, "-m", "immediate", "stop"), capture_output=True)
-        shutil.rmtree(directory, ignore_errors=True)
+def seed_county() -> Area:
+    make_year(2025, "7600")
+    village = make_area("230381100201", "金湾村")
+    for n in range(30):
+        household = make_household(village, members=2, phone="" if n % 2 else "13800000000")
+        make_income(household, 2025, wage="1000" if n % 3 else "90000")
+    return Area.objects.get(code="230381")
 
 
 def get(url: str) -> int:
@@ -70,7 +45,6 @@ def test_the_next_request_after_a_postgresql_restart_succeeds(own_postgres):
     database_url, restart = own_postgres
     env = bare_environment(DJANGO_SETTINGS_MODULE="monitoring.settings_test", DATABASE_URL=database_url,
                            DB_CONN_MAX_AGE="600", ALLOWED_HOSTS="127.0.0.1")
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=settings.BASE_DIR, env=env, check=True)
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "monitoring.wsgi", "-b", f"127.0.0.1:{port}",
                                "-w", "1", "--threads", "1"], cwd=settings.BASE_DIR, env=env)
@@ -92,3 +66,30 @@ def test_the_next_request_after_a_postgresql_restart_succeeds(own_postgres):
     finally:
         server.kill()
         server.wait(timeout=30)
+
+
+def test_a_batch_caught_by_a_postgresql_restart_retries_its_group_and_writes_exactly_the_right_tickets(
+        on_own_postgres, workers, tmp_path):
+    database_url, restart = on_own_postgres
+    county = seed_county()
+    with transaction.atomic():  # what the batch must write, found in this process and rolled back
+        services.batch_run_sync(batch=services.batch_create(area=county))
+        expected = tickets()
+        transaction.set_rollback(True)
+    assert expected and not Ticket.objects.exists()
+
+    workers(pause=True, database_url=database_url)
+    batch = services.batch_create(area=county)
+    services.batch_start(batch=batch)
+    wait_until((tmp_path / "paused").exists, what="the worker to reach the middle of a group")
+    restart()  # the group's transaction, its tickets written, dies with the worker's connection
+    connection.close()  # ours too
+    assert not Ticket.objects.exists() and not BatchRuleResult.objects.exists()
+    (tmp_path / "resume").touch()  # the worker goes on: its next query fails, the task is retried
+
+    done = wait_until(lambda: Batch.objects.filter(pk=batch.pk).exclude(
+        status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]).first(), seconds=50, what="the batch to end")
+    assert done.status == BatchStatus.DONE, done.error  # the failed group ran again, in a new transaction
+    assert tickets() == expected and len(set(expected)) == len(expected)
+    assert sum(BatchRuleResult.objects.filter(batch=batch).values_list("new", flat=True)) == len(expected)
+    assert RiskScore.objects.count() == Household.objects.count()
