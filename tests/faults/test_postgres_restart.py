@@ -8,17 +8,25 @@ and a gunicorn worker that keeps its connection between requests; skipped unless
 
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.test import Client
 
 from audits.models import Ticket
+from accounts.roles import Role
+from households.changes.models import ChangeRequest, ChangeRequestEvent, ChangeStatus
+from households.changes.services import PENDING, change_request_submit
 from households.models import Area, Household
 from rules import services
 from rules.models import Batch, BatchRuleResult, BatchStatus, RiskScore
-from tests.builders import make_area, make_household, make_income, make_year
+from tests.builders import make_area, make_household, make_income, make_user, make_year
+from tests.conftest import VILLAGE_A1
 from tests.faults.conftest import free_port
 from tests.faults.test_worker_killed import tickets, wait_until
 from tests.processes import bare_environment
@@ -33,40 +41,74 @@ def seed_county() -> Area:
     return Area.objects.get(code="230381")
 
 
-def get(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=20) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+class Browser:
+    """A signed-in user's HTTP client (session and CSRF cookies, redirects not followed)."""
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    def __init__(self, base: str, cookies: dict[str, str] | None = None):
+        self.base, self.cookies = base, dict(cookies or {})
+        self.opener = urllib.request.build_opener(self._NoRedirect)
+
+    def request(self, path: str, data: dict | None = None) -> int:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if data is not None:
+            body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}).encode()
+        request = urllib.request.Request(self.base + path, data=body, headers=headers)
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                status, received = response.status, response.headers.get_all("Set-Cookie") or []
+        except urllib.error.HTTPError as error:
+            status, received = error.code, error.headers.get_all("Set-Cookie") or []
+        for line in received:
+            name, _, rest = line.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return status
+
+    def get(self, path: str) -> int:
+        return self.request(path)
+
+    def post(self, path: str, data: dict | None = None) -> int:
+        return self.request(path, data or {})
 
 
-def test_the_next_request_after_a_postgresql_restart_succeeds(own_postgres):
-    database_url, restart = own_postgres
-    env = bare_environment(DJANGO_SETTINGS_MODULE="monitoring.settings_test", DATABASE_URL=database_url,
-                           DB_CONN_MAX_AGE="600", ALLOWED_HOSTS="127.0.0.1")
+@contextmanager
+def gunicorn(database_url: str, app: str = "monitoring.wsgi", settings_module: str = "monitoring.settings_test",
+             **variables):
+    """One gunicorn worker (one thread) on the database, keeping its connection 600 s; its base URL."""
+    env = bare_environment(DJANGO_SETTINGS_MODULE=settings_module, DATABASE_URL=database_url,
+                           DB_CONN_MAX_AGE="600", ALLOWED_HOSTS="127.0.0.1", **variables)
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "monitoring.wsgi", "-b", f"127.0.0.1:{port}",
-                               "-w", "1", "--threads", "1"], cwd=settings.BASE_DIR, env=env)
-    url = f"http://127.0.0.1:{port}/healthz/"
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", app, "-b", f"127.0.0.1:{port}",
+                               "-w", "1", "--threads", "1", "--timeout", "120"], cwd=settings.BASE_DIR, env=env)
+    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if get(url) == 200:
+                if Browser(base).get("/healthz/") == 200:
                     break
             except OSError:
                 pass
-            assert time.monotonic() < deadline, "gunicorn did not start"
+            assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.3)
-        assert get(url) == 200  # the worker now holds a connection it keeps (CONN_MAX_AGE)
-        restart()  # every connection to the old server is gone
-        assert get(url) == 200  # found dead before use, replaced: no error for the user
-        assert get(url) == 200
+        yield base
     finally:
         server.kill()
         server.wait(timeout=30)
 
+
+def test_the_next_request_after_a_postgresql_restart_succeeds(own_postgres):
+    database_url, restart = own_postgres
+    with gunicorn(database_url) as base:
+        page = Browser(base)
+        assert page.get("/healthz/") == 200  # the worker now holds a connection it keeps (CONN_MAX_AGE)
+        restart()  # every connection to the old server is gone
+        assert page.get("/healthz/") == 200  # found dead before use, replaced: no error for the user
+        assert page.get("/healthz/") == 200
 
 def test_a_batch_caught_by_a_postgresql_restart_retries_its_group_and_writes_exactly_the_right_tickets(
         on_own_postgres, workers, tmp_path):
@@ -93,3 +135,46 @@ def test_a_batch_caught_by_a_postgresql_restart_retries_its_group_and_writes_exa
     assert tickets() == expected and len(set(expected)) == len(expected)
     assert sum(BatchRuleResult.objects.filter(batch=batch).values_list("new", flat=True)) == len(expected)
     assert RiskScore.objects.count() == Household.objects.count()
+
+
+def review_state(change: ChangeRequest) -> tuple:
+    """Everything an approval writes: the request's status and reviewer, its events, the household's field."""
+    change = ChangeRequest.objects.get(pk=change.pk)
+    return (change.status, change.reviewer_id,
+            list(ChangeRequestEvent.objects.filter(change=change).order_by("pk").values_list("from_status", "to_status")),
+            Household.objects.get(pk=change.household_id).phone)
+
+
+def test_an_approval_caught_by_a_postgresql_restart_is_not_half_written_and_the_next_request_succeeds(
+        on_own_postgres, tmp_path):
+    database_url, restart = on_own_postgres
+    make_year(2025, "7600")
+    make_area(VILLAGE_A1, "金湾村")
+    home = make_household(VILLAGE_A1, members=2, phone="13800000000")
+    clerk = make_user("clerk", Role.VILLAGE_CLERK, VILLAGE_A1)
+    reviewer = make_user("reviewer", Role.TOWNSHIP_REVIEWER, VILLAGE_A1[:9])
+    change = change_request_submit(user=clerk, household=home, data={"phone": "13912345678"})
+    before = review_state(change)
+    assert before[0] in PENDING and before[3] == "13800000000"
+    signed_in = Client()
+    signed_in.force_login(reviewer)
+
+    with gunicorn(database_url, app="tests.faults.paused_wsgi:application",
+                  FAULT_PAUSE_FILE=str(tmp_path / "paused"), FAULT_RESUME_FILE=str(tmp_path / "resume")) as base:
+        page = Browser(base, {settings.SESSION_COOKIE_NAME: signed_in.cookies[settings.SESSION_COOKIE_NAME].value})
+        assert page.get(f"/changes/{change.pk}/") == 200  # the reviewer opens it (and gets a CSRF cookie)
+        answers = []
+        approving = threading.Thread(target=lambda: answers.append(page.post(f"/changes/{change.pk}/approve/")))
+        approving.start()
+        wait_until((tmp_path / "paused").exists, seconds=30, what="the approval to stop half-way")
+        restart()  # status moved and event written, household not yet: all in the lost transaction
+        connection.close()
+        (tmp_path / "resume").touch()
+        approving.join(timeout=60)
+        assert answers == [500]  # the error page: that approval did not happen
+        assert review_state(change) == before  # nothing of it: not the status, not the event
+
+        assert page.post(f"/changes/{change.pk}/approve/") == 302  # the next request: approved in full
+        status, reviewer_id, events, phone = review_state(change)
+        assert (status, reviewer_id, phone) == (ChangeStatus.APPROVED, reviewer.pk, "13912345678")
+        assert events == before[2] + [(before[0], ChangeStatus.APPROVED)]
