@@ -110,6 +110,17 @@ def test_the_next_request_after_a_postgresql_restart_succeeds(own_postgres):
         assert page.get("/healthz/") == 200  # found dead before use, replaced: no error for the user
         assert page.get("/healthz/") == 200
 
+
+def test_without_health_checks_the_first_request_after_a_postgresql_restart_fails(own_postgres):
+    """Why CONN_HEALTH_CHECKS is on: a kept connection is otherwise used once more after it died."""
+    database_url, restart = own_postgres
+    with gunicorn(database_url, settings_module="tests.faults.settings_without_health_checks") as base:
+        page = Browser(base)
+        assert page.get("/healthz/") == 200
+        restart()
+        assert page.get("/healthz/") == 500  # the dead connection, used: the user gets the error page
+        assert page.get("/healthz/") == 200  # (closed after that error, so the one after works)
+
 def test_a_batch_caught_by_a_postgresql_restart_retries_its_group_and_writes_exactly_the_right_tickets(
         on_own_postgres, workers, tmp_path):
     database_url, restart = on_own_postgres
