@@ -151,6 +151,12 @@ class Cluster:
         """Every connection to the server is cut (a fast shutdown), then it accepts new ones."""
         self.run(*self.ctl, "-m", "fast", "restart")
 
+    def down(self) -> None:
+        self.run(*self.ctl, "-m", "fast", "stop")
+
+    def up(self) -> None:
+        self.run(*self.ctl, "start")
+
     def stop(self) -> None:
         subprocess.run(as_postgres(*self.ctl, "-m", "immediate", "stop"), capture_output=True)
         shutil.rmtree(self.directory, ignore_errors=True)

@@ -14,6 +14,7 @@ import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 
+import pytest
 from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
@@ -101,13 +102,20 @@ def gunicorn(database_url: str, app: str = "monitoring.wsgi", settings_module: s
         server.wait(timeout=30)
 
 
-def test_the_next_request_after_a_postgresql_restart_succeeds(own_postgres):
+def test_the_next_request_after_a_postgresql_restart_succeeds(own_postgres, postgres_cluster):
     database_url, restart = own_postgres
     with gunicorn(database_url) as base:
         page = Browser(base)
         assert page.get("/healthz/") == 200  # the worker now holds a connection it keeps (CONN_MAX_AGE)
         restart()  # every connection to the old server is gone
         assert page.get("/healthz/") == 200  # found dead before use, replaced: no error for the user
+        assert page.get("/healthz/") == 200
+
+        postgres_cluster.down()
+        try:
+            assert page.get("/healthz/") == 500  # while it is down: the error page, at once
+        finally:
+            postgres_cluster.up()
         assert page.get("/healthz/") == 200
 
 
@@ -149,15 +157,22 @@ def test_a_batch_caught_by_a_postgresql_restart_retries_its_group_and_writes_exa
 
 
 def review_state(change: ChangeRequest) -> tuple:
-    """Everything an approval writes: the request's status and reviewer, its events, the household's field."""
+    """Everything a review step writes: the request's status, reviewer and reason, its events, the household's field."""
     change = ChangeRequest.objects.get(pk=change.pk)
-    return (change.status, change.reviewer_id,
+    return (change.status, change.reviewer_id, change.return_reason,
             list(ChangeRequestEvent.objects.filter(change=change).order_by("pk").values_list("from_status", "to_status")),
             Household.objects.get(pk=change.household_id).phone)
 
 
-def test_an_approval_caught_by_a_postgresql_restart_is_not_half_written_and_the_next_request_succeeds(
-        on_own_postgres, tmp_path):
+STEPS = {  # the form sent, then what the step leaves: status, reason, the household's phone
+    "approve": ({}, ChangeStatus.APPROVED, "", "13912345678"),
+    "return": ({"reason": "请核实电话"}, ChangeStatus.RETURNED, "请核实电话", "13800000000"),
+}
+
+
+@pytest.mark.parametrize("action", STEPS)
+def test_a_review_step_caught_by_a_postgresql_restart_is_not_half_written_and_the_next_request_succeeds(
+        on_own_postgres, tmp_path, action):
     database_url, restart = on_own_postgres
     make_year(2025, "7600")
     make_area(VILLAGE_A1, "金湾村")
@@ -166,26 +181,25 @@ def test_an_approval_caught_by_a_postgresql_restart_is_not_half_written_and_the_
     reviewer = make_user("reviewer", Role.TOWNSHIP_REVIEWER, VILLAGE_A1[:9])
     change = change_request_submit(user=clerk, household=home, data={"phone": "13912345678"})
     before = review_state(change)
-    assert before[0] in PENDING and before[3] == "13800000000"
+    assert before[0] in PENDING and before[4] == "13800000000"
     signed_in = Client()
     signed_in.force_login(reviewer)
+    form, status, reason, phone = STEPS[action]
 
-    with gunicorn(database_url, app="tests.faults.paused_wsgi:application",
+    with gunicorn(database_url, app="tests.faults.paused_wsgi:application", FAULT_PAUSE_ACTION=action,
                   FAULT_PAUSE_FILE=str(tmp_path / "paused"), FAULT_RESUME_FILE=str(tmp_path / "resume")) as base:
         page = Browser(base, {settings.SESSION_COOKIE_NAME: signed_in.cookies[settings.SESSION_COOKIE_NAME].value})
         assert page.get(f"/changes/{change.pk}/") == 200  # the reviewer opens it (and gets a CSRF cookie)
         answers = []
-        approving = threading.Thread(target=lambda: answers.append(page.post(f"/changes/{change.pk}/approve/")))
-        approving.start()
-        wait_until((tmp_path / "paused").exists, seconds=30, what="the approval to stop half-way")
-        restart()  # status moved and event written, household not yet: all in the lost transaction
+        step = threading.Thread(target=lambda: answers.append(page.post(f"/changes/{change.pk}/{action}/", form)))
+        step.start()
+        wait_until((tmp_path / "paused").exists, seconds=30, what="the review step to stop half-way")
+        restart()  # status moved and event written (an approval: household not yet): all in the lost transaction
         connection.close()
         (tmp_path / "resume").touch()
-        approving.join(timeout=60)
-        assert answers == [500]  # the error page: that approval did not happen
-        assert review_state(change) == before  # nothing of it: not the status, not the event
+        step.join(timeout=60)
+        assert answers == [500]  # the error page: that step did not happen
+        assert review_state(change) == before  # nothing of it: not the status, not the event, not the household
 
-        assert page.post(f"/changes/{change.pk}/approve/") == 302  # the next request: approved in full
-        status, reviewer_id, events, phone = review_state(change)
-        assert (status, reviewer_id, phone) == (ChangeStatus.APPROVED, reviewer.pk, "13912345678")
-        assert events == before[2] + [(before[0], ChangeStatus.APPROVED)]
+        assert page.post(f"/changes/{change.pk}/{action}/", form) == 302  # the next request: the step in full
+        assert review_state(change) == (status, reviewer.pk, reason, before[3] + [(before[0], status)], phone)
