@@ -1,5 +1,7 @@
 """PostgreSQL restarted under page traffic: the next request succeeds (CONN_HEALTH_CHECKS); during
-a batch: the group caught by it is retried and the batch writes exactly the right tickets.
+a batch: the group caught by it is retried and the batch writes exactly the right tickets; during
+an import: it fails whole, its file deleted, and the rerun imports it; during a review step: the step
+is written whole or not at all.
 
 The test starts its own throwaway PostgreSQL (never the shared one, tests/faults/conftest.py)
 and a gunicorn worker that keeps its connection between requests; skipped unless PostgreSQL
@@ -13,6 +15,7 @@ import time
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -23,13 +26,17 @@ from audits.models import Ticket
 from accounts.roles import Role
 from households.changes.models import ChangeRequest, ChangeRequestEvent, ChangeStatus
 from households.changes.services import PENDING, change_request_submit
-from households.models import Area, Household
+from households.models import Area, Household, Member
+from households.workbook import messages as msg
+from households.workbook.models import ImportStatus, RegistryImport
+from households.workbook.services import registry_import_confirm
 from rules import services
 from rules.models import Batch, BatchRuleResult, BatchStatus, RiskScore
 from tests.builders import make_area, make_household, make_income, make_user, make_year
-from tests.conftest import VILLAGE_A1
+from tests.conftest import VILLAGE_A1, VILLAGE_A2
 from tests.faults.conftest import free_port
-from tests.faults.test_worker_killed import tickets, wait_until
+from tests.faults.test_worker_killed import tickets, validated_upload, wait_until
+from tests.households.workbook.workbooks import write_workbook
 from tests.processes import bare_environment
 
 
@@ -203,3 +210,37 @@ def test_a_review_step_caught_by_a_postgresql_restart_is_not_half_written_and_th
 
         assert page.post(f"/changes/{change.pk}/{action}/", form) == 302  # the next request: the step in full
         assert review_state(change) == (status, reviewer.pk, reason, before[3] + [(before[0], status)], phone)
+
+
+def test_an_import_caught_by_a_postgresql_restart_fails_cleanly_and_the_rerun_imports_it(
+        on_own_postgres, workers, tmp_path, settings):
+    database_url, restart = on_own_postgres
+    settings.MEDIA_ROOT = tmp_path / "media"
+    make_year(2025, "7600")
+    for code, name in [(VILLAGE_A1, "金湾村"), (VILLAGE_A2, "石门村")]:
+        make_area(code, name)
+    staff = make_user("county", Role.COUNTY_STAFF, VILLAGE_A1[:6])
+    path = write_workbook(tmp_path / "good.xlsx")
+
+    workers(pause=True, database_url=database_url)
+    record = validated_upload(staff, path)
+    stored = Path(record.file.path)
+    registry_import_confirm(record=record, user=staff)
+    wait_until((tmp_path / "paused").exists, what="the worker to reach the middle of the import")
+    restart()  # the households it wrote so far, in its transaction, are lost with its connection
+    connection.close()
+    (tmp_path / "resume").touch()
+    failed = wait_until(lambda: RegistryImport.objects.exclude(status=ImportStatus.IMPORTING).filter(pk=record.pk)
+                        .first(), seconds=30, what="the import to end")
+    assert failed.status == ImportStatus.FAILED, failed.message
+    assert failed.message.startswith(msg.IMPORT_CRASHED.split("{")[0])  # "…已全部撤销，数据库未作任何修改"
+    assert not failed.file and not stored.exists()
+    assert not Household.objects.exists() and not Member.objects.exists()
+
+    again = validated_upload(staff, path)
+    registry_import_confirm(record=again, user=staff)
+    done = wait_until(lambda: RegistryImport.objects.exclude(status=ImportStatus.IMPORTING).filter(pk=again.pk)
+                      .first(), seconds=30, what="the rerun")
+    assert done.status == ImportStatus.IMPORTED, done.message
+    assert sorted(Household.objects.values_list("number", flat=True)) == ["H0001", "H0002"]
+    assert Member.objects.count() == 3
