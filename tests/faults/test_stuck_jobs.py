@@ -49,3 +49,29 @@ def test_job_tasks_are_acknowledged_late_and_delivered_again_if_their_worker_die
         assert task.acks_late and task.reject_on_worker_lost, task.name
     # Redis delivers an unacknowledged task again after the visibility timeout: Celery's default (one hour)
     assert "visibility_timeout" not in settings.CELERY_BROKER_TRANSPORT_OPTIONS
+
+
+def test_opening_a_stuck_imports_page_marks_it_failed(client, world):
+    from households.workbook.models import ImportStatus, RegistryImport
+
+    old = timezone.now() - timedelta(minutes=settings.STUCK_JOB_MINUTES + 1)
+    record = RegistryImport.objects.create(created_by=world.county_staff, county="230381", file_name="x.xlsx",
+                                           status=ImportStatus.IMPORTING, confirmed_at=old)
+    client.force_login(world.county_staff)
+    page = client.get(reverse("registry_import_detail", args=[record.pk])).content.decode()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.FAILED and "可能已中断" in record.message and "可能已中断" in page
+
+
+@pytest.mark.parametrize("status", ["failed", "imported"])
+def test_a_late_delivery_of_an_import_no_longer_importing_does_nothing(world, status):
+    from households.models import Household
+    from households.workbook.models import RegistryImport
+    from households.workbook.services import registry_import_run
+
+    record = RegistryImport.objects.create(created_by=world.county_staff, county="230381", file_name="x.xlsx",
+                                           status=status, message="原来的结果")
+    households = Household.objects.count()
+    registry_import_run(import_id=record.pk)
+    record.refresh_from_db()
+    assert (record.status, record.message, Household.objects.count()) == (status, "原来的结果", households)
