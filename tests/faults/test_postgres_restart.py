@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 
-from audits.models import Ticket
+from audits.models import Severity, Ticket, TicketEvent, TicketStatus
 from accounts.roles import Role
 from households.changes.models import ChangeRequest, ChangeRequestEvent, ChangeStatus
 from households.changes.services import PENDING, change_request_submit
@@ -32,6 +32,7 @@ from households.workbook.models import ImportStatus, RegistryImport
 from households.workbook.services import registry_import_confirm
 from rules import services
 from rules.models import Batch, BatchRuleResult, BatchStatus, RiskScore
+from tests.audits.builders import make_ticket
 from tests.builders import make_area, make_household, make_income, make_user, make_year
 from tests.conftest import VILLAGE_A1, VILLAGE_A2
 from tests.faults.conftest import free_port
@@ -177,8 +178,34 @@ STEPS = {  # the form sent, then what the step leaves: status, reason, the house
 }
 
 
+def caught_by_a_restart(database_url: str, restart, tmp_path, *, user, pause_at: str, path: str, form: dict,
+                        opened: str, state) -> None:
+    """`user` opens `opened` and posts `form` to `path` in gunicorn; the step stops at `pause_at`
+    (tests/faults/paused_wsgi.py), PostgreSQL restarts, the step goes on: it answers the error page
+    and leaves `state()` as it was; posting again then answers 302 (done)."""
+    signed_in = Client()
+    signed_in.force_login(user)
+    before = state()
+    with gunicorn(database_url, app="tests.faults.paused_wsgi:application", FAULT_PAUSE_ACTION=pause_at,
+                  FAULT_PAUSE_FILE=str(tmp_path / "paused"), FAULT_RESUME_FILE=str(tmp_path / "resume")) as base:
+        page = Browser(base, {settings.SESSION_COOKIE_NAME: signed_in.cookies[settings.SESSION_COOKIE_NAME].value})
+        assert page.get(opened) == 200  # the reviewer opens it (and gets a CSRF cookie)
+        answers = []
+        step = threading.Thread(target=lambda: answers.append(page.post(path, form)))
+        step.start()
+        wait_until((tmp_path / "paused").exists, seconds=30, what="the review step to stop half-way")
+        restart()  # what it wrote so far is in its transaction, lost with its connection
+        connection.close()
+        (tmp_path / "resume").touch()
+        step.join(timeout=60)
+        assert answers == [500]  # the error page: that step did not happen
+        assert state() == before  # nothing of it
+
+        assert page.post(path, form) == 302  # the next request: the step in full
+
+
 @pytest.mark.parametrize("action", STEPS)
-def test_a_review_step_caught_by_a_postgresql_restart_is_not_half_written_and_the_next_request_succeeds(
+def test_a_change_review_step_caught_by_a_postgresql_restart_is_not_half_written_and_the_next_request_succeeds(
         on_own_postgres, tmp_path, action):
     database_url, restart = on_own_postgres
     make_year(2025, "7600")
@@ -189,27 +216,35 @@ def test_a_review_step_caught_by_a_postgresql_restart_is_not_half_written_and_th
     change = change_request_submit(user=clerk, household=home, data={"phone": "13912345678"})
     before = review_state(change)
     assert before[0] in PENDING and before[4] == "13800000000"
-    signed_in = Client()
-    signed_in.force_login(reviewer)
     form, status, reason, phone = STEPS[action]
 
-    with gunicorn(database_url, app="tests.faults.paused_wsgi:application", FAULT_PAUSE_ACTION=action,
-                  FAULT_PAUSE_FILE=str(tmp_path / "paused"), FAULT_RESUME_FILE=str(tmp_path / "resume")) as base:
-        page = Browser(base, {settings.SESSION_COOKIE_NAME: signed_in.cookies[settings.SESSION_COOKIE_NAME].value})
-        assert page.get(f"/changes/{change.pk}/") == 200  # the reviewer opens it (and gets a CSRF cookie)
-        answers = []
-        step = threading.Thread(target=lambda: answers.append(page.post(f"/changes/{change.pk}/{action}/", form)))
-        step.start()
-        wait_until((tmp_path / "paused").exists, seconds=30, what="the review step to stop half-way")
-        restart()  # status moved and event written (an approval: household not yet): all in the lost transaction
-        connection.close()
-        (tmp_path / "resume").touch()
-        step.join(timeout=60)
-        assert answers == [500]  # the error page: that step did not happen
-        assert review_state(change) == before  # nothing of it: not the status, not the event, not the household
+    # stopped with the status moved and the event written (an approval: the household not yet changed)
+    caught_by_a_restart(database_url, restart, tmp_path, user=reviewer, pause_at=action, form=form,
+                        opened=f"/changes/{change.pk}/", path=f"/changes/{change.pk}/{action}/",
+                        state=lambda: review_state(change))
+    assert review_state(change) == (status, reviewer.pk, reason, before[3] + [(before[0], status)], phone)
 
-        assert page.post(f"/changes/{change.pk}/{action}/", form) == 302  # the next request: the step in full
-        assert review_state(change) == (status, reviewer.pk, reason, before[3] + [(before[0], status)], phone)
+
+def test_a_ticket_approval_caught_by_a_postgresql_restart_is_not_half_written_and_the_next_request_succeeds(
+        on_own_postgres, tmp_path):
+    database_url, restart = on_own_postgres
+    make_year(2025, "7600")
+    make_area(VILLAGE_A1, "金湾村")
+    ticket = make_ticket(make_household(VILLAGE_A1, members=2), severity=Severity.WARNING,
+                         status=TicketStatus.PENDING_TOWNSHIP)
+    reviewer = make_user("reviewer", Role.TOWNSHIP_REVIEWER, VILLAGE_A1[:9])
+
+    def state():
+        found = Ticket.objects.get(pk=ticket.pk)
+        return found.status, found.closed_at, list(TicketEvent.objects.filter(ticket=found).values_list(
+            "from_status", "to_status"))
+
+    # stopped with the ticket saved as closed, its event not yet written
+    caught_by_a_restart(database_url, restart, tmp_path, user=reviewer, pause_at="ticket", form={},
+                        opened=f"/tickets/{ticket.pk}/", path=f"/tickets/{ticket.pk}/approve/", state=state)
+    status, closed_at, events = state()
+    assert (status, events) == (TicketStatus.CLOSED, [(TicketStatus.PENDING_TOWNSHIP, TicketStatus.CLOSED)])
+    assert closed_at is not None
 
 
 def test_an_import_caught_by_a_postgresql_restart_fails_cleanly_and_the_rerun_imports_it(
