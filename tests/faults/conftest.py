@@ -133,7 +133,8 @@ class Cluster:
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
 
     def start(self) -> None:
-        self.run(str(BIN / "initdb"), "-D", str(self.directory / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        self.run(str(BIN / "initdb"), "-D", str(self.directory / "data"), "-U", "postgres", "--auth=trust",
+                 "-E", "UTF8")
         self.run(*self.ctl, "start")
         self.run(str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", self.TEMPLATE)
         env = bare_environment(DJANGO_SETTINGS_MODULE="monitoring.settings_test", DATABASE_URL=self.url(self.TEMPLATE))

@@ -168,7 +168,8 @@ def review_state(change: ChangeRequest) -> tuple:
     """Everything a review step writes: the request's status, reviewer and reason, its events, the household's field."""
     change = ChangeRequest.objects.get(pk=change.pk)
     return (change.status, change.reviewer_id, change.return_reason,
-            list(ChangeRequestEvent.objects.filter(change=change).order_by("pk").values_list("from_status", "to_status")),
+            list(ChangeRequestEvent.objects.filter(change=change).order_by("pk")
+                 .values_list("from_status", "to_status")),
             Household.objects.get(pk=change.household_id).phone)
 
 
