@@ -28,7 +28,7 @@ def clue_list(*, user, filters: dict, today: datetime.date | None = None):
     if filters.get("channel"):
         clues = clues.filter(channel=filters["channel"])
     if filters.get("township"):
-        clues = clues.filter(village_id__startswith=filters["township"])
+        clues = clues.filter(village__code__startswith=filters["township"])
     if filters.get("village"):
         clues = clues.filter(village_id=filters["village"])
     if filters.get("overdue"):

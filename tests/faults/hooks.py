@@ -1,21 +1,13 @@
 """Loaded into a worker process by the fault tests (never by the product): it makes the worker stop
 half-way through a batch or an import, with rows already written in the open transaction, writes
-the file named by FAULT_PAUSE_FILE and sleeps there, so that the test can kill it at that point."""
-
-import os
-import time
-from pathlib import Path
+the file named by FAULT_PAUSE_FILE and waits there (tests/faults/pausing.py), so that the test can
+kill it, or restart PostgreSQL and let it go on, at that point."""
 
 from celery import signals
 
+from tests.faults.pausing import pause as _pause
+
 _installed = False
-
-
-def _pause() -> None:
-    marker = os.environ.get("FAULT_PAUSE_FILE")
-    if marker and not Path(marker).exists():
-        Path(marker).write_text(str(os.getpid()))
-        time.sleep(600)
 
 
 @signals.task_prerun.connect

@@ -4,6 +4,7 @@ Nothing is left 排队中/校验中/导入中 for a task that was never sent.
 """
 
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -38,6 +39,23 @@ def test_the_cache_misses_and_drops_writes_instead_of_failing(redis_down):
     with pytest.raises(ValueError):
         cache.incr("k")
     assert time.monotonic() - started < 5
+
+
+def test_the_cache_being_down_is_logged_once_a_minute_not_on_every_call(redis_down, caplog, monkeypatch):
+    from monitoring import cache as forgiving
+
+    monkeypatch.setattr(forgiving, "_last_warning", 0.0)
+    clock = [1000.0]
+    monkeypatch.setattr(forgiving, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    with caplog.at_level("WARNING", logger="monitoring.cache"):
+        cache.get("a")
+        cache.set("a", 1)
+        clock[0] += 59
+        cache.get("a")
+        assert len(caplog.records) == 1 and "cache unavailable" in caplog.records[0].getMessage()
+        clock[0] += 1
+        cache.get("a")
+        assert len(caplog.records) == 2
 
 
 def test_sessions_do_not_live_in_redis(settings):

@@ -111,6 +111,19 @@ def test_it_filters_by_status_channel_village_and_overdue(client, world):
     assert listed(overdue="on") == {overdue.pk}
 
 
+def test_it_filters_by_township(client, world):
+    """The township filter once answered 500 (a `startswith` lookup on the village's foreign key)."""
+    home = make_clue(world.home)
+    elsewhere = make_clue(world.other_township)
+    client.force_login(world.county_staff)
+    response = client.get(reverse("clue_list"), {"township": VILLAGE_A1[:9]})
+    assert response.status_code == 200
+    assert {clue.pk for clue in response.context["page"].object_list} == {home.pk}
+    other = world.other_township.village_id[:9]
+    assert {clue.pk for clue in client.get(reverse("clue_list"), {"township": other}).context["page"].object_list} \
+        == {elsewhere.pk}
+
+
 def test_an_overdue_open_clue_is_amber_and_an_answered_one_is_not(client, world):
     make_clue(world.home, days_left=-1, description="超期未核查")
     make_clue(world.home, days_left=-1, status=ClueStatus.DECLINED, description="已答复")
