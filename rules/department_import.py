@@ -16,6 +16,7 @@ from django.db import transaction
 from households import id_numbers
 from households.choices import DisabilityGrade, StudentStatus
 from households.models import Member
+from households.names import name_problem
 from households.table_stats import analyze
 from households.workbook.safety import UnsafeWorkbook, open_workbook, sheet_rows
 
@@ -141,7 +142,11 @@ def _parse(source: str, header: list[str], rows) -> tuple[list[DepartmentRecord]
         id_number, id_problem = _id_number(cell("证件号码"))
         if id_problem:
             problems.append((number, "证件号码", _show(cell("证件号码")), id_problem))
-        record = DepartmentRecord(row_number=number, id_number=id_number, name=str(cell("姓名") or "").strip()[:64])
+        name = str(cell("姓名") or "").strip()
+        problem = name_problem(name)
+        if problem:
+            problems.append((number, "姓名", _show(name), problem))
+        record = DepartmentRecord(row_number=number, id_number=id_number, name=name[:64])
         problem = _fill(record, kind, labels, cell(extra_header))
         if problem:
             problems.append((number, extra_header, _show(cell(extra_header)), problem))
