@@ -26,7 +26,14 @@ settings.register_profile("dev", max_examples=20, deadline=None, derandomize=Tru
                           suppress_health_check=_SUPPRESSED)
 settings.register_profile("deep", max_examples=2000, deadline=None, database=None,
                           suppress_health_check=_SUPPRESSED)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+_SCALE = {"dev": 0.2, "deep": 10}.get(PROFILE, 1)
+
+
+def examples(n: int) -> settings:
+    """A test's own number of examples under `ci` (what one costs decides it), scaled by the profile."""
+    return settings(max_examples=max(5, int(n * _SCALE)))
 
 CASES: Counter = Counter()  # test id → examples run (shrinking included)
 

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from households.names import name_problem
 from rules.department_import import EXTRA_COLUMNS
 from rules.models import DepartmentBatch, DepartmentRecord, DepartmentSource
-from tests.fuzz.conftest import rolled_back
+from tests.fuzz.conftest import examples, rolled_back
 from tests.fuzz.strategies import cell_safe, nasty, tricky_names, valid_ids
 from tests.rules.departments.lists import SAMPLES
 
@@ -74,6 +74,7 @@ def data_rows(rows) -> int:
     return sum(1 for row in rows[1:] if any(str(v if v is not None else "").strip() for v in row))
 
 
+@examples(80)
 @given(drawn=lists(), kind=st.sampled_from(["xlsx", "csv-utf8", "csv-gb18030"]))
 def test_it_imports_a_fuzzed_list_whole_or_not_at_all(staff, fuzz_case, like_postgresql, drawn, kind):
     fuzz_case()
@@ -93,6 +94,7 @@ def test_it_imports_a_fuzzed_list_whole_or_not_at_all(staff, fuzz_case, like_pos
             assert (DepartmentRecord.objects.count(), DepartmentBatch.objects.count()) == before
 
 
+@examples(60)
 @given(content=st.one_of(st.binary(max_size=2000), st.binary(max_size=200).map(lambda b: b"PK\x03\x04" + b)),
        name=st.sampled_from(["list.csv", "list.xlsx", "list.xls", "list", "名单.CSV"]),
        source=st.sampled_from(SOURCES + ["", "不存在"]), year=st.sampled_from(["2025", "", "２０２５", "1e3", "-1"]))
@@ -106,6 +108,7 @@ def test_it_refuses_random_bytes_with_a_message(staff, fuzz_case, like_postgresq
             assert DepartmentRecord.objects.count() == before
 
 
+@examples(20)
 @given(name=tricky_names(), kind=st.sampled_from(["xlsx", "csv"]))
 def test_it_refuses_a_name_with_invisible_characters(staff, fuzz_case, world, name, kind):
     fuzz_case()

@@ -16,11 +16,12 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from audits.models import TicketStatus
 from households.changes import services as change_services
 from households.changes.models import ChangeRequest
 from households.models import Member
 from tests.audits.builders import make_ticket
-from tests.fuzz.conftest import rolled_back
+from tests.fuzz.conftest import examples, rolled_back
 from tests.fuzz.strategies import nasty_text, tricky_names
 from tests.monitoring_objects.builders import make_application, make_clue
 
@@ -48,6 +49,7 @@ FORMS = [
     Page("clerk", "clue_detail", ("clue",)),
     Page("clerk", "application_edit", ("application",)),
     Page("reviewer", "change_detail", ("change",)),
+    Page("reviewer", "ticket_detail", ("explained_ticket",)),
     Page("county_staff", "rules_catalog"),  # the parameters, the year's lines, the rule switches
     Page("county_staff", "monitoring_settings"),
     Page("county_staff", "rules_batches"),
@@ -71,6 +73,7 @@ def objects(world):
         "home": world.home.number,
         "member": member.pk,
         "ticket": make_ticket(world.home).pk,
+        "explained_ticket": make_ticket(world.home, rule_id="B06", status=TicketStatus.PENDING_TOWNSHIP).pk,
         "clue": make_clue(world.home).pk,
         "application": make_application(world.home).pk,
         "change": change_services.change_request_submit(user=world.clerk, household=world.home,
@@ -116,6 +119,7 @@ def baselines(world, objects):
     return found
 
 
+@examples(300)
 @given(page=st.sampled_from(FORMS), which=st.integers(0, 10), data=st.data())
 def test_no_form_answers_500_whatever_is_typed(world, baselines, fuzz_case, like_postgresql, page, which, data):
     fuzz_case()
@@ -129,6 +133,7 @@ def test_no_form_answers_500_whatever_is_typed(world, baselines, fuzz_case, like
         assert response.status_code < 500, (page, fields)
 
 
+@examples(200)
 @given(page=st.sampled_from(LISTS),
        query=st.dictionaries(st.sampled_from(QUERY_NAMES), nasty_text(), min_size=1, max_size=3))
 def test_no_list_answers_500_whatever_its_query_string_says(world, objects, fuzz_case, like_postgresql, page, query):
@@ -138,6 +143,7 @@ def test_no_list_answers_500_whatever_its_query_string_says(world, objects, fuzz
         assert response.status_code < 500, (page, query)
 
 
+@examples(20)
 @given(name=tricky_names())
 def test_a_member_change_with_a_bidi_or_zero_width_name_is_refused(world, objects, fuzz_case, name):
     fuzz_case()

@@ -61,3 +61,26 @@ def test_it_refuses_a_department_list_name_with_invisible_characters(world, name
 @pytest.mark.parametrize("name", ["李四", "阿卜杜拉·买买提", "欧阳\ue000", "Li Si", "𪚥"])
 def test_a_name_without_controls_is_fine(name):
     assert name_problem(name) is None
+
+
+@pytest.mark.parametrize("name", ["\u202e四李", "李\u200b四", "\u2066李四\u2069", "\ufeff李四"])
+def test_the_registry_import_refuses_a_member_name_with_invisible_characters(name):
+    from households.workbook.cells import CellError, parse
+    from households.workbook.template import MEMBERS
+    with pytest.raises(CellError, match="「姓名」含有不可见的控制字符"):
+        parse(MEMBERS.column("name"), name)
+    assert parse(MEMBERS.column("name"), " 李四 ") == ("李四", None)
+
+
+def test_the_member_form_refuses_a_name_with_a_bidi_control(world):
+    from households.changes.member_forms import MemberForm
+    form = MemberForm(data={"name": "李\u202e四", "gender": "male"}, user=world.clerk)
+    assert not form.is_valid()
+    assert form.errors["name"] == ["姓名含有不可见的控制字符（如零宽字符、文字方向控制符）：请删除后重新填写（U+202E）"]
+
+
+def test_the_household_form_refuses_a_helper_name_with_a_zero_width_character():
+    from households.changes.forms import HouseholdInfoForm
+    form = HouseholdInfoForm(data={"helper_name": "王\u200b海"})
+    assert not form.is_valid()
+    assert "帮扶责任人含有不可见的控制字符" in form.errors["helper_name"][0]

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from households.workbook.models import ImportStatus, RegistryImport
-from tests.fuzz.conftest import rolled_back
+from tests.fuzz.conftest import examples, rolled_back
 from tests.fuzz.strategies import cell_safe, nasty
 from tests.fuzz.test_registry_import_fuzz import counts
 from tests.households.workbook.workbooks import SPECS, sample_rows, write_workbook
@@ -106,6 +106,7 @@ def workbook_files(draw, sample: bytes):
     return kind, _odd_workbook(draw)
 
 
+@examples(60)
 @given(data=st.data(), name=st.sampled_from(["登记.xlsx", "登记.XLSX", "登记.xls", "登记"]))
 def test_a_malformed_workbook_is_refused_whole_and_never_answers_500(
         world, sample_bytes, fuzz_case, like_postgresql, django_capture_on_commit_callbacks, data, name):

@@ -13,7 +13,7 @@ from households.models import AnnualIncome, Area, AssistanceMeasure, Household, 
 from households.names import name_problem
 from households.workbook.importer import registry_import
 from households.workbook.safety import UnsafeWorkbook
-from tests.fuzz.conftest import rolled_back
+from tests.fuzz.conftest import examples, rolled_back
 from tests.fuzz.strategies import cell_safe, nasty, tricky_names, typed_ids
 from tests.households.workbook.workbooks import COUNTY, SPECS, member_id, sample_rows, write_workbook
 
@@ -58,6 +58,7 @@ def assert_all_or_nothing(before: dict, result) -> None:
         assert after == before
 
 
+@examples(100)
 @given(changes=mutations())
 def test_it_imports_a_mangled_workbook_whole_or_not_at_all(world, tmp_path, fuzz_case, like_postgresql, changes):
     fuzz_case()
@@ -75,6 +76,7 @@ def test_it_imports_a_mangled_workbook_whole_or_not_at_all(world, tmp_path, fuzz
                 assert any("不可见的控制字符" in issue.message for issue in result.errors)
 
 
+@examples(30)
 @given(name=tricky_names(), where=st.sampled_from(sorted(NAME_COLUMNS)))
 def test_it_refuses_a_name_with_bidi_or_zero_width_characters(world, tmp_path, fuzz_case, name, where):
     fuzz_case()
@@ -87,6 +89,7 @@ def test_it_refuses_a_name_with_bidi_or_zero_width_characters(world, tmp_path, f
         assert (issue.sheet, issue.row) == (sheet, 2)
 
 
+@examples(60)
 @given(typed=typed_ids())
 def test_it_never_stores_an_id_number_other_than_the_one_typed(world, tmp_path, fuzz_case, typed):
     """An 18-digit ID stored as a number: kept exactly when the file holds every digit, else refused."""
