@@ -28,7 +28,8 @@ settings.register_profile("deep", max_examples=2000, deadline=None, database=Non
                           suppress_health_check=_SUPPRESSED)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(PROFILE)
-_SCALE = {"dev": 0.2, "deep": 10}.get(PROFILE, 1)
+# FUZZ_SCALE multiplies every test's examples (e.g. FUZZ_SCALE=3 for a longer random hunt).
+_SCALE = float(os.environ.get("FUZZ_SCALE") or {"dev": 0.2, "deep": 10}.get(PROFILE, 1))
 
 
 def examples(n: int) -> settings:
