@@ -7,8 +7,9 @@ whose ID number matches nobody in the registry are kept and reported as unmatche
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -16,12 +17,16 @@ from django.db import transaction
 from households import id_numbers
 from households.choices import DisabilityGrade, StudentStatus
 from households.models import Member
+from households.names import invisible_characters, name_problem
 from households.table_stats import analyze
 from households.workbook.safety import UnsafeWorkbook, open_workbook, sheet_rows
 
 from rules.models import DepartmentBatch, DepartmentRecord, DepartmentSource
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
+MONEY_LIMIT = Decimal("9999999999.99")  # DepartmentRecord.amount: 12 digits, 2 of them decimals
+ID_LIMIT = 32  # DepartmentRecord.id_number
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")  # no NaN, Infinity or exponent
 
 # source -> (header of its own column, kind, allowed labels → stored value)
 EXTRA_COLUMNS = {
@@ -141,7 +146,11 @@ def _parse(source: str, header: list[str], rows) -> tuple[list[DepartmentRecord]
         id_number, id_problem = _id_number(cell("证件号码"))
         if id_problem:
             problems.append((number, "证件号码", _show(cell("证件号码")), id_problem))
-        record = DepartmentRecord(row_number=number, id_number=id_number, name=str(cell("姓名") or "").strip()[:64])
+        name = str(cell("姓名") or "").strip()
+        problem = name_problem(name)
+        if problem:
+            problems.append((number, "姓名", _show(name), problem))
+        record = DepartmentRecord(row_number=number, id_number=id_number, name=name[:64])
         problem = _fill(record, kind, labels, cell(extra_header))
         if problem:
             problems.append((number, extra_header, _show(cell(extra_header)), problem))
@@ -153,8 +162,13 @@ def _id_number(raw) -> tuple[str, str | None]:
     if raw is None or str(raw).strip() == "":
         return "", "证件号码为空"
     if isinstance(raw, float | int) and not isinstance(raw, bool):
-        return str(raw), "证件号码被存成了数字，后几位可能已丢失：请把该列设为文本后重新填写"
-    return id_numbers.normalise(raw), None
+        return str(raw)[:ID_LIMIT], "证件号码被存成了数字，后几位可能已丢失：请把该列设为文本后重新填写"
+    number = id_numbers.normalise(raw)
+    if invisible_characters(number):
+        return "", "证件号码含有不可见的控制字符：请删除后重新填写"
+    if len(number) > ID_LIMIT:
+        return number[:ID_LIMIT], f"证件号码过长（{len(number)} 个字符）：请检查是否填错了列"
+    return number, None
 
 
 def _fill(record: DepartmentRecord, kind: str, labels, raw) -> str | None:
@@ -170,21 +184,20 @@ def _fill(record: DepartmentRecord, kind: str, labels, raw) -> str | None:
         except ValueError:
             return "日期应为 YYYY-MM-DD"
     elif kind == "money":
-        try:
-            amount = Decimal(text.replace(",", ""))
-        except InvalidOperation:
+        text = text.replace(",", "")
+        if not _NUMBER.fullmatch(text):
             return "金额应为数字"
+        amount = Decimal(text)
         if amount < 0:
             return "金额不能为负数"
+        if amount > MONEY_LIMIT:
+            return f"金额超出可保存的范围（最大 {MONEY_LIMIT}）：请检查是否多写了位数"
         record.amount = amount.quantize(Decimal("0.01"))
     elif kind == "months":
-        try:
-            months = int(Decimal(text))
-        except (InvalidOperation, ValueError):
+        # Checked as a number before int(): int(Decimal("Infinity")) raises, int(Decimal("1e999999999")) never ends.
+        if not _NUMBER.fullmatch(text) or not 0 <= Decimal(text) <= 12:
             return "务工时间应为0–12的整数"
-        if not 0 <= months <= 12:
-            return "务工时间应为0–12的整数"
-        record.months = months
+        record.months = int(Decimal(text))
     elif kind == "choice":
         if text not in labels:
             return f"应为 {'、'.join(labels)} 之一"

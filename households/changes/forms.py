@@ -8,6 +8,7 @@ from django.forms.models import fields_for_model
 from households.changes.fields import HOUSEHOLD_INFO_FIELDS
 from households.masked_forms import MaskedInitialForm
 from households.models import Household
+from households.names import name_problem
 
 PHONE = re.compile(r"^[0-9][0-9-]{4,19}$")
 PHONE_MESSAGE = "请填写数字电话号码（可含“-”），例如 13812345678 或 0467-5812345。"
@@ -38,6 +39,13 @@ class HouseholdInfoForm(MaskedInitialForm):
 
     def clean_phone(self):
         return self._clean_phone("phone")
+
+    def clean_helper_name(self):
+        value = self.cleaned_data.get("helper_name", "")
+        problem = name_problem(value, label="帮扶责任人")
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
 
     def clean_helper_phone(self):
         return self._clean_phone("helper_phone")

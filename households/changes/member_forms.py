@@ -18,6 +18,7 @@ from households.changes.forms import PHONE, PHONE_MESSAGE
 from households.choices import Gender, Relationship
 from households.expressions import assessment_year, shown_age_of
 from households.masked_forms import MaskedInitialForm
+from households.names import validate_name
 from households.models import AssistanceMeasure, Household, Member, YearParameters
 from households.scope import county_of
 
@@ -99,6 +100,7 @@ class MemberForm(ChangeForm):
         model_fields = fields_for_model(Member, fields=change_fields.MEMBER_FIELDS)
         self.fields = {**model_fields, **self.fields}
         self.fields["name"].required = True
+        self.fields["name"].validators.append(validate_name)
         self.fields["id_number"].help_text = "18位居民身份证号码，末位 X 请大写。"
         self.fields["birth_date"].widget = _date_input()
         self.fields["birth_date"].validators.append(_not_future)

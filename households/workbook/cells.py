@@ -17,12 +17,14 @@ from django.db import models as db_models
 from openpyxl.utils.datetime import from_excel
 
 from households import id_numbers
+from households.names import name_problem
 from households.workbook import messages as msg
 from households.choices import RiskType
 
 
 class Kind(Enum):
     TEXT = "text"          # free text: only stray whitespace is removed
+    NAME = "name"          # a person's name: text, refused with invisible control characters (names.py)
     CODE = "code"          # digits and letters: full-width folded, all whitespace removed
     PHONE = "phone"        # full-width folded, stripped
     ID_NUMBER = "id"       # like CODE, upper case; read as text whatever the cell type
@@ -150,6 +152,15 @@ def parse(column: Column, raw) -> tuple[object, str | None]:
 def _parse_text(column: Column, raw):
     text = clean(raw)
     return _limit(column, text), None
+
+
+def _parse_name(column: Column, raw):
+    """Like text, but a name with a bidi control or a zero-width character is refused, not
+    silently cleaned: the forms refuse the same name (households/names.py)."""
+    problem = name_problem(raw, label=f"「{column.header}」") if isinstance(raw, str) else None
+    if problem:
+        raise CellError(problem)
+    return _parse_text(column, raw)
 
 
 def _parse_code(column: Column, raw):
@@ -293,6 +304,7 @@ def _parse_degrees(column: Column, raw):
 
 _PARSERS = {
     Kind.TEXT: _parse_text,
+    Kind.NAME: _parse_name,
     Kind.CODE: _parse_code,
     Kind.PHONE: _parse_code,
     Kind.ID_NUMBER: _parse_code,

@@ -99,14 +99,14 @@ HOUSEHOLDS = SheetSpec("户信息", "households", Household, (
     Column("饮水安全有保障", "water_safe", Kind.YES_NO, "water_safe"),
     Column("经度", "longitude", Kind.DEGREES, "longitude", low=Decimal(-180), high=Decimal(180)),
     Column("纬度", "latitude", Kind.DEGREES, "latitude", low=Decimal(-90), high=Decimal(90)),
-    _text(Household, "帮扶责任人", "helper_name"),
+    _text(Household, "帮扶责任人", "helper_name", kind=Kind.NAME),
     _text(Household, "帮扶责任人电话", "helper_phone", kind=Kind.PHONE),
     _text(Household, "帮扶责任人单位", "helper_employer"),
 ), key=("household_no",))
 
 MEMBERS = SheetSpec("家庭成员", "members", Member, (
     _household_no(),
-    _text(Member, "姓名", "name", required=True),
+    _text(Member, "姓名", "name", kind=Kind.NAME, required=True),
     _text(Member, "证件号码", "id_number", kind=Kind.ID_NUMBER),
     _enum("性别", "gender", Gender),
     Column("出生日期", "birth_date", Kind.DATE, "birth_date"),
