@@ -88,8 +88,11 @@ class Browser:
 def gunicorn(database_url: str, app: str = "monitoring.wsgi", settings_module: str = "monitoring.settings_test",
              **variables):
     """One gunicorn worker (one thread) on the database, keeping its connection 600 s; its base URL."""
+    # This process's SECRET_KEY too: the session cookie it hands the server is signed with it
+    # (CI sets a random one; without it the server would read the session as corrupted).
     env = bare_environment(DJANGO_SETTINGS_MODULE=settings_module, DATABASE_URL=database_url,
-                           DB_CONN_MAX_AGE="600", ALLOWED_HOSTS="127.0.0.1", **variables)
+                           SECRET_KEY=settings.SECRET_KEY, DB_CONN_MAX_AGE="600", ALLOWED_HOSTS="127.0.0.1",
+                           **variables)
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", app, "-b", f"127.0.0.1:{port}",
                                "-w", "1", "--threads", "1", "--timeout", "120"], cwd=settings.BASE_DIR, env=env)
