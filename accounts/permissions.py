@@ -380,6 +380,52 @@ def can_view_audit_log(user, obj=None) -> bool:
     county's events. Not the inspector: the trail names people, addresses and whose records
     were opened, and reading it is itself a county staff duty (the security administrator)."""
     return _has(user, COUNTY_STAFF)
+
+
+# Analysis (看板, 收入分析研判, 月考评, 一张图) --------------------------------------------------------
+# Every figure is read through the household scope, so each role sees its own area's.
+
+
+def can_view_dashboard(user, obj=None) -> bool:
+    """数据看板: every role, over its own area (a clerk their village, a reviewer their township)."""
+    return _role(user) is not None
+
+
+def can_view_income_analysis(user, area=None) -> bool:
+    """收入分析研判 and the households behind each count: every role, for areas inside its own."""
+    if _role(user) is None:
+        return False
+    return area is None or _in_area(user, getattr(area, "code", area))
+
+
+def can_export_income_analysis(user, obj=None) -> bool:
+    """收入分析研判 as Excel: township reviewers and county staff (the inspector reads only)."""
+    return _has(user, REVIEWER, COUNTY_STAFF)
+
+
+def can_view_assessment(user, township=None) -> bool:
+    """数据质量月考评: county staff and the inspector see every township of the county; a township
+    reviewer sees their own township's score, its parts and its rank."""
+    if not _has(user, REVIEWER, COUNTY_STAFF, INSPECTOR):
+        return False
+    return township is None or _in_area(user, getattr(township, "code", township))
+
+
+def can_export_assessment(user, obj=None) -> bool:
+    """月考评 as Excel: county staff (it ranks every township of the county)."""
+    return _has(user, COUNTY_STAFF)
+
+
+def can_compute_analysis(user, obj=None) -> bool:
+    """Take an income snapshot or compute the month's assessment on demand: county staff."""
+    return _has(user, COUNTY_STAFF)
+
+
+def can_view_map(user, obj=None) -> bool:
+    """防贫监测一张图 and the income outliers: every role, over its own area."""
+    return _role(user) is not None
+
+
 # Accounts (账户管理) -------------------------------------------------------------------------
 
 

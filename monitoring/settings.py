@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "rules",
     "audits",
     "monitoring_objects",
+    "analysis",
     "demo",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("rules.urls")),
     path("", include("audits.urls")),
     path("", include("monitoring_objects.urls")),
+    path("", include("analysis.urls")),
     path("healthz/", healthz, name="healthz"),
 ]
 

@@ -28,6 +28,18 @@ DEFAULTS: dict[str, Decimal] = {
     "weight_water_unsafe": Decimal("0.40"),
     "weight_dropout": Decimal("0.50"),
     "weight_uninsured": Decimal("0.30"),
+    # 数据质量月考评 (analysis.assessment): the points each part may take off 100
+    "assessment_open_per_100": Decimal("1"),
+    "assessment_open_cap": Decimal("30"),
+    "assessment_overdue_ticket": Decimal("0.5"),
+    "assessment_overdue_ticket_cap": Decimal("20"),
+    "assessment_overdue_clue": Decimal("2"),
+    "assessment_overdue_clue_cap": Decimal("20"),
+    "assessment_returned": Decimal("1"),
+    "assessment_returned_cap": Decimal("10"),
+    "assessment_closure": Decimal("20"),
+    # income outliers (analysis.map): the modified z-score above which a value is listed
+    "outlier_score_limit": Decimal("3.5"),
 }
 
 LABELS = {
@@ -50,6 +62,16 @@ LABELS = {
     "weight_water_unsafe": "权重：饮水不安全",
     "weight_dropout": "权重：失学辍学",
     "weight_uninsured": "权重：未参保",
+    "assessment_open_per_100": "月考评：每百户未关闭问题扣分(错误计2倍)",
+    "assessment_open_cap": "月考评：未关闭问题扣分上限",
+    "assessment_overdue_ticket": "月考评：每条逾期问题扣分",
+    "assessment_overdue_ticket_cap": "月考评：逾期问题扣分上限",
+    "assessment_overdue_clue": "月考评：每条逾期预警线索扣分",
+    "assessment_overdue_clue_cap": "月考评：逾期线索扣分上限",
+    "assessment_returned": "月考评：每次核实被退回扣分",
+    "assessment_returned_cap": "月考评：退回扣分上限",
+    "assessment_closure": "月考评：整改率满分(按未整改比例扣)",
+    "outlier_score_limit": "收入异常值：修正Z分数阈值",
 }
 
 

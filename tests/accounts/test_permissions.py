@@ -77,6 +77,13 @@ ROLE_MATRIX = {
     "import_department": {"county"},
     "view_audit_log": {"county"},  # county staff read their county's trail; not the inspector
     "manage_accounts": {"county"},
+    "view_dashboard": {*ROLES},
+    "view_income_analysis": {*ROLES},
+    "export_income_analysis": {"reviewer", "county"},
+    "view_assessment": {"reviewer", "county", "inspector"},
+    "export_assessment": {"county"},
+    "compute_analysis": {"county"},
+    "view_map": {*ROLES},
 }
 
 
@@ -213,6 +220,14 @@ OBJECT_MATRIX = [
     ("manage_accounts", "a clerk of another county", account(OTHER_COUNTY_VILLAGE), set()),
     ("manage_accounts", "an account without an area", account(None), set()),
     ("manage_accounts", "a site administrator bound to the county", account(VILLAGE[:6], is_superuser=True), set()),
+    ("view_income_analysis", "the clerk's village", village(VILLAGE), {*ROLES}),
+    ("view_income_analysis", "another village of the township", village(NEIGHBOUR_VILLAGE),
+     {"reviewer", "county", "inspector"}),
+    ("view_income_analysis", "another township", village(OTHER_TOWNSHIP_VILLAGE[:9]), {"county", "inspector"}),
+    ("view_income_analysis", "another county", village(OTHER_COUNTY_VILLAGE[:6]), set()),
+    ("view_assessment", "the reviewer's township", village(VILLAGE[:9]), {"reviewer", "county", "inspector"}),
+    ("view_assessment", "another township", village(OTHER_TOWNSHIP_VILLAGE[:9]), {"county", "inspector"}),
+    ("view_assessment", "a township of another county", village(OTHER_COUNTY_VILLAGE[:9]), set()),
 ]
 
 
