@@ -66,7 +66,8 @@
   }
   function townshipHeight(d) { return Math.max(240, 60 + d.townships.length * 26); }
 
-  window.AppCharts = {
+  // Pages may add their own kinds (static/js/<room>.js, loaded before this file).
+  window.AppCharts = Object.assign(window.AppCharts || {}, {
     // Monitoring objects per township, unresolved risk stacked on eliminated, most first.
     townships: Object.assign(function (d) {
       var rows = d.townships.map(function (name, i) {
@@ -88,7 +89,7 @@
         { key: "onTime", name: "未超时", color: "#0d6efd" },
       ], function (a, b) { return (b.overdue - a.overdue) || ((b.overdue + b.onTime) - (a.overdue + a.onTime)); });
     }, { height: townshipHeight }),
-  };
+  });
 
   // A select with data-autosubmit sends its form as soon as it changes.
   document.addEventListener("change", function (event) {
