@@ -10,7 +10,7 @@ from households.uploads import MAX_FILES, AttachmentsField, MultipleFileInput
 from audits import rule_facts
 from audits.deadlines import MAX_DAYS, MIN_DAYS
 from audits.models import Severity, TicketStatus
-from audits.selectors import ALL, SORTS
+from audits.selectors import ALL, OPEN, SORTS
 from audits.transitions import EXPLANATION_REQUIRED, REASON_REQUIRED
 
 # Phones offer the camera for image/*; the type is still checked from the file's first bytes.
@@ -68,11 +68,17 @@ class TicketFilterForm(forms.Form):
     township = forms.ChoiceField(label="乡镇", required=False)
     village = forms.ChoiceField(label="行政村", required=False)
     overdue = forms.BooleanField(label="只看审核超时", required=False)
+    # A month (YYYY-MM, Beijing) in which tickets were found or closed: the dashboard's 整改率 links here.
+    found = forms.DateField(label="发现月份", required=False, input_formats=["%Y-%m"],
+                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+    closed = forms.DateField(label="销号月份", required=False, input_formats=["%Y-%m"],
+                             widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
     sort = forms.ChoiceField(label="排序", required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "我的待办"), (ALL, "全部状态")] + list(TicketStatus.choices)
+        self.fields["status"].choices = [("", "我的待办"), (ALL, "全部状态"), (OPEN, "未销号")] + list(
+            TicketStatus.choices)
         self.fields["category"].choices = [("", "全部类别")] + list(rule_facts.categories().items())
         self.fields["rule"].choices = [("", "全部规则")] + [
             (rule.id, f"{rule.id} {rule.name}") for rule in rule_facts.all_facts()
@@ -85,8 +91,10 @@ class TicketFilterForm(forms.Form):
         self.fields["village"].choices = [("", "全部行政村")] + [
             (area.code, f"{area.parent.name} {area.name}" if area.parent_id else area.name) for area in villages
         ]
-        for field in self.fields.values():
-            if not isinstance(field, forms.BooleanField):
+        for name, field in self.fields.items():
+            if name in ("found", "closed"):
+                field.widget.attrs.setdefault("class", "form-control")
+            elif not isinstance(field, forms.BooleanField):
                 field.widget.attrs.setdefault("class", "form-select")
 
     @property

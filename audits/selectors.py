@@ -1,5 +1,7 @@
 """Reads of tickets for the screens; every one starts from `in_scope(user)`."""
 
+import datetime
+
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Left
 from django.utils import timezone
@@ -11,6 +13,7 @@ from households.models import CODE_LENGTH, Member
 from audits.models import Ticket, TicketStatus
 
 ALL = "all"  # the status filter's value for every status
+OPEN = "open"  # the status filter's value for every status but closed (未销号)
 # The list's sort orders (a whitelist: the URL names a key, never a column).
 SORTS = {
     "due": ("截止日期最早", ("due_on", "pk")),
@@ -53,8 +56,8 @@ def ticket_list(*, user, filters: dict):
 
 
 def filtered(queryset, filters: dict):
-    """The rule, category, severity, township, village and overdue filters (not the status:
-    the tabs count by status)."""
+    """The rule, category, severity, township, village, overdue, found-in-month and closed-in-month
+    filters (not the status: the tabs count by status)."""
     if filters.get("category"):
         queryset = queryset.filter(rule_id__startswith=filters["category"])
     if filters.get("township"):
@@ -67,7 +70,22 @@ def filtered(queryset, filters: dict):
         queryset = queryset.filter(village_id=filters["village"])
     if filters.get("overdue"):
         queryset = queryset.overdue()
+    if filters.get("found"):
+        queryset = queryset.filter(found_at__gte=month_start(filters["found"]),
+                                   found_at__lt=month_start(next_month(filters["found"])))
+    if filters.get("closed"):
+        queryset = queryset.filter(closed_at__gte=month_start(filters["closed"]),
+                                   closed_at__lt=month_start(next_month(filters["closed"])))
     return queryset
+
+
+def month_start(month: datetime.date) -> datetime.datetime:
+    """The first instant of `month` (its first day) in Beijing: months are counted as Beijing months."""
+    return timezone.make_aware(datetime.datetime(month.year, month.month, 1))
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    return datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def status_counts(*, user, filters: dict) -> dict[str, int]:
@@ -90,6 +108,8 @@ def listed_statuses(*, user, filters: dict) -> list[str] | None:
     status = filters.get("status") or ""
     if status == ALL:
         return None
+    if status == OPEN:
+        return [value for value in TicketStatus.values if value != TicketStatus.CLOSED]
     return [status] if status else queue_statuses(user)
 
 

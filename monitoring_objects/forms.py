@@ -9,6 +9,7 @@ from households.choices import MeasureNature, MeasureType, MonitoringType, RiskS
 from households.models import Area
 
 from monitoring_objects.models import ProcedureSettings
+from monitoring_objects.selectors import has_risk_type
 from monitoring_objects.services import GREEN_CHANNEL_RISKS
 
 
@@ -19,6 +20,8 @@ class MonitoringFilterForm(forms.Form):
                                         choices=[("", "全部类别"), *MonitoringType.choices])
     risk_status = forms.ChoiceField(label="风险状态", required=False,
                                     choices=[("", "全部风险状态"), *RiskStatus.choices])
+    risk_type = forms.ChoiceField(label="风险类型", required=False,
+                                  choices=[("", "全部风险类型"), *RiskType.choices])
     village = forms.ChoiceField(label="行政村", required=False)
     needs_measure = forms.BooleanField(label="需落实帮扶措施", required=False)
     overdue = forms.BooleanField(label="有超期步骤", required=False)
@@ -29,7 +32,7 @@ class MonitoringFilterForm(forms.Form):
         villages = Area.objects.in_scope(user).villages().select_related("parent").order_by("code")
         self.fields["village"].choices = [("", "全部行政村")] + [
             (area.code, f"{area.parent.name} {area.name}" if area.parent_id else area.name) for area in villages]
-        for name in ("monitoring_type", "risk_status", "village"):
+        for name in ("monitoring_type", "risk_status", "risk_type", "village"):
             self.fields[name].widget.attrs["class"] = "form-select"
         for name in ("needs_measure", "overdue", "unauthorised"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
@@ -41,6 +44,8 @@ class MonitoringFilterForm(forms.Form):
             queryset = queryset.filter(monitoring_type=data["monitoring_type"])
         if data.get("risk_status"):
             queryset = queryset.filter(risk_status=data["risk_status"])
+        if data.get("risk_type"):
+            queryset = queryset.filter(has_risk_type(data["risk_type"]))
         if data.get("village"):
             queryset = queryset.filter(village_id=data["village"])
         if data.get("needs_measure"):

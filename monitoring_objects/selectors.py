@@ -6,9 +6,10 @@ import datetime
 
 from django.db.models import (
     BooleanField, Case, Count, DateField, Exists, ExpressionWrapper, F, IntegerField, Max, OuterRef, Q,
-    Subquery, Value, When,
+    Subquery, TextField, Value, When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import Contains
 from django.utils import timezone
 
 from accounts import permissions
@@ -64,6 +65,14 @@ def monitoring_objects(*, user, today: datetime.date | None = None):
                 Q(measure_count=0, risk_status=RiskStatus.UNRESOLVED), output_field=BooleanField()),
         )
     )
+
+
+def has_risk_type(risk_type: str):
+    """The households whose `risk_types` list holds `risk_type`, as a condition for filter() or
+    Count(filter=): the list's JSON text holds the quoted value. The values are fixed identifiers
+    (RiskType) with no quote or backslash, so the text match is exact (`"disability"` is not
+    inside `"severe_disability"`), and the same SQL runs on PostgreSQL and SQLite."""
+    return Contains(Cast("risk_types", TextField()), f'"{risk_type}"')
 
 
 def days_since(moment: datetime.datetime | None, today: datetime.date | None = None) -> int | None:

@@ -374,6 +374,9 @@ SCOPE: dict[str, Scope] = {
     # The county's clerk has no phone (nothing to reset: sent back); the other county's has one.
     "account_second_factor": Scope(county_staff_only(scoped(DECLINED)), kwargs=account, level="county",
                                    method="post", data=lambda b: {"stamp": account_stamp(b.account)}),
+
+    # analysis/dashboard: 数据看板, every role over its own area (query parameters widen nothing).
+    "dashboard": Scope(LIST_FOR_ALL),
 }
 
 # /admin/ (Django's admin bypasses every role and scope) is routed only when the operator turns it

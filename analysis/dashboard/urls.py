@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from analysis.dashboard import views
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+]
