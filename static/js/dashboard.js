@@ -49,8 +49,8 @@
       tooltip: ITEM,
       legend: { bottom: 0, type: "scroll" },
       series: [{
-        name: "数量", type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"],
-        label: { formatter: "{b}\n{c}" },
+        name: "数量", type: "pie", radius: ["38%", "68%"], center: ["50%", "44%"],
+        label: { position: "inside", formatter: "{c}", color: "#fff", fontWeight: "bold" },
         data: d.labels.map(function (label, i) {
           var item = { name: label, value: d.values[i] };
           if (colours) item.itemStyle = { color: colours[i] };
@@ -97,8 +97,8 @@
     dashMonths: function (d) {
       return {
         tooltip: AXIS,
-        legend: { top: 0 },
-        grid: { left: 8, right: 8, bottom: 8, top: 36, containLabel: true },
+        legend: { bottom: 0 },
+        grid: { left: 8, right: 8, bottom: 32, top: 36, containLabel: true },
         xAxis: { type: "category", data: d.labels, axisLabel: { hideOverlap: true } },
         yAxis: [
           { type: "value", minInterval: 1, name: "条" },
@@ -116,7 +116,7 @@
     dashHistogram: function (d) {
       var line = function (value, name, color) {
         return { xAxis: value, name: name, lineStyle: { color: color, type: "dashed", width: 2 },
-                 label: { formatter: name + " " + value, color: color } };
+                 label: { formatter: name + " " + value, color: color, position: "insideEndTop" } };
       };
       return {
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, className: "chart-tooltip",
