@@ -50,7 +50,9 @@
       legend: { bottom: 0, type: "scroll" },
       series: [{
         name: "数量", type: "pie", radius: ["38%", "68%"], center: ["50%", "44%"],
-        label: { position: "inside", formatter: "{c}", color: "#fff", fontWeight: "bold" },
+        stillShowZeroSum: false,
+        label: { position: "inside", color: "#fff", fontWeight: "bold",
+                 formatter: function (p) { return p.value ? String(p.value) : ""; } },
         data: d.labels.map(function (label, i) {
           var item = { name: label, value: d.values[i] };
           if (colours) item.itemStyle = { color: colours[i] };
