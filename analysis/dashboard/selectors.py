@@ -9,7 +9,7 @@ import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, IntegerField, Q, Value
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import Cast, Floor, Least, Left, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -194,24 +194,27 @@ def _risk_bin():
 
 def risk_figures(*, user, households_total: int) -> dict:
     """The assessment year's risk coefficients of the area's active households: a histogram of
-    0.05-wide bins and the counts per colour (三色码), with the county's two lines; two queries
+    0.05-wide bins and the counts per colour (三色码), with the county's two lines; one query
     besides the year and the lines."""
     county = county_of(user)
     township_line, county_line = risk_lines(county)
     year = assessment_year(county)
     scores = RiskScore.objects.filter(year=year, household__in=Household.objects.in_scope(user).active()).order_by()
-    per_bin = dict(scores.annotate(bin=_risk_bin()).values("bin").annotate(n=Count("pk")).values_list("bin", "n"))
+    colour_of_score = Case(When(risk__gte=county_line, then=Value(RiskColour.RED.value)),
+                           When(risk__gte=township_line, then=Value(RiskColour.AMBER.value)),
+                           default=Value(RiskColour.GREEN.value), output_field=CharField())
+    per_bin: dict[int, int] = {}
+    colours = {RiskColour.RED.value: 0, RiskColour.AMBER.value: 0, RiskColour.GREEN.value: 0}
+    # One pass over the year's scores: a line need not fall on a bin's edge, so each group is (bin, colour).
+    for row in scores.annotate(bin=_risk_bin(), colour=colour_of_score).values("bin", "colour").annotate(n=Count("pk")):
+        per_bin[row["bin"]] = per_bin.get(row["bin"], 0) + row["n"]
+        colours[row["colour"]] += row["n"]
     bins = []
     for index in range(BINS):
         low, high = BIN_WIDTH * index, BIN_WIDTH * (index + 1)
         below = f"{high:.2f}" if index < BINS - 1 else None  # the last bin holds 1.00: no upper bound
         bins.append({"label": f"{low:.2f}–{high:.2f}", "from": f"{low:.2f}", "count": per_bin.get(index, 0),
                      "url": link("household_list", risk_from=f"{low:.2f}", risk_below=below)})
-    colours = scores.aggregate(
-        red=Count("pk", filter=Q(risk__gte=county_line)),
-        amber=Count("pk", filter=Q(risk__gte=township_line, risk__lt=county_line)),
-        green=Count("pk", filter=Q(risk__lt=township_line)),
-    )
     colours["none"] = households_total - colours["red"] - colours["amber"] - colours["green"]
     return {
         "year": year,
