@@ -89,14 +89,16 @@ def tickets_figures(*, user, today: datetime.date) -> dict:
     by township (or village) with their overdue part: three queries, and one for the area names."""
     tickets = Ticket.objects.in_scope(user).order_by()
     overdue = Q(due_on__lt=today) & ~Q(status=TicketStatus.CLOSED)
-    by_status = {row["status"]: row for row in tickets.values("status").annotate(n=Count("pk"), late=Count("pk", filter=overdue))}
+    by_status = {row["status"]: row for row in (
+        tickets.values("status").annotate(n=Count("pk"), late=Count("pk", filter=overdue)))}
     status_rows = [_row(label, by_status.get(value, {}).get("n", 0), link("ticket_list", status=value))
                    for value, label in TicketStatus.choices]
-    unclosed = sum(row["count"] for row in status_rows[:-1])
+    unclosed = sum(row["n"] for status, row in by_status.items() if status != TicketStatus.CLOSED)
 
     categories = rule_facts.categories()
     cells = {(row["category"], row["severity"]): row["n"] for row in (
-        tickets.unclosed().annotate(category=Left("rule_id", 1)).values("category", "severity").annotate(n=Count("pk")))}
+        tickets.unclosed().annotate(category=Left("rule_id", 1))
+        .values("category", "severity").annotate(n=Count("pk")))}
     category_rows = [
         {"label": label, "code": code, "cells": [
             _row(Severity(severity).label, cells.get((code, severity), 0),
@@ -110,12 +112,13 @@ def tickets_figures(*, user, today: datetime.date) -> dict:
     level, areas = _area_rows(user)
     area_rows = []
     if level:
-        key = Left("village_id", TOWNSHIP_CODE) if level == "township" else Left("village_id", CODE_LENGTH[AreaLevel.VILLAGE])
+        key = Left("village_id", TOWNSHIP_CODE if level == "township" else CODE_LENGTH[AreaLevel.VILLAGE])
         per_area = {row["area"]: row for row in (
             tickets.unclosed().annotate(area=key).values("area")
             .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today))))}
         area_rows = [
-            _row(area.name, per_area.get(area.code, {}).get("n", 0), link("ticket_list", status=OPEN, **{level: area.code}),
+            _row(area.name, per_area.get(area.code, {}).get("n", 0),
+                 link("ticket_list", status=OPEN, **{level: area.code}),
                  overdue=per_area.get(area.code, {}).get("late", 0),
                  overdue_url=link("ticket_list", status=ALL, overdue="on", **{level: area.code}))
             for area in areas]
