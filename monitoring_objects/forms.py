@@ -5,6 +5,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 
+from households import list_extensions
 from households.choices import MeasureNature, MeasureType, MonitoringType, RiskStatus, RiskType
 from households.models import Area
 
@@ -33,6 +34,7 @@ class MonitoringFilterForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "form-select"
         for name in ("needs_measure", "overdue", "unauthorised"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
+        self.fields.update(list_extensions.filter_fields())  # the risk colour's, among others
 
     def filter(self, queryset):
         """`queryset` narrowed by the valid filters (an invalid value is ignored, not an error page)."""
@@ -49,7 +51,7 @@ class MonitoringFilterForm(forms.Form):
             queryset = queryset.filter(Q(application_overdue=True) | Q(clue_overdue=True))
         if data.get("unauthorised"):
             queryset = queryset.filter(authorised=False)
-        return queryset
+        return list_extensions.apply_filters(queryset, data)
 
 
 class MeasureForm(forms.Form):

@@ -12,8 +12,10 @@ from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, Extra
 from django.utils import timezone
 
 from accounts import permissions
+from households import list_extensions
 from households.choices import RiskStatus
-from households.models import AssistanceMeasure, Household
+from households.models import AssistanceMeasure, Household, YearParameters
+from households.scope import county_of
 
 from monitoring_objects.models import (
     Application, ApplicationKind, Clue, ProcedureEvent, ProcedureSettings,
@@ -64,6 +66,15 @@ def monitoring_objects(*, user, today: datetime.date | None = None):
                 Q(measure_count=0, risk_status=RiskStatus.UNRESOLVED), output_field=BooleanField()),
         )
     )
+
+
+def monitoring_list(*, user, today: datetime.date | None = None):
+    """The list page's rows: `monitoring_objects` with the columns other apps registered on the
+    household lists (households.list_extensions: the risk colour), for the user's county and year."""
+    county = county_of(user)
+    params = YearParameters.current(county) if county else None
+    return list_extensions.annotate(monitoring_objects(user=user, today=today), county=county,
+                                    year=params.year if params else None)
 
 
 def days_since(moment: datetime.datetime | None, today: datetime.date | None = None) -> int | None:
