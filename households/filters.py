@@ -7,6 +7,7 @@ from django.db.models import Q
 from households import id_numbers, list_extensions
 from households.choices import HouseholdType, IdentificationSource, MonitoringType, RiskStatus
 from households.models import Area, Household, Member
+from households.scope import county_of
 
 SORTS = {
     "number": ("number",),
@@ -59,6 +60,7 @@ class HouseholdFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
+        self.county = county_of(user)
         areas = Area.objects.in_scope(user)
         self.filters["township"].queryset = areas.townships()
         # A county has hundreds of villages: they are offered once a township is chosen.
@@ -84,7 +86,7 @@ class HouseholdFilter(django_filters.FilterSet):
         for name, value in self.form.cleaned_data.items():
             if name in self.filters:
                 queryset = self.filters[name].filter(queryset, value)
-        return list_extensions.apply_filters(queryset, self.form.cleaned_data)
+        return list_extensions.apply_filters(queryset, self.form.cleaned_data, county=self.county)
 
     def filter_text(self, queryset, name, value):
         """Household number or member name matched from the start; an ID number in full.

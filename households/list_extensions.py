@@ -5,8 +5,8 @@ risk colour, 三色码): an app registers, at start-up (its AppConfig.ready()),
 
 - an annotation: `annotate(households, *, county, year) -> households`, set-based (a join or one
   correlated subquery, never a query per row), applied to the list's queryset before filtering;
-- filters: a query parameter, the form field that reads it and `apply(households, value)`,
-  called with a non-empty cleaned value on the annotated queryset;
+- filters: a query parameter, the form field that reads it and `apply(households, value, *, county)`,
+  called with a non-empty cleaned value on the annotated queryset (`county`: whose settings apply);
 - a column: its header, the template of its cell (one `<td>` with a `data-label`, given
   `household`), the template of its controls in the filter form (given `form`) and what the
   household page shows of it in the 风险系数 card (given the page's context).
@@ -27,7 +27,7 @@ Annotation = Callable[..., object]
 class HouseholdFilter:
     name: str  # the query parameter
     field: Callable[[], forms.Field]
-    apply: Callable[[object, object], object]
+    apply: Callable[..., object]
 
 
 @dataclass(frozen=True)
@@ -70,12 +70,12 @@ def filter_fields() -> dict[str, forms.Field]:
     return {name: spec.field() for name, spec in _FILTERS.items()}
 
 
-def apply_filters(households, cleaned_data: dict):
+def apply_filters(households, cleaned_data: dict, *, county: str | None):
     """`households` (annotated) narrowed by every registered filter given a value."""
     for name, spec in _FILTERS.items():
         value = cleaned_data.get(name)
         if value not in (None, ""):
-            households = spec.apply(households, value)
+            households = spec.apply(households, value, county=county)
     return households
 
 

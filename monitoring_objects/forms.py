@@ -8,6 +8,7 @@ from django.db.models import Q
 from households import list_extensions
 from households.choices import MeasureNature, MeasureType, MonitoringType, RiskStatus, RiskType
 from households.models import Area
+from households.scope import county_of
 
 from monitoring_objects.models import ProcedureSettings
 from monitoring_objects.services import GREEN_CHANNEL_RISKS
@@ -27,6 +28,7 @@ class MonitoringFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.county = county_of(user)
         villages = Area.objects.in_scope(user).villages().select_related("parent").order_by("code")
         self.fields["village"].choices = [("", "全部行政村")] + [
             (area.code, f"{area.parent.name} {area.name}" if area.parent_id else area.name) for area in villages]
@@ -51,7 +53,7 @@ class MonitoringFilterForm(forms.Form):
             queryset = queryset.filter(Q(application_overdue=True) | Q(clue_overdue=True))
         if data.get("unauthorised"):
             queryset = queryset.filter(authorised=False)
-        return list_extensions.apply_filters(queryset, data)
+        return list_extensions.apply_filters(queryset, data, county=self.county)
 
 
 class MeasureForm(forms.Form):

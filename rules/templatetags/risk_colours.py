@@ -24,5 +24,6 @@ def risk_judged(score, county: str):
     township_line, county_line = risk_lines(county)
     return {
         "colour": colour_of(risk, township_line=township_line, county_line=county_line),
-        "risk": risk, "township_line": township_line, "county_line": county_line,
+        # 0.7500 stored reads 0.75: a line as the settings page writes it
+        "risk": risk, "township_line": township_line.normalize(), "county_line": county_line.normalize(),
     }
