@@ -115,7 +115,8 @@ def _risk_bound_field(label: str, placeholder: str):
             error_messages={"invalid": f"{label}须为 0–1 之间的小数。", "min_value": f"{label}不能小于 0。",
                             "max_digits": f"{label}最多 4 位小数。", "max_decimal_places": f"{label}最多 4 位小数。",
                             "max_whole_digits": f"{label}须为 0–1 之间的小数。"},
-            widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01", "min": "0", "max": "1",
+            widget=forms.NumberInput(attrs={"class": "form-control px-2", "step": "0.01", "min": "0", "max": "1",
+                                            "aria-label": label,
                                             "inputmode": "decimal", "placeholder": placeholder}),
         )
     return field
@@ -143,7 +144,7 @@ def _annotate_for_lists(households, *, county, year):
 def register_list_colours() -> None:
     list_extensions.register_household_annotation(_annotate_for_lists)
     list_extensions.register_household_filter("risk_colour", _colour_field, _by_colour)
-    list_extensions.register_household_filter("risk_from", _risk_bound_field("风险系数从", "不低于"), _from)
+    list_extensions.register_household_filter("risk_from", _risk_bound_field("风险系数从", "从"), _from)
     list_extensions.register_household_filter("risk_below", _risk_bound_field("风险系数低于", "低于"), _below)
     list_extensions.register_household_column(
         list_extensions.HouseholdColumn(label="三色码", **COLOUR_COLUMN_TEMPLATES))

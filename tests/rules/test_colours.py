@@ -123,7 +123,7 @@ def coloured(world):
 
 def test_the_list_shows_each_households_colour_in_words(client, coloured):
     page = list_page(client, coloured.county_staff)
-    assert "<th scope=\"col\">三色码</th>" in page
+    assert "<th scope=\"col\" class=\"text-nowrap\">三色码</th>" in page
     expected = {coloured.home: "红色", coloured.neighbour: "黄色", coloured.other_township: "绿色",
                 coloured.unscored: "未评估"}
     for household, words in expected.items():
@@ -237,7 +237,7 @@ def test_the_monitoring_list_shows_and_filters_by_colour(client, coloured):
     client.force_login(coloured.county_staff)
     response = client.get(reverse("monitoring_list"))
     page = response.content.decode()
-    assert "<th scope=\"col\">三色码</th>" in page
+    assert "<th scope=\"col\" class=\"text-nowrap\">三色码</th>" in page
     assert ">红色</span>" in row_of(page, coloured.home.number)
     assert ">黄色</span>" in row_of(page, coloured.neighbour.number)
     assert ">绿色</span>" in row_of(page, coloured.other_township.number)
@@ -276,7 +276,8 @@ def test_the_household_page_shows_the_colour_beside_the_coefficient_and_the_line
     text = summary(detail(client, world.clerk, world.home))
     assert 'data-testid="risk">0.8500<' in text
     assert 'data-risk-colour="red"' in text and ">红色</span>" in text
-    assert "≥ 0.85 红色" in text and "0.75–0.85 黄色" in text and "&lt; 0.75 绿色" in text
+    assert "≥ 0.85（县级复核线）红色" in text and "0.75（乡镇审核线）至 0.85 黄色" in text
+    assert "&lt; 0.75 绿色" in text
 
 
 def test_the_household_page_judges_by_the_countys_own_lines(client, world):
@@ -284,11 +285,11 @@ def test_the_household_page_judges_by_the_countys_own_lines(client, world):
     set_parameter("risk_county", "0.90", county=COUNTY)
     scored(world.home, "0.85")
     text = summary(detail(client, world.clerk, world.home))
-    assert ">黄色</span>" in text and "≥ 0.9 红色" in text and "0.7–0.9 黄色" in text
+    assert ">黄色</span>" in text and "≥ 0.9（县级复核线）红色" in text and "0.7（乡镇审核线）至 0.9 黄色" in text
 
 
 def test_the_household_page_without_a_coefficient_says_unassessed(client, world):
     scored(world.home, "0.99", year=2024)
     text = summary(detail(client, world.clerk, world.home))
     assert ">未评估</span>" in text and 'data-testid="risk"' not in text
-    assert "本年度尚无风险系数" in text
+    assert "尚未计算" in detail(client, world.clerk, world.home)
