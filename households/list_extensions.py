@@ -24,7 +24,7 @@ Annotation = Callable[..., object]
 
 
 @dataclass(frozen=True)
-class HouseholdFilter:
+class ListFilter:
     name: str  # the query parameter
     field: Callable[[], forms.Field]
     apply: Callable[..., object]
@@ -39,7 +39,7 @@ class HouseholdColumn:
 
 
 _ANNOTATIONS: list[Annotation] = []
-_FILTERS: dict[str, HouseholdFilter] = {}
+_FILTERS: dict[str, ListFilter] = {}
 _COLUMNS: list[HouseholdColumn] = []
 
 
@@ -49,7 +49,7 @@ def register_household_annotation(annotate: Annotation) -> None:
 
 
 def register_household_filter(name: str, field: Callable[[], forms.Field], apply) -> None:
-    _FILTERS[name] = HouseholdFilter(name=name, field=field, apply=apply)
+    _FILTERS[name] = ListFilter(name=name, field=field, apply=apply)
 
 
 def register_household_column(column: HouseholdColumn) -> None:

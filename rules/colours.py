@@ -110,11 +110,10 @@ def _colour_field() -> forms.Field:
 
 def _risk_bound_field(label: str, placeholder: str):
     def field() -> forms.Field:
+        # Any number of decimals: a link (the dashboard's histogram) may write 0.850000.
         return forms.DecimalField(
-            label=label, required=False, min_value=0, max_digits=5, decimal_places=4,
-            error_messages={"invalid": f"{label}须为 0–1 之间的小数。", "min_value": f"{label}不能小于 0。",
-                            "max_digits": f"{label}最多 4 位小数。", "max_decimal_places": f"{label}最多 4 位小数。",
-                            "max_whole_digits": f"{label}须为 0–1 之间的小数。"},
+            label=label, required=False, min_value=0,
+            error_messages={"invalid": f"{label}须为 0–1 之间的小数。", "min_value": f"{label}不能小于 0。"},
             widget=forms.NumberInput(attrs={"class": "form-control px-2", "step": "0.01", "min": "0", "max": "1",
                                             "aria-label": label,
                                             "inputmode": "decimal", "placeholder": placeholder}),

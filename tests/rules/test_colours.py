@@ -164,6 +164,7 @@ def test_the_colour_filter_follows_the_countys_own_lines(client, coloured):
     ({"risk_from": "0.7499", "risk_below": "0.86"}, ["neighbour", "other_township"]),
     ({"risk_from": "0.86", "risk_below": "0.87"}, ["home"]),
     ({"risk_from": "0.9"}, []),
+    ({"risk_from": "0.750000", "risk_below": "0.8600000"}, ["neighbour"]),  # as a link may write them
 ])
 def test_the_list_filters_by_a_risk_range(client, coloured, params, expected):
     page = list_page(client, coloured.county_staff, **params)
@@ -177,6 +178,9 @@ def test_an_invalid_range_is_reported_and_ignored(client, coloured):
     page = list_page(client, coloured.county_staff, risk_from="abc")
     assert "筛选条件有误" in page and "风险系数从须为 0–1 之间的小数" in page
     assert total(page) == 4
+    page = list_page(client, coloured.county_staff, risk_below="-0.1", risk_colour="red")
+    assert "风险系数低于不能小于 0" in page
+    assert total(page) == 1  # the valid filter still applies
 
 
 def test_a_clerk_filtering_by_colour_sees_only_their_village(client, coloured):
