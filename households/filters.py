@@ -4,9 +4,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from households import id_numbers
+from households import id_numbers, list_extensions
 from households.choices import HouseholdType, IdentificationSource, MonitoringType, RiskStatus
 from households.models import Area, Household, Member
+from households.scope import county_of
 
 SORTS = {
     "number": ("number",),
@@ -59,6 +60,7 @@ class HouseholdFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
+        self.county = county_of(user)
         areas = Area.objects.in_scope(user)
         self.filters["township"].queryset = areas.townships()
         # A county has hundreds of villages: they are offered once a township is chosen.
@@ -73,6 +75,18 @@ class HouseholdFilter(django_filters.FilterSet):
         self.filters["village"].queryset = villages
         for name in ("household_type", "monitoring_type", "risk_status", "identification_source"):
             self.form.fields[name].widget.attrs["class"] = "form-select"
+
+    def get_form_class(self):
+        """The form of the declared filters and of those other apps registered (list_extensions)."""
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (form_class,), list_extensions.filter_fields())
+
+    def filter_queryset(self, queryset):
+        """The declared filters (as django-filter does), then the registered ones."""
+        for name, value in self.form.cleaned_data.items():
+            if name in self.filters:
+                queryset = self.filters[name].filter(queryset, value)
+        return list_extensions.apply_filters(queryset, self.form.cleaned_data, county=self.county)
 
     def filter_text(self, queryset, name, value):
         """Household number or member name matched from the start; an ID number in full.

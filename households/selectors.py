@@ -2,12 +2,14 @@
 
 from django.db.models import Count, Prefetch, Q
 
+from households import list_extensions
 from households.choices import HouseholdType, MemberStatus, RiskStatus
 from households.models import AnnualIncome, Area, AssistanceMeasure, Household, Member, YearParameters
 
 
-def household_list(*, user, year: int | None):
-    """Active households in scope, with the columns of the list page annotated."""
+def household_list(*, user, year: int | None, county: str | None = None):
+    """Active households in scope, with the columns of the list page annotated (those other apps
+    registered too, list_extensions: `county`'s settings decide them)."""
     households = (
         Household.objects.in_scope(user)
         .active()
@@ -17,6 +19,7 @@ def household_list(*, user, year: int | None):
     )
     if year is not None:
         households = households.with_income(year)
+    households = list_extensions.annotate(households, county=county, year=year)
     return households.order_by("number")
 
 

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from households import panels, selectors, services
+from households import list_extensions, panels, selectors, services
 from households.changes import selectors as change_selectors
 from households.changes.history import household_timeline
 from households.filters import SORT_LABELS, HouseholdFilter
@@ -26,9 +26,10 @@ def _household_or_404(user, number: str) -> Household:
 
 @login_required
 def household_list(request):
-    params = YearParameters.current(county_of(request.user))
+    county = county_of(request.user)
+    params = YearParameters.current(county)
     year = params.year if params else None
-    households = selectors.household_list(user=request.user, year=year)
+    households = selectors.household_list(user=request.user, year=year, county=county)
     filterset = HouseholdFilter(request.GET or None, queryset=households, user=request.user)
     page = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -40,6 +41,7 @@ def household_list(request):
             "params": params,
             "sort": request.GET.get("sort", "number"),
             "sort_labels": SORT_LABELS,
+            "extra_columns": list_extensions.columns(),
         },
     )
 
@@ -85,6 +87,7 @@ def _detail_context(household: Household, user) -> dict:
     risk = household.risk_scores.filter(year=params.year).first() if params else None
     return {
         "risk": risk,
+        "household_columns": list_extensions.columns(),
         "open_tickets": household.tickets.unclosed().select_related("member").order_by("rule_id"),
         "household": household,
         "members": members,

@@ -5,8 +5,10 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 
+from households import list_extensions
 from households.choices import MeasureNature, MeasureType, MonitoringType, RiskStatus, RiskType
 from households.models import Area
+from households.scope import county_of
 
 from monitoring_objects.models import ProcedureSettings
 from monitoring_objects.selectors import has_risk_type
@@ -29,6 +31,7 @@ class MonitoringFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.county = county_of(user)
         villages = Area.objects.in_scope(user).villages().select_related("parent").order_by("code")
         self.fields["village"].choices = [("", "全部行政村")] + [
             (area.code, f"{area.parent.name} {area.name}" if area.parent_id else area.name) for area in villages]
@@ -36,6 +39,7 @@ class MonitoringFilterForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "form-select"
         for name in ("needs_measure", "overdue", "unauthorised"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
+        self.fields.update(list_extensions.filter_fields())  # the risk colour's, among others
 
     def filter(self, queryset):
         """`queryset` narrowed by the valid filters (an invalid value is ignored, not an error page)."""
@@ -54,7 +58,7 @@ class MonitoringFilterForm(forms.Form):
             queryset = queryset.filter(Q(application_overdue=True) | Q(clue_overdue=True))
         if data.get("unauthorised"):
             queryset = queryset.filter(authorised=False)
-        return queryset
+        return list_extensions.apply_filters(queryset, data, county=self.county)
 
 
 class MeasureForm(forms.Form):

@@ -13,8 +13,10 @@ from django.db.models.lookups import Contains
 from django.utils import timezone
 
 from accounts import permissions
+from households import list_extensions
 from households.choices import RiskStatus
-from households.models import AssistanceMeasure, Household
+from households.models import AssistanceMeasure, Household, YearParameters
+from households.scope import county_of
 
 from monitoring_objects.models import (
     Application, ApplicationKind, Clue, ProcedureEvent, ProcedureSettings,
@@ -73,6 +75,15 @@ def has_risk_type(risk_type: str):
     (RiskType) with no quote or backslash, so the text match is exact (`"disability"` is not
     inside `"severe_disability"`), and the same SQL runs on PostgreSQL and SQLite."""
     return Contains(Cast("risk_types", TextField()), f'"{risk_type}"')
+
+
+def monitoring_list(*, user, today: datetime.date | None = None):
+    """The list page's rows: `monitoring_objects` with the columns other apps registered on the
+    household lists (households.list_extensions: the risk colour), for the user's county and year."""
+    county = county_of(user)
+    params = YearParameters.current(county) if county else None
+    return list_extensions.annotate(monitoring_objects(user=user, today=today), county=county,
+                                    year=params.year if params else None)
 
 
 def days_since(moment: datetime.datetime | None, today: datetime.date | None = None) -> int | None:

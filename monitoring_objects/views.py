@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from households import views as household_views
+from households import list_extensions
 from households.choices import MeasureState
 from households.models import AssistanceMeasure, Household
 from trail.models import AuditAction
@@ -47,7 +48,7 @@ def _household_or_404(user, number: str) -> Household:
 
 def _filtered(request, data):
     form = MonitoringFilterForm(data, user=request.user)
-    return form, form.filter(selectors.monitoring_objects(user=request.user)).order_by("village_id", "number")
+    return form, form.filter(selectors.monitoring_list(user=request.user)).order_by("village_id", "number")
 
 
 @login_required
@@ -60,6 +61,7 @@ def monitoring_list(request):
         household.days_since_step = selectors.days_since(household.last_event_at, today)
     return render(request, "monitoring_objects/list.html", {
         "form": form, "page": page, "can_export": permissions.can_export_monitoring(request.user),
+        "extra_columns": list_extensions.columns(),
         "filters": {name: value for name, value in request.GET.items() if name != "page"},
     })
 

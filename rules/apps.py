@@ -11,8 +11,11 @@ class RulesConfig(AppConfig):
         # Django's idiom: modules that declare (the catalog's rules) or connect (the receivers)
         # when imported are imported once the apps are ready.
         from rules import catalog, receivers  # noqa: F401
+        from rules.colours import register_list_colours
         from rules.registry import register_facts
 
         register_facts()
         # The reviewer of a change request sees which tickets approving it would resolve or raise.
         register_review_panel("rules/_change_ticket_preview_panel.html")
+        # 三色码: a column, filters and a badge on the household lists and the household page.
+        register_list_colours()

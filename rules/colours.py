@@ -4,17 +4,26 @@ Red at or above the county line (`risk_county`), amber at or above the township 
 (`risk_township`), green below; a household without a coefficient for the assessment year
 (no batch has scored it yet) is 未评估, never green by default. The colour is always shown
 with its words (`RiskColour.label`), never by colour alone.
+
+Where it shows: `register_list_colours()` (called in RulesConfig.ready()) adds the colour to
+the registry's list extensions (households.list_extensions): a column and filters on the
+household list and the monitoring objects' list, and a badge beside the coefficient on the
+household page.
 """
 
 from decimal import Decimal
 
+from django import forms
 from django.db import models
-from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, DecimalField, F, FilteredRelation, Q, Value, When
 
+from households import list_extensions
 from households.models import YearParameters
 
-from rules.models import RiskScore
-from rules.parameters import current_values
+from rules.models import CatalogParameter
+from rules.parameters import DEFAULTS
+
+LINE_KEYS = ("risk_township", "risk_county")
 
 
 class RiskColour(models.TextChoices):
@@ -24,9 +33,11 @@ class RiskColour(models.TextChoices):
     NONE = "none", "未评估"
 
 
-def risk_lines(county: str) -> tuple[Decimal, Decimal]:
-    """(township line, county line) in force in `county`."""
-    values = current_values(county)
+def risk_lines(county: str | None) -> tuple[Decimal, Decimal]:
+    """(township line, county line) in force in `county`: its own values over the defaults (one query)."""
+    values = {key: DEFAULTS[key] for key in LINE_KEYS}
+    if county:
+        values.update(CatalogParameter.objects.filter(county=county, key__in=LINE_KEYS).values_list("key", "value"))
     return values["risk_township"], values["risk_county"]
 
 
@@ -40,8 +51,8 @@ def colour_of(risk: Decimal | None, *, township_line: Decimal, county_line: Deci
     return RiskColour.GREEN
 
 
-def assessment_year(county: str) -> int | None:
-    params = YearParameters.current(county)
+def assessment_year(county: str | None) -> int | None:
+    params = YearParameters.current(county) if county else None
     return params.year if params else None
 
 
@@ -55,17 +66,84 @@ def colour_condition(colour: str, *, township_line: Decimal, county_line: Decima
     }[RiskColour(colour)]
 
 
-def with_risk_colour(households, *, county: str, year: int | None = None):
+def with_risk_colour(households, *, county: str | None, year: int | None = None,
+                     lines: tuple[Decimal, Decimal] | None = None):
     """Annotate `risk` (the year's coefficient, or None) and `risk_colour` (a RiskColour value)
-    on a household queryset, in SQL: one correlated lookup on the unique (household, year) index."""
+    on a household queryset, in SQL: one LEFT JOIN on RiskScore's unique (household, year)
+    index, so a household appears once and the colour is a CASE over a column (no per-row query).
+    `lines` (township, county) saves the lookup when the caller has them."""
     year = year if year is not None else assessment_year(county)
-    township_line, county_line = risk_lines(county)
-    risk = Subquery(RiskScore.objects.filter(household=OuterRef("pk"), year=year).values("risk")[:1])
-    return households.annotate(risk=risk).annotate(
-        risk_colour=Case(
-            *(When(colour_condition(c, township_line=township_line, county_line=county_line), then=Value(c.value))
-              for c in (RiskColour.NONE, RiskColour.RED, RiskColour.AMBER)),
-            default=Value(RiskColour.GREEN.value),
-            output_field=CharField(),
+    if year is None:  # no current year: nothing is assessed
+        return households.annotate(risk=Value(None, output_field=DecimalField(max_digits=5, decimal_places=4)),
+                                   risk_colour=Value(RiskColour.NONE.value, output_field=CharField()))
+    township_line, county_line = lines or risk_lines(county)
+    return (
+        households
+        .annotate(risk_of_year=FilteredRelation("risk_scores", condition=Q(risk_scores__year=year)))
+        .annotate(risk=F("risk_of_year__risk"))
+        .annotate(
+            risk_colour=Case(
+                *(When(colour_condition(c, township_line=township_line, county_line=county_line), then=Value(c.value))
+                  for c in (RiskColour.NONE, RiskColour.RED, RiskColour.AMBER)),
+                default=Value(RiskColour.GREEN.value),
+                output_field=CharField(),
+            )
         )
     )
+
+
+# The lists' column and filters (households.list_extensions) -------------------------------
+
+COLOUR_COLUMN_TEMPLATES = {
+    "cell_template": "rules/_risk_colour_cell.html",
+    "filter_template": "rules/_risk_colour_filter.html",
+    "page_template": "rules/_risk_colour_page.html",
+}
+
+
+def _colour_field() -> forms.Field:
+    return forms.ChoiceField(
+        label="三色码", required=False, choices=[("", "全部三色码"), *RiskColour.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+def _risk_bound_field(label: str, placeholder: str):
+    def field() -> forms.Field:
+        # Any number of decimals: a link (the dashboard's histogram) may write 0.850000.
+        return forms.DecimalField(
+            label=label, required=False, min_value=0,
+            error_messages={"invalid": f"{label}须为 0–1 之间的小数。", "min_value": f"{label}不能小于 0。"},
+            widget=forms.NumberInput(attrs={"class": "form-control px-2", "step": "0.01", "min": "0", "max": "1",
+                                            "aria-label": label,
+                                            "inputmode": "decimal", "placeholder": placeholder}),
+        )
+    return field
+
+
+def _by_colour(households, colour, *, county):
+    # On `risk`, not on the CASE of `risk_colour`: PostgreSQL then filters the scores before the
+    # join (18 ms rather than 150 ms for the reds of 100,000 households). Same lines, same colour.
+    township_line, county_line = risk_lines(county)
+    return households.filter(colour_condition(colour, township_line=township_line, county_line=county_line))
+
+
+def _from(households, value, *, county):
+    return households.filter(risk__gte=value)
+
+
+def _below(households, value, *, county):
+    return households.filter(risk__lt=value)
+
+
+def _annotate_for_lists(households, *, county, year):
+    return with_risk_colour(households, county=county, year=year)
+
+
+def register_list_colours() -> None:
+    list_extensions.register_household_annotation(_annotate_for_lists)
+    list_extensions.register_household_filter("risk_colour", _colour_field, _by_colour)
+    list_extensions.register_household_filter("risk_from", _risk_bound_field("风险系数从", "从"), _from)
+    list_extensions.register_household_filter("risk_below", _risk_bound_field("风险系数低于", "低于"), _below)
+    list_extensions.register_household_column(
+        list_extensions.HouseholdColumn(label="三色码", **COLOUR_COLUMN_TEMPLATES))

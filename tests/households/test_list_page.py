@@ -29,8 +29,9 @@ def test_query_count_does_not_grow_with_the_number_of_households(client, world):
         make_income(household, 2025, wage="30000")
     assert queries_for_list(client) == few
     assert queries_for_list(client, filters) == few_filtered
-    # session, user, the user's area, current year, COUNT, townships, villages, the page
-    assert few <= 8
+    # session, user, the user's area, current year, the county's risk lines (三色码), COUNT,
+    # townships, villages, the page
+    assert few <= 9
 
 
 def test_free_text_finds_by_household_number_member_name_and_id_number(client, world):

@@ -1,0 +1,83 @@
+"""Columns, annotations and filters other apps add to the household lists.
+
+The registry does not know what the apps above it compute about a household (the rules app's
+risk colour, 三色码): an app registers, at start-up (its AppConfig.ready()),
+
+- an annotation: `annotate(households, *, county, year) -> households`, set-based (a join or one
+  correlated subquery, never a query per row), applied to the list's queryset before filtering;
+- filters: a query parameter, the form field that reads it and `apply(households, value, *, county)`,
+  called with a non-empty cleaned value on the annotated queryset (`county`: whose settings apply);
+- a column: its header, the template of its cell (one `<td>` with a `data-label`, given
+  `household`), the template of its controls in the filter form (given `form`) and what the
+  household page shows of it in the 风险系数 card (given the page's context).
+
+The household list (households.views) and the monitoring objects' list (monitoring_objects)
+both read this registry, so a column registered once shows, and filters, on both.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+
+Annotation = Callable[..., object]
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    name: str  # the query parameter
+    field: Callable[[], forms.Field]
+    apply: Callable[..., object]
+
+
+@dataclass(frozen=True)
+class HouseholdColumn:
+    label: str
+    cell_template: str
+    filter_template: str = ""
+    page_template: str = ""
+
+
+_ANNOTATIONS: list[Annotation] = []
+_FILTERS: dict[str, ListFilter] = {}
+_COLUMNS: list[HouseholdColumn] = []
+
+
+def register_household_annotation(annotate: Annotation) -> None:
+    if annotate not in _ANNOTATIONS:
+        _ANNOTATIONS.append(annotate)
+
+
+def register_household_filter(name: str, field: Callable[[], forms.Field], apply) -> None:
+    _FILTERS[name] = ListFilter(name=name, field=field, apply=apply)
+
+
+def register_household_column(column: HouseholdColumn) -> None:
+    if column not in _COLUMNS:
+        _COLUMNS.append(column)
+
+
+def annotate(households, *, county: str | None, year: int | None):
+    """`households` with every registered annotation. A user without a county (no role) sees no
+    households, but the annotations are still made, so that the registered filters find their fields."""
+    for annotation in _ANNOTATIONS:
+        households = annotation(households, county=county, year=year)
+    return households
+
+
+def filter_fields() -> dict[str, forms.Field]:
+    """A fresh form field for every registered filter, by query parameter."""
+    return {name: spec.field() for name, spec in _FILTERS.items()}
+
+
+def apply_filters(households, cleaned_data: dict, *, county: str | None):
+    """`households` (annotated) narrowed by every registered filter given a value."""
+    for name, spec in _FILTERS.items():
+        value = cleaned_data.get(name)
+        if value not in (None, ""):
+            households = spec.apply(households, value, county=county)
+    return households
+
+
+def columns() -> list[HouseholdColumn]:
+    return list(_COLUMNS)
