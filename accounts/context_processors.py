@@ -22,6 +22,7 @@ MENU = [
     ("department_list", "部门数据", "bi-building", permissions.can_view_departments, "department"),
     ("audit_log", "审计日志", "bi-shield-check", permissions.can_view_audit_log, "audit_log"),
     ("account_list", "账户管理", "bi-person-gear", permissions.can_manage_accounts, "account"),
+    ("income_analysis", "收入分析研判", "bi-graph-up", permissions.can_view_income_analysis, "income_analysis"),
 ]
 
 

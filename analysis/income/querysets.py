@@ -19,7 +19,7 @@ from django.db.models.sql.constants import INNER
 from django_cte import CTE, with_cte
 
 from households.choices import MemberStatus
-from households.models import AnnualIncome, Household, Member
+from households.models import AnnualIncome, Member
 
 from rules.expressions import any_of, decimal_cents, net_cents, ratio, sum_cents
 
@@ -61,12 +61,13 @@ def _member_sizes(*, prefix: str):
             .values("household_id").annotate(size=Count("pk")).order_by())
 
 
-def population(*, user, prefix: str, year: int):
-    """The population of the area `prefix` inside `user`'s scope, one row per household with
+def population(*, registry, prefix: str, year: int):
+    """The population of the area `prefix` among the households of `registry` (a user's
+    `Household.objects.in_scope(user)`, or every household for the snapshots), one row per household with
     size, has0…has3, net0…net3 and the components of Y and Y−1 (<key>0, <key>1), in cents."""
     incomes = CTE(_income_summary(year=year, prefix=prefix), name="income_pivot")
     sizes = CTE(_member_sizes(prefix=prefix), name="member_sizes")
-    households = Household.objects.in_scope(user).active().filter(village__code__startswith=prefix)
+    households = registry.active().filter(village__code__startswith=prefix)
     households = sizes.join(households, id=sizes.col.household_id, _join_type=INNER)
     households = incomes.join(households, id=incomes.col.household_id, _join_type=INNER)
     columns = {"size": sizes.col.size}

@@ -7,6 +7,7 @@ in exactly one village), so they are exact without a second pass over the househ
 figures are the exact quotient of those integers, rounded half-up to the cent here.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,9 +15,10 @@ from django.db.models import Count, F, Q, Sum
 
 from households.choices import AreaLevel
 from households.expressions import per_capita
-from households.models import Area, YearParameters
+from households.models import Area, Household, YearParameters
 from households.scope import scope_prefix
 
+from analysis.income.models import IncomeSnapshot
 from analysis.income.querysets import COMPONENTS, conditions, population
 
 # Counted figures: key (the households list's ?figure=) -> column
@@ -106,7 +108,7 @@ def household_conditions(lines: YearParameters | None) -> dict[str, Q]:
                       attention_line=lines.attention_line if lines else Decimal("10000"))
 
 
-def village_sums(*, user, prefix: str, year: int, lines: YearParameters | None) -> dict[str, dict[str, int]]:
+def village_sums(*, registry, prefix: str, year: int, lines: YearParameters | None) -> dict[str, dict[str, int]]:
     """Per village code under `prefix` (inside `user`'s scope): the integer sums. One query."""
     last = Q(has1=1)
     counted = household_conditions(lines)
@@ -123,7 +125,7 @@ def village_sums(*, user, prefix: str, year: int, lines: YearParameters | None) 
     for key, condition in counted.items():
         if key != "households":
             aggregates[f"n_{key}"] = Count("pk", filter=condition)
-    rows = population(user=user, prefix=prefix, year=year).values("village_id").annotate(**aggregates).order_by()
+    rows = population(registry=registry, prefix=prefix, year=year).values("village_id").annotate(**aggregates).order_by()
     found = {}
     for row in rows:
         sums = {}
@@ -154,11 +156,12 @@ class IncomeAnalysis:
     lines: YearParameters | None
 
 
-def income_analysis(*, user, area: Area, year: int) -> IncomeAnalysis:
-    """The analysis of `area` (already checked to lie in `user`'s scope) for year `year`.
+def income_analysis(*, registry, area: Area, year: int) -> IncomeAnalysis:
+    """The analysis of `area` for year `year` over the households of `registry` (the user's
+    scope, `Household.objects.in_scope(user)`; every household for a snapshot).
     Three queries: the year's lines, the village sums and the areas' names."""
     lines = year_lines(area.code[:6], year)
-    by_village = village_sums(user=user, prefix=area.code, year=year, lines=lines)
+    by_village = village_sums(registry=registry, prefix=area.code, year=year, lines=lines)
     areas = list(Area.objects.filter(code__startswith=area.code).exclude(code=area.code)
                  .filter(level__in=[AreaLevel.TOWNSHIP, AreaLevel.VILLAGE]).order_by("code"))
     villages, townships = [], {}
@@ -199,13 +202,112 @@ def area_in_scope(user, code: str | None) -> Area | None:
     return Area.objects.filter(code=code).select_related("parent").first()
 
 
-def figure_households(*, user, area: Area, year: int, figure: str):
+def figure_households(*, registry, area: Area, year: int, figure: str):
     """The households behind one counted figure of `area`, in number order, with head and
     per-capita incomes of Y and Y−1 for the list; as many as the figure counts."""
     condition = household_conditions(year_lines(area.code[:6], year))[figure]
-    households = population(user=user, prefix=area.code, year=year).filter(condition)
+    households = population(registry=registry, prefix=area.code, year=year).filter(condition)
     return (households.select_related("village", "village__parent").with_head()
             .annotate(pc0=per_capita(F("net0"), F("size"), cents=True),
                       pc1=per_capita(F("net1"), F("size"), cents=True))
             .order_by("number"))
 
+
+
+# --- the page: from the latest snapshot when there is one, the live analysis otherwise ---------
+
+TREND_MONTHS = 12
+
+
+def loaded(figures: dict[str, object]) -> dict[str, object]:
+    """A snapshot's stored figures back as the export's values (money as Decimal or None)."""
+    return {name: (Decimal(value) if value != "" else None) if name in MONEY_COLUMNS else value
+            for name, value in figures.items()}
+
+
+@dataclass
+class PageAnalysis:
+    analysis: IncomeAnalysis
+    snapshot_taken_at: object | None  # when the figures come from a snapshot
+    snapshot_month: object | None
+
+
+def page_analysis(*, user, area: Area, year: int) -> PageAnalysis:
+    """What the page shows for `area`: the latest snapshot of `year` holding the area (the live
+    computation takes seconds at 100,000 households), else the live analysis over the user's scope.
+    Three or four queries either way."""
+    latest = IncomeSnapshot.objects.filter(area=area.code, year=year).order_by("-month").first()
+    if latest is None:
+        live = income_analysis(registry=Household.objects.in_scope(user), area=area, year=year)
+        return PageAnalysis(live, None, None)
+    children_areas = list(Area.objects.filter(parent=area).order_by("code")) if area.level != AreaLevel.VILLAGE else []
+    stored_rows = dict(IncomeSnapshot.objects.filter(area__in=[a.code for a in children_areas], year=year,
+                                                     month=latest.month).values_list("area", "figures"))
+    empty = figures_of(empty_sums())
+    children = [AreaFigures(a, loaded(stored_rows[a.code]) if a.code in stored_rows else empty, {})
+                for a in children_areas]
+    analysis = IncomeAnalysis(area=area, year=year, total=AreaFigures(area, loaded(latest.figures), {}),
+                              children=children, villages=[], lines=year_lines(area.code[:6], year))
+    return PageAnalysis(analysis, latest.taken_at, latest.month)
+
+
+def trend(*, area: Area, until) -> dict:
+    """The area's snapshots over the last TREND_MONTHS months up to `until` (a month's first day),
+    each beside the snapshot of the same month a year earlier; for the trend chart. One query."""
+    months = []
+    month = until
+    for _ in range(TREND_MONTHS):
+        months.append(month)
+        month = (month.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    months.reverse()
+    earlier = [m.replace(year=m.year - 1) for m in months]
+    rows = {}
+    for month, figures in (IncomeSnapshot.objects.filter(area=area.code, month__in=months + earlier)
+                           .order_by("month", "-year").values_list("month", "figures")):
+        rows.setdefault(month, figures)
+
+    def series(which, name):
+        values = []
+        for m in which:
+            value = rows.get(m, {}).get(name)
+            values.append(None if value in (None, "") else (float(value) if name in MONEY_COLUMNS else value))
+        return values
+
+    return {
+        "months": [m.strftime("%Y-%m") for m in months],
+        "any": any(m in rows for m in months),
+        "income": series(months, "人均纯收入"), "incomeLastYear": series(earlier, "人均纯收入"),
+        "declined": series(months, "下降户数"), "declinedLastYear": series(earlier, "下降户数"),
+    }
+
+
+def component_chart(figures: dict[str, object]) -> dict:
+    """Per-capita income by component, this year against last (for the chart; display only)."""
+    def number(value):
+        return None if value is None else float(value)
+    return {
+        "components": list(COMPONENT_COLUMNS.values()),
+        "thisYear": [number(figures[name]) for name in COMPONENT_COLUMNS.values()],
+        "lastYear": [number(figures[f"{name}上年"]) for name in COMPONENT_COLUMNS.values()],
+    }
+
+
+def counts_chart(rows: list[AreaFigures]) -> dict:
+    """Decline and growth counts by area (for the chart)."""
+    keys = ("declined", "declined2", "declined3", "grew30", "grew50", "grew100")
+    return {
+        "areas": [row.area.name for row in rows],
+        "series": [{"name": COUNTED[key], "data": [row.figures[COUNTED[key]] for row in rows]} for key in keys],
+    }
+
+
+FIGURE_KEYS = {name: key for key, name in COUNTED.items()}
+OVERVIEW_COLUMNS = COLUMNS[:12]
+COMPONENT_TABLE_COLUMNS = COLUMNS[12:]
+
+
+def cells(figures: dict[str, object], columns: list[str]) -> list[dict]:
+    """A table row's cells: the value, whether it is money, and the households list's figure key
+    for a count that has one (人口 has none)."""
+    return [{"name": name, "value": figures[name], "money": name in MONEY_COLUMNS,
+             "figure": FIGURE_KEYS.get(name, "")} for name in columns]

@@ -6,7 +6,7 @@ import pytest
 
 from analysis.income import selectors
 from analysis.income.selectors import COLUMNS, quotient
-from households.models import Area
+from households.models import Area, Household
 from tests.analysis.income.fixture import (
     COUNTY, EMPTY_TOWNSHIP, EMPTY_VILLAGE, EXPECTED_EMPTY, EXPECTED_TOWNSHIP, EXPECTED_V1, TOWNSHIP, V1, V2, V3, YEAR,
     build_county, users,
@@ -22,7 +22,7 @@ def county():
 
 
 def analysis_of(user, code):
-    return selectors.income_analysis(user=user, area=Area.objects.get(code=code), year=YEAR)
+    return selectors.income_analysis(registry=Household.objects.in_scope(user), area=Area.objects.get(code=code), year=YEAR)
 
 
 def test_the_columns_are_those_of_operations_md():
@@ -85,30 +85,30 @@ def test_net_operating_income_is_income_minus_expenses(county):
 ])
 def test_the_households_behind_each_count(county, figure, keys):
     made, people = county
-    households = selectors.figure_households(user=people["county"], area=Area.objects.get(code=V1),
+    households = selectors.figure_households(registry=Household.objects.in_scope(people["county"]), area=Area.objects.get(code=V1),
                                              year=YEAR, figure=figure)
     assert {h.number for h in households} == {made[key].number for key in keys}
 
 
 def test_per_capita_on_the_household_list_uses_current_active_members(county):
     made, people = county
-    [row] = selectors.figure_households(user=people["county"], area=Area.objects.get(code=V1), year=YEAR,
+    [row] = selectors.figure_households(registry=Household.objects.in_scope(people["county"]), area=Area.objects.get(code=V1), year=YEAR,
                                         figure="declined3")
     assert row.pc0 == Decimal("12000") and row.pc1 == Decimal("13000") and row.size == 1
-    fall2 = selectors.figure_households(user=people["county"], area=Area.objects.get(code=V1), year=YEAR,
+    fall2 = selectors.figure_households(registry=Household.objects.in_scope(people["county"]), area=Area.objects.get(code=V1), year=YEAR,
                                         figure="declined2").get(number=made["fall2"].number)
     assert fall2.size == 2  # the member who moved out is not counted
 
 
 def test_a_clerk_counts_only_their_village(county):
     _made, people = county
-    analysis = selectors.income_analysis(user=people["clerk"], area=Area.objects.get(code=TOWNSHIP), year=YEAR)
+    analysis = selectors.income_analysis(registry=Household.objects.in_scope(people["clerk"]), area=Area.objects.get(code=TOWNSHIP), year=YEAR)
     assert analysis.total.figures["户数"] == 8  # the view never lets a clerk ask for this; the data is scoped anyway
 
 
 def test_without_lines_for_the_year_nothing_is_below_them(county):
     _made, people = county
-    figures = selectors.income_analysis(user=people["county"], area=Area.objects.get(code=V1), year=YEAR + 1).total.figures
+    figures = selectors.income_analysis(registry=Household.objects.in_scope(people["county"]), area=Area.objects.get(code=V1), year=YEAR + 1).total.figures
     assert figures == EXPECTED_EMPTY
 
 
@@ -128,4 +128,4 @@ def test_the_analysis_reads_a_fixed_number_of_queries(county, django_assert_max_
     _made, people = county
     area = Area.objects.get(code=COUNTY)
     with django_assert_max_num_queries(3):  # the lines, the village sums, the areas
-        selectors.income_analysis(user=people["county"], area=area, year=YEAR)
+        selectors.income_analysis(registry=Household.objects.in_scope(people["county"]), area=area, year=YEAR)
