@@ -199,7 +199,7 @@ def area_in_scope(user, code: str | None) -> Area | None:
     code = code or prefix
     if not code.startswith(prefix):
         return None
-    return Area.objects.filter(code=code).select_related("parent").first()
+    return Area.objects.filter(code=code).select_related("parent", "parent__parent").first()
 
 
 def figure_households(*, registry, area: Area, year: int, figure: str):
