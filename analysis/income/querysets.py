@@ -36,7 +36,7 @@ COMPONENTS = (
 GROWTH_FACTORS = {"grew30": Decimal("1.3"), "grew50": Decimal("1.5"), "grew100": Decimal("2")}
 
 
-def _income_summary(*, year: int, prefix: str):
+def _income_summary(*, year: int, prefix: str, components: bool):
     incomes = AnnualIncome.objects.filter(
         year__gte=year - YEARS_BACK + 1, year__lte=year,
         household__removed_on__isnull=True, household__village__code__startswith=prefix,
@@ -49,7 +49,7 @@ def _income_summary(*, year: int, prefix: str):
     for back in range(YEARS_BACK):
         columns[f"has{back}"] = any_of(Q(year=year - back))
         columns[f"net{back}"] = of_year(back, net_cents(""))
-    for key, added, subtracted in COMPONENTS:
+    for key, added, subtracted in COMPONENTS if components else ():
         for back in (0, 1):
             columns[f"{key}{back}"] = of_year(back, sum_cents(list(added), subtract=subtracted))
     return incomes.values("household_id").annotate(**columns).order_by()
@@ -61,11 +61,13 @@ def _member_sizes(*, prefix: str):
             .values("household_id").annotate(size=Count("pk")).order_by())
 
 
-def population(*, registry, prefix: str, year: int):
+def population(*, registry, prefix: str, year: int, components: bool = True):
     """The population of the area `prefix` among the households of `registry` (a user's
     `Household.objects.in_scope(user)`, or every household for the snapshots), one row per household with
-    size, has0…has3, net0…net3 and the components of Y and Y−1 (<key>0, <key>1), in cents."""
-    incomes = CTE(_income_summary(year=year, prefix=prefix), name="income_pivot")
+    size, has0…has3, net0…net3 and (with `components`) the components of Y and Y−1 (<key>0, <key>1),
+    in cents. django-cte writes WITH RECURSIVE, which PostgreSQL materialises whole: a reader
+    that needs no components leaves them out."""
+    incomes = CTE(_income_summary(year=year, prefix=prefix, components=components), name="income_pivot")
     sizes = CTE(_member_sizes(prefix=prefix), name="member_sizes")
     households = registry.active().filter(village__code__startswith=prefix)
     households = sizes.join(households, id=sizes.col.household_id, _join_type=INNER)
@@ -74,7 +76,7 @@ def population(*, registry, prefix: str, year: int):
     for back in range(YEARS_BACK):
         columns[f"has{back}"] = getattr(incomes.col, f"has{back}")
         columns[f"net{back}"] = getattr(incomes.col, f"net{back}")
-    for key, _added, _subtracted in COMPONENTS:
+    for key, _added, _subtracted in COMPONENTS if components else ():
         for back in (0, 1):
             columns[f"{key}{back}"] = getattr(incomes.col, f"{key}{back}")
     households = households.annotate(**columns).filter(has0=1, size__gt=0)

@@ -206,7 +206,7 @@ def figure_households(*, registry, area: Area, year: int, figure: str):
     """The households behind one counted figure of `area`, in number order, with head and
     per-capita incomes of Y and Y−1 for the list; as many as the figure counts."""
     condition = household_conditions(year_lines(area.code[:6], year))[figure]
-    households = population(registry=registry, prefix=area.code, year=year).filter(condition)
+    households = population(registry=registry, prefix=area.code, year=year, components=False).filter(condition)
     return (households.select_related("village", "village__parent").with_head()
             .annotate(pc0=per_capita(F("net0"), F("size"), cents=True),
                       pc1=per_capita(F("net1"), F("size"), cents=True))
