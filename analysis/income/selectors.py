@@ -295,10 +295,9 @@ def component_chart(figures: dict[str, object]) -> dict:
 def counts_chart(rows: list[AreaFigures]) -> dict:
     """Decline and growth counts by area (for the chart)."""
     keys = ("declined", "declined2", "declined3", "grew30", "grew50", "grew100")
-    return {
-        "areas": [row.area.name for row in rows],
-        "series": [{"name": COUNTED[key], "data": [row.figures[COUNTED[key]] for row in rows]} for key in keys],
-    }
+    series = [{"name": COUNTED[key], "data": [row.figures[COUNTED[key]] for row in rows]} for key in keys]
+    return {"areas": [row.area.name for row in rows], "series": series,
+            "any": any(value for each in series for value in each["data"])}
 
 
 FIGURE_KEYS = {name: key for key, name in COUNTED.items()}

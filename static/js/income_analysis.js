@@ -59,18 +59,19 @@
       xAxis: { type: "value", minInterval: 1, name: "户" },
       yAxis: { type: "category", inverse: true, data: d.areas },
       series: d.series.map(function (s, i) {
-        return { name: s.name.replace("户数", ""), type: "bar", color: COUNT_COLOURS[i], data: s.data };
+        return { name: s.name.replace("户数", ""), type: "bar", color: COUNT_COLOURS[i], data: s.data,
+                 barMaxWidth: 10, barGap: "10%" };
       }),
     };
   };
-  window.AppCharts.incomeCounts.height = function (d) { return Math.max(300, 60 + d.areas.length * 60); };
+  window.AppCharts.incomeCounts.height = function (d) { return Math.max(260, 70 + d.areas.length * 44); };
 
   // Monthly snapshots, with the same month of the year before as dashed lines.
   window.AppCharts.incomeTrend = function (d) {
     return {
       tooltip: Object.assign({}, TOOLTIP, { axisPointer: { type: "line" } }),
       legend: { top: 0, type: "scroll" },
-      grid: { left: 8, right: 8, bottom: 8, top: 48, containLabel: true },
+      grid: { left: 8, right: 8, bottom: 8, top: 64, containLabel: true },
       xAxis: { type: "category", data: d.months },
       yAxis: [{ type: "value", name: "元" }, { type: "value", name: "户", minInterval: 1 }],
       series: [
