@@ -57,7 +57,7 @@ def test_drill_down_to_a_township_and_a_village(client, county):
     village = client.get(PAGE, {"area": V1})
     assert village.context["overview_rows"] == []
     assert figures_of_row(village.context["overview_total"]) == {name: EXPECTED_V1[name] for name in COLUMNS[:12]}
-    assert f"figure=declined3" in village.content.decode()
+    assert "figure=declined3" in village.content.decode()
 
 
 def test_a_reviewer_of_another_township_gets_404(client, county):
@@ -198,3 +198,21 @@ def test_the_page_reads_a_bounded_number_of_queries(client, county, code, django
         client.get(PAGE, {"area": code})
     with django_assert_max_num_queries(14):
         client.get(HOUSEHOLDS, {"area": code, "figure": "households"})
+
+
+def test_the_households_pages_hold_every_household_once(client, county, settings):
+    made, people = county
+    settings.PAGE_SIZE = 3
+    client = as_user(client, people["county"])
+    seen = []
+    for number in (1, 2, 3):
+        page = client.get(HOUSEHOLDS, {"area": V1, "figure": "households", "page": number}).context["page"]
+        assert page.paginator.count == 8 and page.number == number
+        seen += [h.number for h in page.object_list]
+    assert len(seen) == len(set(seen)) == 8
+    past = client.get(HOUSEHOLDS, {"area": V1, "figure": "households", "page": 9}).context["page"]
+    assert past.number == 3 and len(past.object_list) == 2
+    wrong = client.get(HOUSEHOLDS, {"area": V1, "figure": "households", "page": "x"}).context["page"]
+    assert wrong.number == 1
+    empty = client.get(HOUSEHOLDS, {"area": V2, "figure": "declined"})
+    assert empty.context["page"].paginator.count == 0 and "没有符合" in empty.content.decode()
