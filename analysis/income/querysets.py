@@ -12,14 +12,14 @@ integers (cents), exact on PostgreSQL and SQLite alike.
 
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, Max, Q, Value
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Value
 from django.db.models import Case, F, When
 from django.db.models.lookups import GreaterThan
 from django.db.models.sql.constants import INNER
 from django_cte import CTE, with_cte
 
 from households.choices import MemberStatus
-from households.models import AnnualIncome, Member
+from households.models import AnnualIncome, Household, Member
 
 from rules.expressions import any_of, decimal_cents, net_cents, ratio, sum_cents
 
@@ -36,11 +36,15 @@ COMPONENTS = (
 GROWTH_FACTORS = {"grew30": Decimal("1.3"), "grew50": Decimal("1.5"), "grew100": Decimal("2")}
 
 
+def _active_in(prefix: str):
+    """The ids of the active households under `prefix`, as a subquery: PostgreSQL finds them on
+    the partial village index and then reads only their members and incomes."""
+    return Household.objects.active().filter(village__code__startswith=prefix).values("pk")
+
+
 def _income_summary(*, year: int, prefix: str, components: bool):
     incomes = AnnualIncome.objects.filter(
-        year__gte=year - YEARS_BACK + 1, year__lte=year,
-        household__removed_on__isnull=True, household__village__code__startswith=prefix,
-    )
+        year__gte=year - YEARS_BACK + 1, year__lte=year, household__in=_active_in(prefix))
 
     def of_year(back: int, expression):
         return Max(Case(When(year=year - back, then=expression), output_field=IntegerField()))
@@ -56,8 +60,7 @@ def _income_summary(*, year: int, prefix: str, components: bool):
 
 
 def _member_sizes(*, prefix: str):
-    return (Member.objects.filter(status=MemberStatus.NORMAL, household__removed_on__isnull=True,
-                                  household__village__code__startswith=prefix)
+    return (Member.objects.filter(status=MemberStatus.NORMAL, household__in=_active_in(prefix))
             .values("household_id").annotate(size=Count("pk")).order_by())
 
 
@@ -79,7 +82,11 @@ def population(*, registry, prefix: str, year: int, components: bool = True):
     for key, _added, _subtracted in COMPONENTS if components else ():
         for back in (0, 1):
             columns[f"{key}{back}"] = getattr(incomes.col, f"{key}{back}")
-    households = households.annotate(**columns).filter(has0=1, size__gt=0)
+    # A record for Y, as a semi-join rather than a HAVING on the pivot (has0 = 1), which PostgreSQL
+    # cannot estimate and answers with a nested loop between the two CTEs. The inner join with
+    # member_sizes already keeps only households with an active member.
+    recorded = AnnualIncome.objects.filter(household=OuterRef("pk"), year=year)
+    households = households.filter(Exists(recorded)).annotate(**columns)
     return with_cte(sizes, incomes, select=households)
 
 
