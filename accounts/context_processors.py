@@ -23,6 +23,7 @@ MENU = [
     ("audit_log", "审计日志", "bi-shield-check", permissions.can_view_audit_log, "audit_log"),
     ("account_list", "账户管理", "bi-person-gear", permissions.can_manage_accounts, "account"),
     ("dashboard", "数据看板", "bi-speedometer2", permissions.can_view_dashboard, "dashboard"),
+    ("income_analysis", "收入分析研判", "bi-graph-up", permissions.can_view_income_analysis, "income_analysis"),
 ]
 
 

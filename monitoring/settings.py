@@ -310,6 +310,10 @@ CELERY_BEAT_SCHEDULE = {
     # Workbooks of registry uploads never confirmed within 24 hours.
     "registry-import-expire": {"task": "households.tasks.registry_import_expire_task",
                                "schedule": crontab(minute=15)},
+    # 收入分析研判: every county's monthly income snapshot, on the 8th at 01:00 Asia/Shanghai
+    # (villages enter income by the 6th, townships analyse by the 7th, the county compares on the 8th).
+    "income-analysis-snapshot": {"task": "analysis.income.tasks.take_income_snapshots",
+                                 "schedule": crontab(minute=0, hour=1, day_of_month=8)},
 }
 
 # Progress of long work (batches, imports) is written to the cache, outside the work's

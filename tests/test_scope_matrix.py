@@ -377,6 +377,13 @@ SCOPE: dict[str, Scope] = {
 
     # analysis/dashboard: 数据看板, every role over its own area (query parameters widen nothing).
     "dashboard": Scope(LIST_FOR_ALL),
+    # 收入分析研判 (analysis/income): every role reads its own area; a reviewer and county staff
+    # download; county staff take a snapshot.
+    "income_analysis": Scope(VIEW_IN_AREA, query=lambda b: {"area": b.household.village_id}),
+    "income_analysis_households": Scope(VIEW_IN_AREA, query=lambda b: {"area": b.household.village_id,
+                                                                       "figure": "households"}),
+    "income_analysis_download": Scope(roles(clerk=404, reviewer=200, county=200, inspector=404), method="post"),
+    "income_analysis_snapshot": Scope(roles(clerk=404, reviewer=404, county=ALLOWED, inspector=404), method="post"),
 }
 
 # /admin/ (Django's admin bypasses every role and scope) is routed only when the operator turns it
