@@ -310,6 +310,10 @@ CELERY_BEAT_SCHEDULE = {
     # Workbooks of registry uploads never confirmed within 24 hours.
     "registry-import-expire": {"task": "households.tasks.registry_import_expire_task",
                                "schedule": crontab(minute=15)},
+    # 数据质量月考评 (analysis.assessment): every county's scores for the month just ended,
+    # on the 1st at 02:00 Asia/Shanghai (CELERY_TIMEZONE).
+    "assessment-monthly": {"task": "analysis.assessment.tasks.compute_last_month_assessment",
+                           "schedule": crontab(day_of_month=1, hour=2, minute=0)},
 }
 
 # Progress of long work (batches, imports) is written to the cache, outside the work's
