@@ -22,6 +22,7 @@ MENU = [
     ("department_list", "部门数据", "bi-building", permissions.can_view_departments, "department"),
     ("audit_log", "审计日志", "bi-shield-check", permissions.can_view_audit_log, "audit_log"),
     ("account_list", "账户管理", "bi-person-gear", permissions.can_manage_accounts, "account"),
+    ("assessment", "数据质量月考评", "bi-award", permissions.can_view_assessment, "assessment"),
 ]
 
 

@@ -300,3 +300,31 @@ def trend(county: str, *, township: str | None = None, months: int = 12) -> dict
 
 def township_names(county: str) -> dict[str, str]:
     return dict(Area.objects.filter(level=AreaLevel.TOWNSHIP, code__startswith=county).values_list("code", "name"))
+
+
+# --- The formula, in words ---------------------------------------------------------------------
+
+def plain(value: Decimal) -> str:
+    """A weight as people write it: 0.5, 1, 20 (not 0.5000)."""
+    text = format(Decimal(value).normalize(), "f")
+    return text
+
+
+def formula_lines(w: dict[str, Decimal]) -> list[tuple[str, str]]:
+    """The formula with the county's weights: (part number or "", the sentence), for the page,
+    the workbook's note row and nobody's guess."""
+    p = {key: plain(value) for key, value in w.items()}
+    return [
+        ("", "得分 = 100 − ① − ② − ③ − ④ − ⑤，最低 0 分；每项按四舍五入保留两位小数后扣减。"
+             "按月末（当月为此刻）的状态计算，只看问题是否解决，不看登录和操作次数。"),
+        ("①", f"未关闭问题：(2 × 未关闭错误问题 + 1 × 未关闭疑似问题) ÷ 户数 × 100 × {p['assessment_open_per_100']}，"
+              f"最多扣 {p['assessment_open_cap']} 分。月末仍未销号的问题都算（月末之后才销号的也算）；户数为 0 不扣。"),
+        ("②", f"逾期问题：月末未销号且已过审核截止日期的问题条数 × {p['assessment_overdue_ticket']}，"
+              f"最多扣 {p['assessment_overdue_ticket_cap']} 分。"),
+        ("③", f"逾期预警线索：月末仍未核查办结（未申请纳入、未作不纳入答复）且已过核查期限的线索条数 × "
+              f"{p['assessment_overdue_clue']}，最多扣 {p['assessment_overdue_clue_cap']} 分。"),
+        ("④", f"核实被退回：本月村级核实被乡镇或县级退回的次数 × {p['assessment_returned']}，"
+              f"最多扣 {p['assessment_returned_cap']} 分。"),
+        ("⑤", f"整改率：{p['assessment_closure']} × (1 − 整改率)。整改率 = 当年 1 月 1 日至月末发现的问题中，"
+              "月末前已销号的条数 ÷ 这些问题的条数；当年没有发现问题不扣分。"),
+    ]
