@@ -295,7 +295,11 @@ def trend(county: str, *, township: str | None = None, months: int = 12) -> dict
     for code, month, score in rows.values_list("township", "month", "score").order_by("township", "month"):
         line = series.setdefault(code, {"code": code, "name": names.get(code, code), "scores": [None] * len(labels)})
         line["scores"][labels.index(month)] = str(score)
-    return {"months": [f"{m:%Y-%m}" for m in labels], "series": list(series.values())}
+    average = []
+    for index in range(len(labels)):
+        scores = [Decimal(line["scores"][index]) for line in series.values() if line["scores"][index] is not None]
+        average.append(str(money(sum(scores) / len(scores))) if scores else None)
+    return {"months": [f"{m:%Y-%m}" for m in labels], "series": list(series.values()), "average": average}
 
 
 def township_names(county: str) -> dict[str, str]:

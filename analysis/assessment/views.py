@@ -8,6 +8,7 @@ Downloading and computing are county staff's (the inspector gets 403 on compute,
 
 import datetime
 import tempfile
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -51,27 +52,50 @@ def _part_lines(row, *, township: str) -> list[dict]:
     tickets, clues = reverse("ticket_list"), reverse("clue_list")
     opened, closure = parts["open"], parts["closure"]
     return [
-        {"number": "①", "label": selectors.PART_LABELS["open"], "deduction": opened["deduction"],
+        {"number": "①", "label": selectors.PART_LABELS["open"], "deduction": _points(opened["deduction"]),
          "detail": f"错误 {opened['errors']} 条 × 2 + 疑似 {opened['warnings']} 条 = {opened['count']}，"
                    f"每百户 {opened['per_100']}（{row.households} 户）",
          "links": [("未关闭的错误问题", f"{tickets}?status=all&township={township}&severity=error"),
                    ("未关闭的疑似问题", f"{tickets}?status=all&township={township}&severity=warning")]},
         {"number": "②", "label": selectors.PART_LABELS["overdue_tickets"],
-         "deduction": parts["overdue_tickets"]["deduction"],
+         "deduction": _points(parts["overdue_tickets"]["deduction"]),
          "detail": f"{parts['overdue_tickets']['count']} 条",
          "links": [("审核超时的问题", f"{tickets}?status=all&township={township}&overdue=on")]},
         {"number": "③", "label": selectors.PART_LABELS["overdue_clues"],
-         "deduction": parts["overdue_clues"]["deduction"],
+         "deduction": _points(parts["overdue_clues"]["deduction"]),
          "detail": f"{parts['overdue_clues']['count']} 条",
          "links": [("超期未核查的预警线索", f"{clues}?township={township}&overdue=on")]},
-        {"number": "④", "label": selectors.PART_LABELS["returned"], "deduction": parts["returned"]["deduction"],
+        {"number": "④", "label": selectors.PART_LABELS["returned"], "deduction": _points(parts["returned"]["deduction"]),
          "detail": f"{parts['returned']['count']} 次",
          "links": [("现为已退回的问题", f"{tickets}?status=returned&township={township}")]},
-        {"number": "⑤", "label": selectors.PART_LABELS["closure"], "deduction": closure["deduction"],
+        {"number": "⑤", "label": selectors.PART_LABELS["closure"], "deduction": _points(closure["deduction"]),
          "detail": (f"当年发现 {closure['raised']} 条，已销号 {closure['closed']} 条，整改率 {closure['rate']}%"
                     if closure["raised"] else "当年没有发现问题，不扣分"),
          "links": [("当年全部问题", f"{tickets}?status=all&township={township}")]},
     ] if parts else []
+
+
+PART_HEADINGS = {"open": ("未关闭问题", "加权条数"), "overdue_tickets": ("逾期问题", "条数"),
+                 "overdue_clues": ("逾期线索", "条数"), "returned": ("被退回", "次数"), "closure": ("整改率", "整改率")}
+
+
+def _points(deduction: str) -> str:
+    """A deduction as the table shows it: "−12.50", or "0" when nothing was taken off."""
+    return "0" if Decimal(deduction) == 0 else f"−{deduction}"
+
+
+def _cells(row) -> list[dict]:
+    """The five parts of a stored row for the ranking table: number, what it counted, points off."""
+    cells = []
+    for key in selectors.PART_KEYS:
+        part = row.parts.get(key, {})
+        if key == "closure":
+            counted = f"{part['rate']}%" if part.get("rate") is not None else "无问题"
+        else:
+            counted = str(part.get("count", 0))
+        cells.append({"number": selectors.PART_NUMBERS[key], "label": PART_HEADINGS[key][0], "counted": counted,
+                      "points": _points(part.get("deduction", "0"))})
+    return cells
 
 
 @login_required
@@ -87,6 +111,7 @@ def assessment(request):
         rows = [row for row in rows if permissions.can_view_assessment(user, row.township)]
     for row in rows:
         row.name = names.get(row.township, row.township)
+        row.cells = _cells(row)
     months = selectors.months_scored(county)
     own = None if sees_all else user.area_id[:9]
     return render(request, "analysis/assessment/ranking.html", {
@@ -96,7 +121,7 @@ def assessment(request):
         "total": total,
         "sees_all": sees_all,
         "own_name": names.get(own, "") if own else "",
-        "part_keys": selectors.PART_KEYS,
+        "headings": [(selectors.PART_NUMBERS[key], *PART_HEADINGS[key]) for key in selectors.PART_KEYS],
         "formula": selectors.formula_lines(selectors.weights(county)),
         "chart": {"townships": [row.name for row in rows], "scores": [str(row.score) for row in rows]},
         "trend": selectors.trend(county, township=own),

@@ -99,7 +99,7 @@ def test_the_township_page_explains_each_part_with_links_to_the_lists(client, wo
     lines = page.context["lines"]
     assert [line["number"] for line in lines] == ["①", "②", "③", "④", "⑤"]
     assert lines[0]["detail"].startswith("错误 1 条 × 2 + 疑似 0 条 = 2，每百户 200.00（1 户）")
-    assert lines[0]["deduction"] == "30.00" and lines[1]["deduction"] == "0.50" and lines[4]["deduction"] == "20.00"
+    assert [line["deduction"] for line in lines] == ["−30.00", "−0.50", "0", "0", "−20.00"]
     assert f"/tickets/?status=all&amp;township={TOWNSHIP_B}&amp;overdue=on" in html
     assert f"/clues/?township={TOWNSHIP_B}&amp;overdue=on" in html
     assert "49.50" in html  # 100 − 30 − 0.5 − 20

@@ -281,4 +281,5 @@ def test_trend_by_township_and_month(db):
     assert data["months"] == ["2026-02", "2026-03"]
     assert {line["code"]: line["scores"] for line in data["series"]} == {
         "230381101": ["90.00", "95.50"], "230381102": ["70.00", None]}
+    assert data["average"] == ["80.00", "95.50"]
     assert [line["code"] for line in selectors.trend(COUNTY, township="230381102")["series"]] == ["230381102"]
