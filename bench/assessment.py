@@ -1,6 +1,7 @@
 """数据质量月考评 at county scale: compute time, page time and queries per page.
 
-    python bench/assessment.py [--households 20000] [--requests 20] [--use-database URL] [--explain]
+    python bench/assessment.py [--households 20000] [--requests 20]
+                               [--use-database URL] [--explain]
 
 Without --use-database: seeds a county of `--households` (seed_demo) in a scratch PostgreSQL
 database next to DATABASE_URL's, dropped afterwards. With --use-database (e.g. the 100,000-household

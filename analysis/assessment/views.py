@@ -75,7 +75,8 @@ def _part_lines(row, *, township: str) -> list[dict]:
     ] if parts else []
 
 
-PART_HEADINGS = {"open": ("未关闭问题", "加权条数"), "overdue_tickets": ("逾期问题", "条数"),
+PART_HEADINGS = {"open": ("未关闭问题", "加权条数"),
+                 "overdue_tickets": ("逾期问题", "条数"),
                  "overdue_clues": ("逾期线索", "条数"), "returned": ("被退回", "次数"), "closure": ("整改率", "整改率")}
 
 
