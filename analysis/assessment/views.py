@@ -55,8 +55,9 @@ def _part_lines(row, *, township: str) -> list[dict]:
         {"number": "①", "label": selectors.PART_LABELS["open"], "deduction": _points(opened["deduction"]),
          "detail": f"错误 {opened['errors']} 条 × 2 + 疑似 {opened['warnings']} 条 = {opened['count']}，"
                    f"每百户 {opened['per_100']}（{row.households} 户）",
-         "links": [("未关闭的错误问题", f"{tickets}?status=all&township={township}&severity=error"),
-                   ("未关闭的疑似问题", f"{tickets}?status=all&township={township}&severity=warning")]},
+         "links": [("错误问题（按状态分列，已销号的不计）", f"{tickets}?status=all&township={township}&severity=error"),
+                   ("疑似问题（按状态分列，已销号的不计）",
+                    f"{tickets}?status=all&township={township}&severity=warning")]},
         {"number": "②", "label": selectors.PART_LABELS["overdue_tickets"],
          "deduction": _points(parts["overdue_tickets"]["deduction"]),
          "detail": f"{parts['overdue_tickets']['count']} 条",
@@ -71,7 +72,7 @@ def _part_lines(row, *, township: str) -> list[dict]:
         {"number": "⑤", "label": selectors.PART_LABELS["closure"], "deduction": _points(closure["deduction"]),
          "detail": (f"当年发现 {closure['raised']} 条，已销号 {closure['closed']} 条，整改率 {closure['rate']}%"
                     if closure["raised"] else "当年没有发现问题，不扣分"),
-         "links": [("当年全部问题", f"{tickets}?status=all&township={township}")]},
+         "links": [("全部问题（按状态分列）", f"{tickets}?status=all&township={township}")]},
     ] if parts else []
 
 

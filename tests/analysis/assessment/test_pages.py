@@ -18,6 +18,7 @@ from analysis.assessment.workbook import HEADERS, SHEET
 from tests.audits.builders import make_ticket
 from tests.builders import make_household, make_user
 from tests.conftest import VILLAGE_A1, VILLAGE_B1
+from tests.monitoring_objects.builders import make_clue
 from trail.models import AuditAction, AuditEvent
 
 COUNTY = "230381"
@@ -92,6 +93,8 @@ def test_clerks_and_other_counties_get_404(client, scored):
 
 def test_the_township_page_explains_each_part_with_links_to_the_lists(client, world):
     make_ticket(world.other_township, due_in_days=-2)
+    make_clue(world.other_township, days_left=-1)
+    make_clue(world.other_township, days_left=0)
     month = timezone.localdate().replace(day=1)
     services.compute_assessment(county=COUNTY, month=month)
     page = client_for(client, world.county_staff).get(reverse("assessment_township", args=[TOWNSHIP_B]))
@@ -99,13 +102,15 @@ def test_the_township_page_explains_each_part_with_links_to_the_lists(client, wo
     lines = page.context["lines"]
     assert [line["number"] for line in lines] == ["①", "②", "③", "④", "⑤"]
     assert lines[0]["detail"].startswith("错误 1 条 × 2 + 疑似 0 条 = 2，每百户 200.00（1 户）")
-    assert [line["deduction"] for line in lines] == ["−30.00", "−0.50", "0", "0", "−20.00"]
+    assert [line["deduction"] for line in lines] == ["−30.00", "−0.50", "−2.00", "0", "−20.00"]
     assert f"/tickets/?status=all&amp;township={TOWNSHIP_B}&amp;overdue=on" in html
     assert f"/clues/?township={TOWNSHIP_B}&amp;overdue=on" in html
-    assert "49.50" in html  # 100 − 30 − 0.5 − 20
+    assert "47.50" in html  # 100 − 30 − 0.5 − 2 − 20
     # The list behind ② holds the same number.
     tickets = client.get(f"/tickets/?status=all&township={TOWNSHIP_B}&overdue=on")
     assert tickets.context["page"].paginator.count == 1
+    clues = client.get(f"/clues/?township={TOWNSHIP_B}&overdue=on")
+    assert clues.context["page"].paginator.count == 1
 
 
 def test_an_empty_month_says_why_and_what_to_do(client, world):

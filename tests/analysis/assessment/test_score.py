@@ -283,3 +283,15 @@ def test_trend_by_township_and_month(db):
         "230381101": ["90.00", "95.50"], "230381102": ["70.00", None]}
     assert data["average"] == ["80.00", "95.50"]
     assert [line["code"] for line in selectors.trend(COUNTY, township="230381102")["series"]] == ["230381102"]
+
+
+def test_the_monthly_task_scores_every_county_for_the_month_just_ended(world, settings):
+    from analysis.assessment import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["assessment-monthly"]
+    assert entry["task"] == "analysis.assessment.tasks.compute_last_month_assessment"
+    assert (entry["schedule"].day_of_month, entry["schedule"].hour, entry["schedule"].minute) == ({1}, {2}, {0})
+    assert tasks.compute_last_month_assessment() == {"230381": 2, "340323": 1}
+    last = selectors.last_month()
+    assert set(AssessmentScore.objects.values_list("month", flat=True)) == {last}
+    assert tasks.compute_assessment(county=COUNTY, month="2026-03") == 2
