@@ -24,6 +24,7 @@ MENU = [
     ("account_list", "账户管理", "bi-person-gear", permissions.can_manage_accounts, "account"),
     ("dashboard", "数据看板", "bi-speedometer2", permissions.can_view_dashboard, "dashboard"),
     ("income_analysis", "收入分析研判", "bi-graph-up", permissions.can_view_income_analysis, "income_analysis"),
+    ("assessment", "数据质量月考评", "bi-award", permissions.can_view_assessment, "assessment"),
 ]
 
 

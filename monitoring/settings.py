@@ -314,6 +314,10 @@ CELERY_BEAT_SCHEDULE = {
     # (villages enter income by the 6th, townships analyse by the 7th, the county compares on the 8th).
     "income-analysis-snapshot": {"task": "analysis.income.tasks.take_income_snapshots",
                                  "schedule": crontab(minute=0, hour=1, day_of_month=8)},
+    # 数据质量月考评 (analysis.assessment): every county's scores for the month just ended,
+    # on the 1st at 02:00 Asia/Shanghai (CELERY_TIMEZONE).
+    "assessment-monthly": {"task": "analysis.assessment.tasks.compute_last_month_assessment",
+                           "schedule": crontab(day_of_month=1, hour=2, minute=0)},
 }
 
 # Progress of long work (batches, imports) is written to the cache, outside the work's

@@ -384,6 +384,14 @@ SCOPE: dict[str, Scope] = {
                                                                        "figure": "households"}),
     "income_analysis_download": Scope(roles(clerk=404, reviewer=200, county=200, inspector=404), method="post"),
     "income_analysis_snapshot": Scope(roles(clerk=404, reviewer=404, county=ALLOWED, inspector=404), method="post"),
+    # 数据质量月考评 (analysis.assessment): county staff and the inspector read their county's townships,
+    # a township reviewer only their own township; clerks 404; download and compute: county staff
+    # (compute is a write: the inspector 403).
+    "assessment": Scope(roles(clerk=404, reviewer=200, county=200, inspector=200)),
+    "assessment_township": Scope(roles(clerk=404, reviewer=scoped(), county=scoped(), inspector=scoped()),
+                                 kwargs=lambda b: {"code": b.household.village_id[:9]}),
+    "assessment_download": Scope(roles(clerk=404, reviewer=404, county=200, inspector=404), method="post"),
+    "assessment_compute": Scope(roles(clerk=404, reviewer=404, county=ALLOWED, inspector=403), method="post"),
 }
 
 # /admin/ (Django's admin bypasses every role and scope) is routed only when the operator turns it
