@@ -22,6 +22,8 @@ MENU = [
     ("department_list", "部门数据", "bi-building", permissions.can_view_departments, "department"),
     ("audit_log", "审计日志", "bi-shield-check", permissions.can_view_audit_log, "audit_log"),
     ("account_list", "账户管理", "bi-person-gear", permissions.can_manage_accounts, "account"),
+    ("household_map", "监测一张图", "bi-geo-alt", permissions.can_view_map, "household_map"),
+    ("income_outliers", "收入异常值", "bi-exclamation-diamond", permissions.can_view_map, "income_outliers"),
 ]
 
 

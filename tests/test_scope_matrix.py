@@ -374,6 +374,11 @@ SCOPE: dict[str, Scope] = {
     # The county's clerk has no phone (nothing to reset: sent back); the other county's has one.
     "account_second_factor": Scope(county_staff_only(scoped(DECLINED)), kwargs=account, level="county",
                                    method="post", data=lambda b: {"stamp": account_stamp(b.account)}),
+
+    # analysis/map: 防贫监测一张图 and 收入异常值, every role over its own area; a township or
+    # village asked for outside it is a 404.
+    "household_map": Scope(roles(clerk=scoped(), reviewer=scoped(), county=scoped(), inspector=scoped())),
+    "income_outliers": Scope(roles(clerk=scoped(), reviewer=scoped(), county=scoped(), inspector=scoped())),
 }
 
 # /admin/ (Django's admin bypasses every role and scope) is routed only when the operator turns it
