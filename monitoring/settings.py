@@ -310,6 +310,8 @@ CELERY_BEAT_SCHEDULE = {
     # Workbooks of registry uploads never confirmed within 24 hours.
     "registry-import-expire": {"task": "households.tasks.registry_import_expire_task",
                                "schedule": crontab(minute=15)},
+    # analysis/map: each county's income outliers, kept for the 收入异常值 page (two hours).
+    "income-outliers-refresh": {"task": "analysis.map.tasks.outliers_refresh_task", "schedule": 30 * 60},
 }
 
 # Progress of long work (batches, imports) is written to the cache, outside the work's

@@ -30,8 +30,10 @@ from django.utils import timezone
 
 from households.choices import MemberStatus
 from households.expressions import EXPENSE_FIELDS, INCOME_FIELDS
-from households.models import AnnualIncome, Area, Household, Member
+from households.models import AnnualIncome, Area, Household, Member, YearParameters
 from households.scope import scope_prefix
+from rules.colours import assessment_year
+from rules.parameters import current_values
 
 SCALE = Decimal("0.6745")
 # |M| > limit ⇔ SCORE_FACTOR · D > limit_scaled · T (see the module's docstring).
@@ -204,8 +206,14 @@ class Snapshot:
     year: int
     limit: Decimal
     computed_at: datetime.datetime
-    rows: list  # Outlier, the largest |M| first
+    # The listed values as plain tuples (Outlier's fields, in order), the largest |M| first:
+    # a county's tens of thousands are read back from the cache on every page.
+    rows: list
     skipped: list  # Skipped, by village and component
+
+    @property
+    def outliers(self) -> list:
+        return [Outlier(*row) for row in self.rows]
 
 
 def _yuan(cents_value) -> Decimal:
@@ -234,10 +242,9 @@ def compute(*, county: str, year: int, limit: Decimal) -> Snapshot:
         if kind == "skip":
             skipped.append(Skipped(village_id=village_id, component=component, households=int(n)))
         else:
-            rows.append(Outlier(household_id=household_id, number=number, village_id=village_id,
-                                component=component, x=int(x), s=int(s), d=int(d), t=int(t), households=int(n)))
+            rows.append((household_id, number, village_id, component, int(x), int(s), int(d), int(t), int(n)))
     order = {c.key: i for i, c in enumerate(COMPONENTS)}
-    rows.sort(key=lambda r: (-Fraction(r.d, r.t), r.number, order[r.component]))
+    rows.sort(key=lambda r: (-Fraction(r[6], r[7]), r[1], order[r[3]]))
     skipped.sort(key=lambda r: (r.village_id, order[r.component]))
     return Snapshot(county=county, year=year, limit=Decimal(limit), computed_at=timezone.now(),
                     rows=rows, skipped=skipped)
@@ -255,24 +262,37 @@ def refresh(*, county: str, year: int, limit: Decimal) -> Snapshot:
     return snapshot
 
 
+def refresh_counties(*, county: str | None = None) -> int:
+    """Recompute every county's outliers (or one county's) for its current year and limit, as
+    the page reads them (rules.colours.assessment_year, the county's parameter)."""
+    counties = [county] if county else YearParameters.objects.order_by("county").values_list(
+        "county", flat=True).distinct()
+    done = 0
+    for code in counties:
+        year = assessment_year(code)
+        if year is not None:
+            refresh(county=code, year=year, limit=current_values(code)["outlier_score_limit"])
+            done += 1
+    return done
+
+
 def snapshot_for(*, county: str, year: int, limit: Decimal) -> Snapshot:
     """The county's kept outliers, computed now when none are kept."""
     return cache.get(_cache_key(county, year, limit)) or refresh(county=county, year=year, limit=limit)
 
 
 def listed(snapshot: Snapshot, *, user, township: str = "", village: str = "", component: str = ""):
-    """The snapshot's rows and skipped villages inside the user's area (and the area and
-    component asked for)."""
+    """The snapshot's rows (tuples) and skipped villages inside the user's area (and the area
+    and component asked for)."""
     prefix = scope_prefix(user)
     if prefix is None:
         return [], []
     area = village or township or ""
-    wanted = prefix if not area.startswith(prefix) else area
-
-    def keep(row) -> bool:
-        return row.village_id.startswith(wanted) and (not component or row.component == component)
-
-    return [r for r in snapshot.rows if keep(r)], [s for s in snapshot.skipped if keep(s)]
+    wanted = area if area.startswith(prefix) else prefix
+    rows = [r for r in snapshot.rows if r[2].startswith(wanted) and (not component or r[3] == component)]
+    skipped = [s for s in snapshot.skipped
+               if s.village_id.startswith(wanted) and (not component or s.component == component)]
+    return rows, skipped
 
 
 def head_names(rows) -> dict:

@@ -7,10 +7,10 @@ few hundred points, not 100,000. Both reads are one query each over the scoped, 
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Case, CharField, Count, F, FilteredRelation, Q, Value, When
 
 from households.models import Household
-from rules.colours import RiskColour, colour_condition, risk_lines, with_risk_colour
+from rules.colours import RiskColour, colour_condition, risk_lines
 
 # More located households than this in the filtered set: the map draws villages instead.
 POINT_LIMIT = 5000
@@ -74,7 +74,7 @@ class MapData:
 
 
 def household_map(*, households, county: str, year: int | None, limit: int | None = None) -> MapData:
-    """The map of `households` (already scoped and filtered, annotated by `with_risk_colour`).
+    """The map of `households` (already scoped and filtered, annotated by `map_households`).
 
     One aggregate per village (coordinates' mean, located households per colour, households
     without coordinates), then, when few enough are located, one query for the points.
@@ -129,5 +129,21 @@ def _degrees(value) -> float | None:
 
 
 def map_households(*, user, county: str, year: int | None):
-    """The households the map may show: the user's active households, with their risk colour."""
-    return with_risk_colour(Household.objects.in_scope(user).active(), county=county, year=year)
+    """The households the map may show: the user's active households, with their risk colour.
+
+    `risk` and `risk_colour` as `rules.colours.with_risk_colour` defines them, but the year's
+    coefficient is read by one LEFT JOIN on the unique (household, year) index rather than a
+    correlated subquery per household: the map counts colours over a whole county at once.
+    """
+    township_line, county_line = risk_lines(county)
+    households = Household.objects.in_scope(user).active().annotate(
+        score_of_year=FilteredRelation("risk_scores", condition=Q(risk_scores__year=year)),
+    ).annotate(risk=F("score_of_year__risk"))
+    return households.annotate(
+        risk_colour=Case(
+            *(When(colour_condition(c, township_line=township_line, county_line=county_line), then=Value(c.value))
+              for c in (RiskColour.NONE, RiskColour.RED, RiskColour.AMBER)),
+            default=Value(RiskColour.GREEN.value),
+            output_field=CharField(),
+        )
+    )

@@ -76,6 +76,7 @@ def income_outliers(request):
     rows, skipped = outliers.listed(snapshot, user=user, township=filters.get("township", ""),
                                     village=filters.get("village", ""), component=filters.get("component", ""))
     page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = [outliers.Outlier(*row) for row in page.object_list]
     heads = outliers.head_names(page.object_list)
     names = outliers.village_names([r.village_id for r in page.object_list] + [s.village_id for s in skipped])
     context.update({

@@ -64,7 +64,7 @@ def compute(limit="3.5"):
 
 def test_the_scores_medians_and_mads_are_the_hand_computed_ones(incomes):
     snapshot = compute()
-    listed = [(r.number, r.component, r.value, r.median, r.mad, r.score, r.households) for r in snapshot.rows]
+    listed = [(r.number, r.component, r.value, r.median, r.mad, r.score, r.households) for r in snapshot.outliers]
     a2, a1 = incomes["A2 20000"].number, incomes["A1 4649.99"].number
     assert listed == [
         (a2, "income", Decimal("10000.00"), Decimal("2500.00"), Decimal("1000.00"), Decimal("5.06"), 4),
@@ -75,17 +75,17 @@ def test_the_scores_medians_and_mads_are_the_hand_computed_ones(incomes):
 
 
 def test_a_value_exactly_at_the_limit_is_not_listed_and_just_above_is(incomes):
-    numbers = {r.number for r in compute().rows}
+    numbers = {r.number for r in compute().outliers}
     assert incomes["A1 5350"].number not in numbers  # |M| = 3.5 exactly
     assert incomes["A1 4649.99"].number in numbers  # |M| = 3.5001
     # Lowered to 2.0, M(5200) = 2.0 exactly is still not listed; 5350 (3.5) now is.
-    lowered = {r.number for r in compute("2.0").rows}
+    lowered = {r.number for r in compute("2.0").outliers}
     assert incomes["A1 5350"].number in lowered and incomes["A1 5200"].number not in lowered
 
 
 def test_a_village_whose_mad_is_zero_is_skipped_and_named(incomes):
     snapshot = compute()
-    assert not [r for r in snapshot.rows if r.village_id == VILLAGE_B1]
+    assert not [r for r in snapshot.outliers if r.village_id == VILLAGE_B1]
     skipped = {(s.village_id, s.component, s.households) for s in snapshot.skipped}
     assert (VILLAGE_B1, "wage", 3) in skipped and (VILLAGE_B1, "income", 3) in skipped
     # Nothing but wages is recorded: every other component is 0 everywhere (MAD 0).
@@ -94,7 +94,7 @@ def test_a_village_whose_mad_is_zero_is_skipped_and_named(incomes):
 
 
 def test_households_without_data_are_not_counted(incomes):
-    rows = compute().rows
+    rows = compute().outliers
     assert {r.households for r in rows if r.village_id == VILLAGE_A1} == {7}
     assert incomes["A1 no income"].number not in {r.number for r in rows}
     assert incomes["A1 nobody"].number not in {r.number for r in rows}
@@ -108,7 +108,7 @@ def test_a_negative_net_operating_income_is_scored_on_its_sign(world):
         make_income(make_household(VILLAGE_A1), 2025, operating_income=amount)
     loss = make_household(VILLAGE_A1)
     make_income(loss, 2025, operating_income="500", operating_expense="1500")
-    rows = [r for r in compute().rows if r.component == "operating"]
+    rows = [r for r in compute().outliers if r.component == "operating"]
     assert [(r.number, r.value, r.median, r.score) for r in rows] == [
         (loss.number, Decimal("-1000.00"), Decimal("200.00"), Decimal("-8.09"))]
 
@@ -191,3 +191,11 @@ def test_the_page_reads_a_bounded_number_of_queries(client, world, incomes, extr
         assert client.get(reverse("income_outliers")).status_code == 200
     with django_assert_max_num_queries(13):  # kept: the statement is not run again
         assert client.get(reverse("income_outliers"), {"page": 2}).status_code == 200
+
+
+def test_the_scheduled_task_keeps_every_countys_outliers(client, world, incomes):
+    from analysis.map.tasks import outliers_refresh_task
+
+    assert outliers_refresh_task.delay().get() == 2  # the world's two counties have a current year
+    kept = cache.get(outliers._cache_key(VILLAGE_A1[:6], 2025, Decimal("3.5")))
+    assert [row[1] for row in kept.rows] == [incomes["A2 20000"].number] * 2 + [incomes["A1 4649.99"].number] * 2
