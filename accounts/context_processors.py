@@ -40,10 +40,13 @@ def navigation(request):
         return {}
     if getattr(request, "second_factor_pending", None):
         return {}  # nothing opens before the second factor (accounts.middleware)
-    current = request.resolver_match.url_name if request.resolver_match else ""
+    current = (request.resolver_match.url_name if request.resolver_match else "") or ""
+    entries = menu_entries(user)
+    # The longest prefix that matches wins: household_map is 监测一张图, not 农户信息 ("household").
+    active = max((prefix for *_, prefix in entries if current.startswith(prefix)), key=len, default=None)
     return {
         "nav_items": [
-            {"url": reverse(name), "label": label, "icon": icon, "active": (current or "").startswith(prefix)}
-            for name, label, icon, prefix in menu_entries(user)
+            {"url": reverse(name), "label": label, "icon": icon, "active": prefix == active}
+            for name, label, icon, prefix in entries
         ]
     }

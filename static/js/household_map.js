@@ -115,15 +115,17 @@
   window.AppCharts = window.AppCharts || {};
   window.AppCharts.householdMap = Object.assign(function (data) {
     var range = ranges(data);
+    var el = chartElement();
+    var ticks = el && el.clientWidth < 576 ? 3 : 5;
     return {
       animation: false,
       legend: { top: 0, type: "scroll" },
       grid: GRID,
       tooltip: { trigger: "item", className: "chart-tooltip", formatter: tooltip(data) },
       xAxis: { type: "value", name: "经度", nameLocation: "middle", nameGap: 26, scale: true,
-               min: range.x[0], max: range.x[1], splitNumber: 4, axisLabel: { formatter: degrees } },
+               min: range.x[0], max: range.x[1], splitNumber: ticks, axisLabel: { formatter: degrees } },
       yAxis: { type: "value", name: "纬度", nameLocation: "middle", nameGap: 48, scale: true,
-               min: range.y[0], max: range.y[1], splitNumber: 4, axisLabel: { formatter: degrees } },
+               min: range.y[0], max: range.y[1], splitNumber: ticks, axisLabel: { formatter: degrees } },
       series: series(data),
     };
   }, { height: height });

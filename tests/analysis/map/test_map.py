@@ -146,3 +146,11 @@ def test_the_page_reads_a_bounded_number_of_queries(client, world, placed, extra
     monkeypatch.setattr(selectors, "POINT_LIMIT", 3)  # villages: no query for the points
     with django_assert_max_num_queries(12):
         assert client.get(reverse("household_map")).status_code == 200
+
+
+def test_the_menu_marks_the_map_not_the_registry(client, world, placed):
+    items = {item["label"]: item["active"] for item in open_map(client, world.county_staff).context["nav_items"]}
+    assert items["监测一张图"] and not items["农户信息"]
+    client.force_login(world.county_staff)
+    listed = {i["label"]: i["active"] for i in client.get(reverse("household_list")).context["nav_items"]}
+    assert listed["农户信息"] and not listed["监测一张图"]
