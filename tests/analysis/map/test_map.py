@@ -63,7 +63,7 @@ def test_each_located_household_is_a_point_coloured_by_its_risk(client, world, p
 
 def test_the_legend_counts_each_colour_in_words(client, world, placed):
     html = open_map(client, world.reviewer).content.decode()
-    legend = html.split('data-testid="map-legend">')[1].split("</ul>")[0]
+    legend = html.split('data-testid="map-legend"')[1].split("</ul>")[0]
     for words in ("红色 <strong>1</strong> 户", "黄色 <strong>1</strong> 户", "绿色 <strong>2</strong> 户",
                   "未评估 <strong>1</strong> 户"):
         assert words in legend
