@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts import permissions
 from households.scope import county_of
-from rules.colours import RiskColour, assessment_year
+from rules.colours import assessment_year
 from rules.parameters import current_values
 
 from analysis.map import outliers, selectors
@@ -55,7 +55,6 @@ def household_map(request):
         "list_query": urlencode(kept),
         "year": year,
         "filtered": bool(kept),
-        "RED": RiskColour.RED,
     })
 
 
