@@ -17,6 +17,10 @@ partitioned by village and component (SQLite and PostgreSQL alike), in integers,
 the limit" is decided exactly: with S = 2·median and D = |2x − S| (both whole cents), and T the
 sum of the two middle D's (or twice the middle one), MAD = T/4 and |M| = 1.349 · D / T, so
 |M| > limit ⇔ 13490 · D > (10000 · limit) · T.
+
+A village's figures depend on its own households only: a county is computed at once (about
+6–10 s at 100,000 households) and kept in the cache (`refresh`, every 30 minutes by
+analysis.map.tasks); each page shows the kept rows of the user's area.
 """
 
 import datetime
@@ -35,7 +39,6 @@ from households.scope import scope_prefix
 from rules.colours import assessment_year
 from rules.parameters import current_values
 
-SCALE = Decimal("0.6745")
 # |M| > limit ⇔ SCORE_FACTOR · D > limit_scaled · T (see the module's docstring).
 SCORE_FACTOR = 13490
 LIMIT_SCALE = 10000
