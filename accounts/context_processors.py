@@ -25,6 +25,8 @@ MENU = [
     ("dashboard", "数据看板", "bi-speedometer2", permissions.can_view_dashboard, "dashboard"),
     ("income_analysis", "收入分析研判", "bi-graph-up", permissions.can_view_income_analysis, "income_analysis"),
     ("assessment", "数据质量月考评", "bi-award", permissions.can_view_assessment, "assessment"),
+    ("household_map", "监测一张图", "bi-geo-alt", permissions.can_view_map, "household_map"),
+    ("income_outliers", "收入异常值", "bi-exclamation-diamond", permissions.can_view_map, "income_outliers"),
 ]
 
 
@@ -41,10 +43,13 @@ def navigation(request):
         return {}
     if getattr(request, "second_factor_pending", None):
         return {}  # nothing opens before the second factor (accounts.middleware)
-    current = request.resolver_match.url_name if request.resolver_match else ""
+    current = (request.resolver_match.url_name if request.resolver_match else "") or ""
+    entries = menu_entries(user)
+    # The longest prefix that matches wins: household_map is 监测一张图, not 农户信息 ("household").
+    active = max((prefix for *_, prefix in entries if current.startswith(prefix)), key=len, default=None)
     return {
         "nav_items": [
-            {"url": reverse(name), "label": label, "icon": icon, "active": (current or "").startswith(prefix)}
-            for name, label, icon, prefix in menu_entries(user)
+            {"url": reverse(name), "label": label, "icon": icon, "active": prefix == active}
+            for name, label, icon, prefix in entries
         ]
     }

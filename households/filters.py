@@ -49,6 +49,11 @@ class HouseholdFilter(django_filters.FilterSet):
     identification_source = django_filters.ChoiceFilter(
         label="识别来源", choices=IdentificationSource.choices, empty_label="全部识别来源"
     )
+    # B07: a household is located when both its longitude and latitude are recorded.
+    located = django_filters.ChoiceFilter(
+        label="家庭位置", choices=[("yes", "已采集位置"), ("no", "未采集位置")],
+        method="filter_located", empty_label="不限",
+    )
     sort = django_filters.ChoiceFilter(
         label="排序", choices=[(key, key) for key in SORTS], method="filter_sort", empty_label=None,
     )
@@ -56,7 +61,7 @@ class HouseholdFilter(django_filters.FilterSet):
     class Meta:
         model = Household
         fields = ["q", "township", "village", "household_type", "monitoring_type", "risk_status",
-                  "identification_source"]
+                  "identification_source", "located"]
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -73,7 +78,7 @@ class HouseholdFilter(django_filters.FilterSet):
             villages = villages.none() if not (data or {}).get("village") else villages.filter(
                 code=(data or {}).get("village"))
         self.filters["village"].queryset = villages
-        for name in ("household_type", "monitoring_type", "risk_status", "identification_source"):
+        for name in ("household_type", "monitoring_type", "risk_status", "identification_source", "located"):
             self.form.fields[name].widget.attrs["class"] = "form-select"
 
     def get_form_class(self):
@@ -116,6 +121,11 @@ class HouseholdFilter(django_filters.FilterSet):
         if value == "none":
             return queryset.filter(monitoring_type="")
         return queryset.filter(monitoring_type=value)
+
+    def filter_located(self, queryset, name, value):
+        if value == "yes":
+            return queryset.filter(longitude__isnull=False, latitude__isnull=False)
+        return queryset.filter(Q(longitude__isnull=True) | Q(latitude__isnull=True))
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["number"]))

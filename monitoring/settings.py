@@ -318,6 +318,8 @@ CELERY_BEAT_SCHEDULE = {
     # on the 1st at 02:00 Asia/Shanghai (CELERY_TIMEZONE).
     "assessment-monthly": {"task": "analysis.assessment.tasks.compute_last_month_assessment",
                            "schedule": crontab(day_of_month=1, hour=2, minute=0)},
+    # analysis/map: each county's income outliers, kept for the 收入异常值 page (two hours).
+    "income-outliers-refresh": {"task": "analysis.map.tasks.outliers_refresh_task", "schedule": 30 * 60},
 }
 
 # Progress of long work (batches, imports) is written to the cache, outside the work's

@@ -392,6 +392,10 @@ SCOPE: dict[str, Scope] = {
                                  kwargs=lambda b: {"code": b.household.village_id[:9]}),
     "assessment_download": Scope(roles(clerk=404, reviewer=404, county=200, inspector=404), method="post"),
     "assessment_compute": Scope(roles(clerk=404, reviewer=404, county=ALLOWED, inspector=403), method="post"),
+    # analysis/map: 防贫监测一张图 and 收入异常值, every role over its own area; a township or
+    # village asked for outside it is a 404.
+    "household_map": Scope(roles(clerk=scoped(), reviewer=scoped(), county=scoped(), inspector=scoped())),
+    "income_outliers": Scope(roles(clerk=scoped(), reviewer=scoped(), county=scoped(), inspector=scoped())),
 }
 
 # /admin/ (Django's admin bypasses every role and scope) is routed only when the operator turns it

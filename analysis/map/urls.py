@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from analysis.map import views
+
+urlpatterns = [
+    path("analysis/map/", views.household_map, name="household_map"),
+    path("analysis/outliers/", views.income_outliers, name="income_outliers"),
+]

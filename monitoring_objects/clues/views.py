@@ -32,6 +32,7 @@ from monitoring_objects.models import Clue
 from monitoring_objects.transitions import StepRefused
 
 NOT_FOUND = "没有可查看的预警线索"
+CLUE_PREFILL = ("channel", "village", "household_number", "description")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -100,7 +101,9 @@ def clue_export(request):
 def clue_new(request):
     user = request.user
     _allowed_or_403(permissions.can_record_clue(user), "您的角色不能登记预警线索。")
-    form = ClueForm(request.POST or None, user=user)
+    # Another page may open the form filled in (收入异常值: the household and what to verify).
+    prefilled = {name: request.GET[name] for name in CLUE_PREFILL if request.GET.get(name)}
+    form = ClueForm(request.POST or None, user=user, initial=prefilled if request.method == "GET" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
