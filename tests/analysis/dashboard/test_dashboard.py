@@ -278,6 +278,9 @@ def linked_figures(context) -> list[tuple[str, int]]:
     links += [(row["overdue_url"], row["overdue"]) for row in tickets["by_area"]]
     links += [(row["raised_url"], row["raised"]) for row in context["months"]]
     links += [(row["closed_url"], row["closed"]) for row in context["months"]]
+    # The household list's 三色码 and 风险系数区间 filters (rules.colours, registered on the list).
+    links += [(row["url"], row["count"]) for row in context["risk"]["by_colour"]]
+    links += [(row["url"], row["count"]) for row in context["risk"]["bins"]]
     return links
 
 
