@@ -12,7 +12,7 @@ integers (cents), exact on PostgreSQL and SQLite alike.
 
 from decimal import Decimal
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Value
+from django.db.models import Count, Exists, ExpressionWrapper, IntegerField, Max, OuterRef, Q, Value
 from django.db.models import Case, F, When
 from django.db.models.lookups import GreaterThan
 from django.db.models.sql.constants import INNER
@@ -123,3 +123,21 @@ def conditions(*, monitoring_line: Decimal | None, attention_line: Decimal) -> d
         found["between_lines"] = (Q(net0__gte=_line_times_size(monitoring_line))
                                   & Q(net0__lt=_line_times_size(attention_line)))
     return found
+
+
+# The counted figures in bit order (IncomeSnapshotHousehold.figures: bit 1 << i for FIGURE_BITS[i]).
+FIGURE_BITS = ("households", "declined", "declined2", "declined3", "grew30", "grew50", "grew100",
+               "below_monitoring", "between_lines")
+
+
+def figure_bit(figure: str) -> int:
+    return 1 << FIGURE_BITS.index(figure)
+
+
+def figure_flags(counted: dict[str, Q]):
+    """The figures a population row counts in, as one integer (a bit per figure), from the same
+    conditions the figures are counted with."""
+    flags = Value(figure_bit("households"))  # every row of the population is one of its 户数
+    for figure in FIGURE_BITS[1:]:
+        flags = flags + Case(When(counted[figure], then=Value(figure_bit(figure))), default=Value(0))
+    return ExpressionWrapper(flags, output_field=IntegerField())

@@ -11,15 +11,15 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 
 from households.choices import AreaLevel
 from households.expressions import per_capita
 from households.models import Area, Household, YearParameters
 from households.scope import scope_prefix
 
-from analysis.income.models import IncomeSnapshot
-from analysis.income.querysets import COMPONENTS, conditions, population
+from analysis.income.models import IncomeSnapshot, IncomeSnapshotHousehold
+from analysis.income.querysets import COMPONENTS, FIGURE_BITS, conditions, figure_bit, population
 
 # Counted figures: key (the households list's ?figure=) -> column
 COUNTED = {
@@ -33,6 +33,7 @@ COUNTED = {
     "below_monitoring": "低于监测线户数",
     "between_lines": "监测线至关注线户数",
 }
+assert tuple(COUNTED) == FIGURE_BITS  # the snapshot rows' bits follow the figures
 COMPONENT_COLUMNS = {
     "wage": "人均工资性收入",
     "welfare": "人均公益性岗位收入",
@@ -232,11 +233,36 @@ class PageAnalysis:
     snapshot_month: object | None
 
 
+def latest_snapshot(*, area: Area, year: int) -> IncomeSnapshot | None:
+    """The snapshot the page and its households lists read for `area` and `year`, if any: the latest."""
+    return IncomeSnapshot.objects.filter(area=area.code, year=year).order_by("-month").first()
+
+
+def snapshot_figure_households(*, registry, snapshot: IncomeSnapshot, figure: str):
+    """The households `snapshot` counted in `figure` (its area's, within `registry`, the user's
+    scope), in number order, with head, and size and per-capita incomes as the snapshot read them."""
+    bit = figure_bit(figure)
+    rows = (IncomeSnapshotHousehold.objects
+            .filter(county=snapshot.area[:6], month=snapshot.month, year=snapshot.year,
+                    village__startswith=snapshot.area)
+            .alias(bit=F("figures").bitand(bit)).filter(bit=bit))
+    own = IncomeSnapshotHousehold.objects.filter(household=OuterRef("pk"), month=snapshot.month, year=snapshot.year)
+
+    def stored(name):
+        return Subquery(own.values(name)[:1])
+
+    return (registry.filter(id__in=rows.values("household_id")).select_related("village", "village__parent")
+            .with_head().annotate(size=stored("size"), net0=stored("net_cents"), net1=stored("net_cents_last"))
+            .annotate(pc0=per_capita(F("net0"), F("size"), cents=True),
+                      pc1=per_capita(F("net1"), F("size"), cents=True))
+            .order_by("number"))
+
+
 def page_analysis(*, user, area: Area, year: int) -> PageAnalysis:
     """What the page shows for `area`: the latest snapshot of `year` holding the area (the live
     computation takes seconds at 100,000 households), else the live analysis over the user's scope.
     Three or four queries either way."""
-    latest = IncomeSnapshot.objects.filter(area=area.code, year=year).order_by("-month").first()
+    latest = latest_snapshot(area=area, year=year)
     if latest is None:
         live = income_analysis(registry=Household.objects.in_scope(user), area=area, year=year)
         return PageAnalysis(live, None, None)

@@ -78,11 +78,16 @@ def income_analysis_households(request):
     figure = request.GET.get("figure", "")
     if year is None or figure not in selectors.COUNTED:
         raise Http404(NOT_FOUND)
-    households = selectors.figure_households(registry=Household.objects.in_scope(request.user), area=area,
-                                             year=year, figure=figure)
+    registry = Household.objects.in_scope(request.user)
+    snapshot = selectors.latest_snapshot(area=area, year=year)  # the page's own choice, so the count is the one clicked
+    if snapshot is None:
+        households = selectors.figure_households(registry=registry, area=area, year=year, figure=figure)
+    else:
+        households = selectors.snapshot_figure_households(registry=registry, snapshot=snapshot, figure=figure)
     page = Paginator(households, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "analysis/income/households.html", {
         "area": area, "year": year, "figure": figure, "figure_name": selectors.COUNTED[figure], "page": page,
+        "snapshot": snapshot,
     })
 
 
