@@ -3,9 +3,9 @@ behind their counts, IncomeSnapshotHousehold)."""
 
 import datetime
 from decimal import Decimal
-from itertools import islice
 
 from django.db import connection, transaction
+from django.db.models import CharField, DateField, F, IntegerField, Value
 from django.utils import timezone
 
 from households.choices import AreaLevel
@@ -14,8 +14,6 @@ from households.models import Area, Household
 from analysis.income.models import IncomeSnapshot, IncomeSnapshotHousehold
 from analysis.income.querysets import figure_flags, population
 from analysis.income.selectors import current_year, household_conditions, income_analysis, year_lines
-
-BATCH = 5000
 
 
 def stored(figures: dict[str, object]) -> dict[str, object]:
@@ -55,17 +53,33 @@ def take_income_snapshot(*, county: str, month: datetime.date | None = None, yea
 
 def _write_snapshot_households(*, county: str, year: int, month: datetime.date) -> None:
     """The county's population with the figures each household counts in, replacing the month's
-    rows: one read streamed into inserts of BATCH rows (Django has no INSERT … SELECT)."""
+    rows: one INSERT … SELECT of the population query (Django has no INSERT … SELECT of its own,
+    so the ORM's SELECT is wrapped; its columns are the table's, in the order named)."""
     IncomeSnapshotHousehold.objects.filter(county=county, year=year, month=month).delete()
-    flags = figure_flags(household_conditions(year_lines(county, year)))
-    found = (population(registry=Household.objects.all(), prefix=county, year=year, components=False)
-             .annotate(flags=flags).values_list("pk", "village_id", "flags", "size", "net0", "net1")
-             .order_by().iterator(chunk_size=BATCH))
-    while batch := list(islice(found, BATCH)):
-        IncomeSnapshotHousehold.objects.bulk_create([
-            IncomeSnapshotHousehold(county=county, year=year, month=month, household_id=pk, village=village,
-                                    figures=figures, size=size, net_cents=net0, net_cents_last=net1)
-            for pk, village, figures, size, net0, net1 in batch])
+    columns = {
+        "county": Value(county, output_field=CharField()),
+        "year": Value(year, output_field=IntegerField()),
+        "month": Value(month, output_field=DateField()),
+        "household_id": F("pk"),
+        "village": F("village_id"),
+        "figures": figure_flags(household_conditions(year_lines(county, year))),
+        "size": F("size"),
+        "net_cents": F("net0"),
+        "net_cents_last": F("net1"),
+    }
+    select = (population(registry=Household.objects.all(), prefix=county, year=year, components=False)
+              .annotate(**{f"snapshot_{name}": value for name, value in columns.items()})
+              .values_list(*(f"snapshot_{name}" for name in columns)).order_by())
+    sql, params = select.query.sql_with_params()
+    table = connection.ops.quote_name(IncomeSnapshotHousehold._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(IncomeSnapshotHousehold._meta.get_field(name).column)
+                      for name in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, or the planner takes the month's 100,000 rows for one and the
+            # households list for a nested loop over them.
+            cursor.execute(f"ANALYZE {table}")
 
 
 def take_all_income_snapshots(*, month: datetime.date | None = None) -> dict[str, int]:

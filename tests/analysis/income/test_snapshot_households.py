@@ -55,7 +55,7 @@ def page_figure(client, code, figure):
     return {cell["name"]: cell["value"] for cell in cells}[NAMES[figure]]
 
 
-def listed(client, code, figure, settings=None):
+def listed(client, code, figure):
     response = client.get(HOUSEHOLDS, {"area": code, "figure": figure})
     assert response.status_code == 200
     return response
@@ -146,7 +146,7 @@ def test_a_clerk_sees_only_their_village_from_the_snapshot(client, county):
                                                     snapshot=township, figure="households").exists()
 
 
-def test_the_snapshot_list_reads_a_bounded_number_of_queries(client, county, django_assert_max_num_queries, settings):
+def test_the_snapshot_list_reads_a_bounded_number_of_queries(client, county, django_assert_max_num_queries):
     made, people = county
     client = as_user(client, people["county"])
     with django_assert_max_num_queries(12):
