@@ -3,7 +3,8 @@
     python bench/income_analysis.py [--households 100000] [--use-database URL]
 
 Builds a county in a scratch PostgreSQL database (or uses a seeded one; only rows of
-analysis_incomesnapshot are written there), then measures in one Django process: the live
+analysis_incomesnapshot and analysis_incomesnapshothousehold are written there; it needs
+analysis 0002), then measures in one Django process: the live
 analysis of the county (best of three), taking the month's snapshot, and the page as county
 staff before and after it (time and query count), plus the households behind 户数. Prints
 `households=… live_s=… snapshot_s=… page_live_s=… page_live_queries=… page_snapshot_s=…
