@@ -17,6 +17,12 @@ extreme_support0, medical0, education0 (cents); any_* member flags (1/0); has_me
 most_months_worked (the most months any working member worked, NULL without one) and
 largest_medical (the largest single amount on the large-medical list of any active member, in
 cents, NULL without one): the bases hold values, the rules apply their thresholds to them.
+For the families added later: spouse_count, head_gender (the heads' largest gender: the head's
+when there is exactly one), labour_count (active 技能/普通劳动力), operating0; has_<risk type>
+(1 when the type is among the household's risk types, READ_RISK_TYPES); measure_<type> (1 when
+the household has a measure of Y of that type) and measure_not_safety_net; phone_holders (the
+active households in the whole database with exactly this phone, this one included). The
+member base adds on_extreme_poverty.
 """
 
 from datetime import timedelta
@@ -52,6 +58,11 @@ from rules.models import DepartmentRecord, DepartmentSource
 from rules.registry import Parameters
 
 YEARS_BACK = 4  # Y, Y−1, Y−2, Y−3
+# the risk types a rule asks about (K, S): one has_<type> column each on the household base
+READ_RISK_TYPES = (
+    RiskType.ILLNESS, RiskType.DISABILITY, RiskType.SCHOOLING, RiskType.UNSTABLE_WORK, RiskType.NO_LABOUR,
+    RiskType.HOUSING, RiskType.DRINKING_WATER,
+)
 WORKING = Q(employment__in=[e for e in Employment.values if e != Employment.NONE])
 HEAD = Q(relationship=Relationship.HEAD)
 
@@ -104,7 +115,7 @@ COLUMN_READS: dict[str, tuple[str, ...]] = {
     "labour_count": ("member.labour_ability",),
     "any_some_labour": ("member.labour_ability",),
     "any_not_without_labour": ("member.labour_ability",),
-    **{f"has_{risk}": ("household.risk_types",) for risk in RiskType.values},
+    **{f"has_{risk}": ("household.risk_types",) for risk in READ_RISK_TYPES},
     **{f"measure_{kind}": ("measures",) for kind in MeasureType.values},
     "measure_not_safety_net": ("measures",),
     "phone_holders": ("household.phone",),
@@ -369,7 +380,7 @@ def risk_type_columns() -> dict:
     """
     text = risk_types_text()
     return {f"has_{risk}": Case(When(Q(Contains(text, f'"{risk}"')), then=ONE), default=ZERO,
-                                output_field=IntegerField()) for risk in RiskType.values}
+                                output_field=IntegerField()) for risk in READ_RISK_TYPES}
 
 
 def shared_phones():
