@@ -119,6 +119,7 @@ COLUMN_READS: dict[str, tuple[str, ...]] = {
     **{f"measure_{kind}": ("measures",) for kind in MeasureType.values},
     "measure_not_safety_net": ("measures",),
     "phone_holders": ("household.phone",),
+    "risk_types_text": ("household.risk_types",),
     # the department lists, matched on the ID number
     **dict.fromkeys(("any_on_subsistence", "any_on_extreme_poverty", "any_unsafe_house", "largest_medical",
                      "on_deaths", "on_enrolment", "on_extreme_poverty", "on_dropouts", "on_employment", "listed_disability"),
@@ -352,6 +353,8 @@ def household_base(*, params: Parameters, area_prefix: str, household_id: int | 
     for kind in (*MeasureType.values, "not_safety_net"):
         columns[f"measure_{kind}"] = Coalesce(getattr(measures.col, f"measure_{kind}"), zero)
     columns.update(risk_type_columns())
+    # for the messages: the list as its JSON text, which a bare cursor and Django read alike
+    columns["risk_types_text"] = risk_types_text()
     ctes = [members, incomes, measures]
     if household_id is None:
         # P01: the phones held by more than one active household anywhere, LEFT-joined once

@@ -32,7 +32,7 @@ HOUSEHOLD_FACTS = [
 ]
 # Read for the messages but not kept among a ticket's facts (an explained ticket's facts are compared).
 HOUSEHOLD_MESSAGE_VALUES = [
-    "pc0", "pc1", "pc2", "pc3", "risk_types", "head_gender", "spouse_count", "labour_count", "phone_holders",
+    "pc0", "pc1", "pc2", "pc3", "risk_types_text", "head_gender", "spouse_count", "labour_count", "phone_holders",
     "helper_name", "helper_phone", "operating0", *[f"measure_{kind}" for kind in MeasureType.values],
 ]
 MEMBER_FACTS = [

@@ -62,7 +62,7 @@ def household_context(row: dict, p: Parameters) -> dict:
     ) or "无风险因素"
     context["elimination_problem"] = _elimination_problem(row, p)
     context["risk_types_label"] = "、".join(
-        label(RiskType, value) for value in _risk_types(row.get("risk_types"))) or "无"
+        label(RiskType, value) for value in _risk_types(row.get("risk_types_text"))) or "无"
     context["helper_phone"] = id_numbers.mask_phone(row.get("helper_phone") or "") or "空"
     context["measures_label"] = "、".join(
         name for kind, name in MeasureType.choices if row.get(f"measure_{kind}")) or "无"
@@ -122,7 +122,7 @@ def _plain(value: Decimal) -> str:
 
 
 def _risk_types(value) -> list:
-    """The household's risk types as read with the row: a list, or its JSON text (PostgreSQL's raw read)."""
+    """The household's risk types from the JSON text of the list read with the row."""
     if isinstance(value, str):
         value = json.loads(value)
     return value if isinstance(value, list) else []
