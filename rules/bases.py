@@ -17,28 +17,37 @@ extreme_support0, medical0, education0 (cents); any_* member flags (1/0); has_me
 most_months_worked (the most months any working member worked, NULL without one) and
 largest_medical (the largest single amount on the large-medical list of any active member, in
 cents, NULL without one): the bases hold values, the rules apply their thresholds to them.
+For the families added later: spouse_count, head_gender (the heads' largest gender: the head's
+when there is exactly one), labour_count (active 技能/普通劳动力), operating0; has_<risk type>
+(1 when the type is among the household's risk types, READ_RISK_TYPES); measure_<type> (1 when
+the household has a measure of Y of that type) and measure_not_safety_net; phone_holders (the
+active households in the whole database with exactly this phone, this one included). The
+member base adds on_extreme_poverty.
 """
 
 from datetime import timedelta
 
 from django.db.models import (
     BooleanField, Case, CharField, Count, Exists, ExpressionWrapper, F, IntegerField, Max, OuterRef, Q, Subquery,
-    Value, When,
+    TextField, Value, When,
 )
 from django.db.models import Window
 from django.db.models.functions import Cast, Coalesce, Lag, Substr
-from django.db.models.lookups import Exact, In, IsNull
+from django.db.models.lookups import Contains, Exact, In, IsNull
 from django_cte import CTE, with_cte
 from django.db.models.sql.constants import LOUTER
 
 from households.choices import (
     DisabilityGrade,
     Employment,
+    Gender,
     Health,
     LabourAbility,
+    MeasureType,
     MedicalInsurance,
     MemberStatus,
     Relationship,
+    RiskType,
     StudentStatus,
 )
 from households.expressions import EXPENSE_FIELDS, INCOME_FIELDS, age_on_reference_date, per_capita, reference_date
@@ -49,12 +58,18 @@ from rules.models import DepartmentRecord, DepartmentSource
 from rules.registry import Parameters
 
 YEARS_BACK = 4  # Y, Y−1, Y−2, Y−3
+# the risk types a rule asks about (K, S): one has_<type> column each on the household base
+READ_RISK_TYPES = (
+    RiskType.ILLNESS, RiskType.DISABILITY, RiskType.SCHOOLING, RiskType.UNSTABLE_WORK, RiskType.NO_LABOUR,
+    RiskType.HOUSING, RiskType.DRINKING_WATER,
+)
 WORKING = Q(employment__in=[e for e in Employment.values if e != Employment.NONE])
 HEAD = Q(relationship=Relationship.HEAD)
 
 # income columns: (name, field, years back)
 INCOME_COLUMNS = [
     ("wage", "wage", (0,)),
+    ("operating", "operating_income", (0,)),
     ("welfare_income", "public_welfare_income", (0,)),
     ("transfer", "transfer_total", (0, 1)),
     ("property", "property_income", (0, 1)),
@@ -90,9 +105,24 @@ COLUMN_READS: dict[str, tuple[str, ...]] = {
     "any_uninsured": ("member.medical_insurance",),
     "any_young_dropout": ("member.student_status", "member.birth_date"),
     "any_uninsured_not_newborn": ("member.medical_insurance", "member.birth_date"),
+    # the relationships (G), the risk types against the members (K), the measures' effect (L)
+    "spouse_count": ("member.relationship",),
+    "head_gender": ("members", "member.gender"),
+    **dict.fromkeys(("any_male_spouse", "any_female_spouse"), ("member.relationship", "member.gender")),
+    "any_disabled": ("member.disability_grade",),
+    "any_ill": ("member.health",),
+    "any_student": ("member.student_status",),
+    "labour_count": ("member.labour_ability",),
+    "any_some_labour": ("member.labour_ability",),
+    "any_not_without_labour": ("member.labour_ability",),
+    **{f"has_{risk}": ("household.risk_types",) for risk in READ_RISK_TYPES},
+    **{f"measure_{kind}": ("measures",) for kind in MeasureType.values},
+    "measure_not_safety_net": ("measures",),
+    "phone_holders": ("household.phone",),
+    "risk_types_text": ("household.risk_types",),
     # the department lists, matched on the ID number
     **dict.fromkeys(("any_on_subsistence", "any_on_extreme_poverty", "any_unsafe_house", "largest_medical",
-                     "on_deaths", "on_enrolment", "on_dropouts", "on_employment", "listed_disability"),
+                     "on_deaths", "on_enrolment", "on_extreme_poverty", "on_dropouts", "on_employment", "listed_disability"),
                     ("member.id_number",)),
     "has_measure": ("measures",),  # the household's assistance measures of the year
     "risk": ("risk",),  # the risk coefficient (rules/risk.py), stored per household and year
@@ -208,7 +238,17 @@ MEMBER_LISTS = {
     "on_dropouts": DepartmentSource.DROPOUTS,
     "on_employment": DepartmentSource.EMPLOYMENT,
     "on_disability": DepartmentSource.DISABILITY,
+    "on_extreme_poverty": DepartmentSource.EXTREME_POVERTY,
 }
+
+WITHOUT_LABOUR = [LabourAbility.LOST, LabourAbility.NONE]
+ABLE = [LabourAbility.SKILLED, LabourAbility.ORDINARY]
+DISABLED = [DisabilityGrade.GRADE_1, DisabilityGrade.GRADE_2, DisabilityGrade.GRADE_3, DisabilityGrade.GRADE_4]
+STUDYING = [
+    StudentStatus.PRESCHOOL, StudentStatus.PRIMARY, StudentStatus.JUNIOR, StudentStatus.SENIOR,
+    StudentStatus.VOCATIONAL, StudentStatus.HIGHER_VOCATIONAL, StudentStatus.UNDERGRADUATE, StudentStatus.HOME_TAUGHT,
+]
+SPOUSE = Q(relationship=Relationship.SPOUSE)
 
 
 def member_summary(params: Parameters, area_prefix: str, household_id: int | None = None):
@@ -230,7 +270,19 @@ def member_summary(params: Parameters, area_prefix: str, household_id: int | Non
         any_welfare_job=any_of(Q(public_welfare_job=True)),
         any_major_illness=any_of(Q(health=Health.MAJOR_ILLNESS)),
         any_severe_disability=any_of(Q(disability_grade__in=[DisabilityGrade.GRADE_1, DisabilityGrade.GRADE_2])),
-        any_labour=any_of(Q(labour_ability__in=[LabourAbility.SKILLED, LabourAbility.ORDINARY])),
+        any_labour=any_of(Q(labour_ability__in=ABLE)),
+        # the relationships (G)
+        spouse_count=Count("pk", filter=SPOUSE),
+        head_gender=Max("gender", filter=HEAD),  # the head's when there is exactly one (G02 asks for one)
+        any_male_spouse=any_of(SPOUSE & Q(gender=Gender.MALE)),
+        any_female_spouse=any_of(SPOUSE & Q(gender=Gender.FEMALE)),
+        # the risk types against the members (K), the measures' effect (L)
+        any_disabled=any_of(Q(disability_grade__in=DISABLED)),
+        any_ill=any_of(Q(health__in=[Health.CHRONIC, Health.MAJOR_ILLNESS])),
+        any_student=any_of(Q(student_status__in=STUDYING)),
+        labour_count=Count("pk", filter=Q(labour_ability__in=ABLE)),
+        any_some_labour=any_of(Q(labour_ability__in=[*ABLE, LabourAbility.WEAK])),
+        any_not_without_labour=any_of(~Q(labour_ability__in=WITHOUT_LABOUR)),
         any_dropout=any_of(Q(student_status=StudentStatus.DROPOUT)),
         any_uninsured=any_of(Q(medical_insurance=MedicalInsurance.NONE)),
         # A03's and A04's conditions, which R03 reads whether or not those rules are enabled
@@ -274,15 +326,20 @@ def household_base(*, params: Parameters, area_prefix: str, household_id: int | 
         year=params.year, household__village__code__startswith=area_prefix)
     if household_id is not None:
         measures_of_year = measures_of_year.filter(household_id=household_id)
-    measures = CTE(measures_of_year.values("household_id").annotate(n=Count("pk")).order_by(),
-                   name="measure_summary")
+    measures = CTE(measures_of_year.values("household_id").annotate(
+        n=Count("pk"),
+        **{f"measure_{kind}": any_of(Q(measure_type=kind)) for kind in MeasureType.values},
+        measure_not_safety_net=any_of(~Q(measure_type=MeasureType.SAFETY_NET)),
+    ).order_by(), name="measure_summary")
     households = _households(area_prefix, household_id)
     households = members.join(households, id=members.col.household_id, _join_type=LOUTER)
     households = incomes.join(households, id=incomes.col.household_id, _join_type=LOUTER)
     households = measures.join(households, id=measures.col.household_id, _join_type=LOUTER)
     zero = Value(0)
     columns = {"size": Coalesce(members.col.size, zero), "head_count": Coalesce(members.col.head_count, zero),
-               "head_age": members.col.head_age}
+               "head_age": members.col.head_age, "head_gender": members.col.head_gender,
+               "spouse_count": Coalesce(members.col.spouse_count, zero),
+               "labour_count": Coalesce(members.col.labour_count, zero)}
     for name in member_summary(params, area_prefix).query.annotations:
         if name.startswith("any_"):
             columns[name] = Coalesce(getattr(members.col, name), zero)
@@ -293,8 +350,46 @@ def household_base(*, params: Parameters, area_prefix: str, household_id: int | 
     for back in range(YEARS_BACK):  # for the messages only: the rules compare net0… over the same size
         columns[f"pc{back}"] = per_capita(F(f"net{back}"), F("size"), cents=True)
     columns["has_measure"] = boolean(Q(measure_count__gt=0))
-    return with_cte(members, incomes, measures, select=households.annotate(
+    for kind in (*MeasureType.values, "not_safety_net"):
+        columns[f"measure_{kind}"] = Coalesce(getattr(measures.col, f"measure_{kind}"), zero)
+    columns.update(risk_type_columns())
+    # for the messages: the list as its JSON text, which a bare cursor and Django read alike
+    columns["risk_types_text"] = risk_types_text()
+    ctes = [members, incomes, measures]
+    if household_id is None:
+        # P01: the phones held by more than one active household anywhere, LEFT-joined once
+        shared = CTE(shared_phones(), name="shared_phones")
+        households = shared.join(households, phone=shared.col.phone, _join_type=LOUTER)
+        ctes.append(shared)
+        columns["phone_holders"] = Coalesce(shared.col.holders, Value(1))
+    else:
+        columns["phone_holders"] = Subquery(
+            Household.objects.active().filter(phone=OuterRef("phone")).values("phone")
+            .annotate(holders=Count("pk")).values("holders")[:1], output_field=IntegerField())
+    return with_cte(*ctes, select=households.annotate(
         measure_count=Coalesce(measures.col.n, zero), **columns))
+
+
+def risk_types_text():
+    """The household's risk types as the JSON text of its list, e.g. ["illness", "housing"]."""
+    return Cast("risk_types", output_field=TextField())
+
+
+def risk_type_columns() -> dict:
+    """has_<risk type>: 1 when the type is one of the household's risk types, else 0.
+
+    Read in the JSON text as the quoted code ("illness"): the codes are plain ASCII words,
+    none inside another's quotes, and the test reads the same on SQLite and PostgreSQL.
+    """
+    text = risk_types_text()
+    return {f"has_{risk}": Case(When(Q(Contains(text, f'"{risk}"')), then=ONE), default=ZERO,
+                                output_field=IntegerField()) for risk in READ_RISK_TYPES}
+
+
+def shared_phones():
+    """Phones held by more than one active household in the whole database, with their count."""
+    return (Household.objects.active().exclude(phone="").values("phone")
+            .annotate(holders=Count("pk")).filter(holders__gt=1).values("phone", "holders").order_by())
 
 
 def member_base(*, params: Parameters, area_prefix: str, household_id: int | None = None):
@@ -338,6 +433,7 @@ def member_base(*, params: Parameters, area_prefix: str, household_id: int | Non
         on_enrolment=on["on_enrolment"],
         on_dropouts=on["on_dropouts"],
         on_employment=on["on_employment"],
+        on_extreme_poverty=on["on_extreme_poverty"],
         listed_disability=_last_listed_value(params, DepartmentSource.DISABILITY, on["on_disability"]),
     ))
 

@@ -13,6 +13,8 @@ from django.db import connection, connections
 from django_cte import CTE, with_cte
 from django_cte.raw import raw_cte_sql
 
+from households.choices import MeasureType
+
 from rules.bases import household_base, member_base
 from rules.expressions import balanced
 from rules.messages import household_context, member_context, parameter_context, render
@@ -29,12 +31,16 @@ HOUSEHOLD_FACTS = [
     "risk", *[f"rf_{name}" for name in FACTOR_LABELS],
 ]
 # Read for the messages but not kept among a ticket's facts (an explained ticket's facts are compared).
-HOUSEHOLD_MESSAGE_VALUES = ["pc0", "pc1", "pc2", "pc3"]
+HOUSEHOLD_MESSAGE_VALUES = [
+    "pc0", "pc1", "pc2", "pc3", "risk_types_text", "head_gender", "spouse_count", "labour_count", "phone_holders",
+    "helper_name", "helper_phone", "operating0", *[f"measure_{kind}" for kind in MeasureType.values],
+]
 MEMBER_FACTS = [
     "pk", "household_id", "household__village_id", "name", "id_number", "id_valid", "gender", "birth_date",
     "age", "head_age", "relationship", "student_status", "education", "labour_ability", "employment",
     "months_worked", "disability_grade", "listed_disability",
 ]
+MEMBER_MESSAGE_VALUES = ["health", "public_welfare_job"]
 
 
 class Finding:
@@ -175,7 +181,8 @@ def _member_rows(base, rules: list[Rule], params: Parameters) -> list[dict]:
     facts = [name for name in MEMBER_FACTS if name != "household__village_id"]
     members = CTE(base.annotate(member_village_id=F("household__village_id")).order_by(), name="member_facts",
                   materialized=True)
-    found = _flagged(with_cte(members, select=members.queryset()), rules, params, [*facts, "member_village_id"])
+    found = _flagged(with_cte(members, select=members.queryset()), rules, params,
+                     [*facts, *MEMBER_MESSAGE_VALUES, "member_village_id"])
     for row in found:
         row["household__village_id"] = row.pop("member_village_id")
     return found

@@ -1,12 +1,13 @@
 """Ticket messages: each rule's template filled from the failing row's values."""
 
+import json
 import string
 from decimal import ROUND_HALF_UP, Decimal
 
 from households import id_numbers
 from households.choices import (
-    DisabilityGrade, Education, Employment, Gender, HouseholdType, LabourAbility, MonitoringType,
-    Relationship, RiskStatus, StudentStatus,
+    DisabilityGrade, Education, Employment, Gender, Health, HouseholdType, LabourAbility, MeasureType,
+    MonitoringType, Relationship, RiskStatus, RiskType, StudentStatus,
 )
 
 from rules.registry import Parameters, Rule
@@ -60,6 +61,14 @@ def household_context(row: dict, p: Parameters) -> dict:
         text for name, text in FACTOR_LABELS.items() if row.get(f"rf_{name}")
     ) or "无风险因素"
     context["elimination_problem"] = _elimination_problem(row, p)
+    context["risk_types_label"] = "、".join(
+        label(RiskType, value) for value in _risk_types(row.get("risk_types_text"))) or "无"
+    context["helper_phone"] = id_numbers.mask_phone(row.get("helper_phone") or "") or "空"
+    context["measures_label"] = "、".join(
+        name for kind, name in MeasureType.choices if row.get(f"measure_{kind}")) or "无"
+    context["head_gender_label"] = label(Gender, row.get("head_gender"))
+    context["phone_others"] = (row.get("phone_holders") or 1) - 1
+    context["operating0"] = yuan(row.get("operating0"))
     context["date_problem"] = _date_problem(row)
     for key in ("included_on", "eliminated_on"):
         context[key] = row[key].isoformat() if row.get(key) else "未填"
@@ -82,6 +91,8 @@ def member_context(row: dict, p: Parameters) -> dict:
     for key in ("age", "head_age"):  # born after the reference date: −1 to the rules, 0 to a reader
         if isinstance(row.get(key), int) and row[key] < 0:
             context[key] = 0
+    context["health"] = label(Health, row.get("health"))
+    context["welfare_job_label"] = {True: "是", False: "否"}.get(row.get("public_welfare_job"), "未登记")
     context["listed_disability_label"] = label(DisabilityGrade, row.get("listed_disability"))
     if row.get("months_worked") is None:
         context["months_worked"] = "未填"
@@ -108,6 +119,13 @@ def render(rule: Rule, context: dict, parameters: dict) -> str:
 
 def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
+
+
+def _risk_types(value) -> list:
+    """The household's risk types from the JSON text of the list read with the row."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return value if isinstance(value, list) else []
 
 
 def _elimination_problem(row: dict, p: Parameters) -> str:

@@ -25,6 +25,11 @@ CATEGORIES = {
     "A": "两不愁三保障及饮水安全",
     "R": "监测帮扶类",
     "D": "部门比对类",
+    "G": "家庭关系类",
+    "P": "联系方式类",
+    "K": "风险类型与家庭情况",
+    "S": "风险类型与帮扶措施",
+    "L": "帮扶成效",
 }
 
 
@@ -102,7 +107,7 @@ def get(rule_id: str) -> Rule:
 
 
 def _catalog_order(rule_id: str) -> tuple[int, int]:
-    return ("BMIARD".index(rule_id[0]), int(rule_id[1:]))
+    return ("BMIARDGPKSL".index(rule_id[0]), int(rule_id[1:]))
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,6 @@
-"""The 53 rules of rules.md, one module per category. Importing this package declares them."""
+"""The 82 rules of rules.md, one module per category. Importing this package declares them."""
 
-from rules.catalog import basic, department, guarantees, income, members, monitoring  # noqa: F401
+from rules.catalog import (  # noqa: F401
+    basic, contacts, department, effects, guarantees, income, measures, members, monitoring, relationships,
+    risk_types,
+)

@@ -5,7 +5,7 @@ from households.choices import Employment, StudentStatus
 from rules.expressions import ceil_cents
 from rules.models import DepartmentSource
 from rules.catalog.common import (
-    ERROR, F, HOUSEHOLD, ID_NUMBER, MEMBER, MONITORING, NEVER, NOT_UNRESOLVED, Q, WARNING, rule,
+    ERROR, F, HOUSEHOLD, ID_NUMBER, MEMBER, MONITORED, MONITORING, NEVER, NOT_UNRESOLVED, Q, WARNING, rule,
 )
 
 
@@ -79,3 +79,23 @@ def unsafe_house_registered_safe(p):
 def employed_registered_as_not_working(p):
     """证件号码在人社-就业名单中，务工状况为未务工。"""
     return when_listed(p, DepartmentSource.EMPLOYMENT, Q(on_employment=True, employment=Employment.NONE))
+
+
+@rule("D09", "特困供养人员登记外出务工", scope=MEMBER, severity=WARNING,
+      reads=(*ID_NUMBER, "member.employment"),
+      message="民政部门特困名单中有此人，务工状况登记为“{employment}”")
+def extreme_poverty_registered_as_working_away(p):
+    """证件号码在民政-特困名单中，务工状况为县内乡外务工、省内县外务工或省外务工。"""
+    return when_listed(p, DepartmentSource.EXTREME_POVERTY, Q(
+        on_extreme_poverty=True,
+        employment__in=[Employment.IN_COUNTY, Employment.IN_PROVINCE, Employment.OUT_OF_PROVINCE]))
+
+
+@rule("D10", "享受低保特困但未登记兜底保障", scope=HOUSEHOLD, severity=WARNING,
+      reads=(*ID_NUMBER, *MONITORING, "measures"),
+      message="有在册成员在民政{welfare_list}名单中，{year} 年度帮扶措施“{measures_label}”中无兜底保障")
+def welfare_listed_without_safety_net(p):
+    """监测对象（风险未消除或已消除），有在册成员在民政-低保或民政-特困名单中，且当年无兜底保障措施；两份名单都没有时不报。"""
+    if not (p.department_batch(DepartmentSource.SUBSISTENCE) or p.department_batch(DepartmentSource.EXTREME_POVERTY)):
+        return NEVER
+    return MONITORED & (Q(any_on_subsistence=1) | Q(any_on_extreme_poverty=1)) & Q(measure_safety_net=0)

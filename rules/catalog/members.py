@@ -1,6 +1,6 @@
 """M — members (家庭成员类)."""
 
-from households.choices import Education, Employment, LabourAbility, StudentStatus
+from households.choices import DisabilityGrade, Education, Employment, Health, LabourAbility, StudentStatus
 
 from rules.catalog.common import ERROR, MEMBER, Q, RECORDED_EMPLOYMENT_NOT_NONE, WARNING, rule
 
@@ -81,3 +81,49 @@ def employment_disagrees_with_months(p):
 def no_labour_registered_as_working(p):
     """年龄≥16岁，劳动技能为丧失劳动力或无劳动力，且务工状况不是未务工。"""
     return Q(age__gte=16, labour_ability__in=[LabourAbility.LOST, LabourAbility.NONE]) & RECORDED_EMPLOYMENT_NOT_NONE
+
+
+WITHOUT_LABOUR = [LabourAbility.LOST, LabourAbility.NONE]
+ABLE = [LabourAbility.SKILLED, LabourAbility.ORDINARY]
+
+
+@rule("M08", "劳动年龄健康人员登记为无劳动力", scope=MEMBER, severity=WARNING,
+      reads=("member.birth_date", "member.health", "member.disability_grade", "member.student_status",
+             "member.labour_ability"),
+      message="{age} 岁，健康、无残疾、非在校生，劳动技能登记为“{labour_ability}”")
+def healthy_working_age_without_labour(p):
+    """年龄16–59岁，健康状况为健康，残疾等级为无，非在校生，劳动技能为丧失劳动力或无劳动力。"""
+    return Q(age__gte=16, age__lte=59, health=Health.HEALTHY, disability_grade=DisabilityGrade.NONE,
+             student_status=StudentStatus.NOT_STUDENT, labour_ability__in=WITHOUT_LABOUR)
+
+
+@rule("M09", "在校生登记为技能或普通劳动力", scope=MEMBER, severity=WARNING,
+      reads=("member.student_status", "member.labour_ability"),
+      message="在校生状况“{student_status}”，劳动技能登记为“{labour_ability}”")
+def student_registered_as_labour(p):
+    """在校生状况为小学至本科及以上，劳动技能为技能劳动力或普通劳动力。"""
+    return Q(student_status__in=SCHOOLING, labour_ability__in=ABLE)
+
+
+@rule("M10", "重度残疾人登记为技能或普通劳动力", scope=MEMBER, severity=ERROR,
+      reads=("member.disability_grade", "member.labour_ability"),
+      message="残疾等级“{disability_grade}”，劳动技能登记为“{labour_ability}”")
+def severely_disabled_registered_as_labour(p):
+    """残疾等级为一级或二级，劳动技能为技能劳动力或普通劳动力。"""
+    return Q(disability_grade__in=[DisabilityGrade.GRADE_1, DisabilityGrade.GRADE_2], labour_ability__in=ABLE)
+
+
+@rule("M11", "公益性岗位人员年龄不符", scope=MEMBER, severity=WARNING,
+      reads=("member.public_welfare_job", "member.birth_date"),
+      message="{age} 岁，聘用于公益性岗位")
+def welfare_job_holder_of_wrong_age(p):
+    """公益性岗位为是，且年龄小于16岁或达到70岁。"""
+    return Q(public_welfare_job=True) & (Q(age__lt=16) | Q(age__gte=70))
+
+
+@rule("M12", "无劳动能力人员聘用公益性岗位", scope=MEMBER, severity=WARNING,
+      reads=("member.public_welfare_job", "member.labour_ability"),
+      message="劳动技能“{labour_ability}”，聘用于公益性岗位")
+def welfare_job_holder_without_labour(p):
+    """公益性岗位为是，劳动技能为丧失劳动力或无劳动力。"""
+    return Q(public_welfare_job=True, labour_ability__in=WITHOUT_LABOUR)

@@ -43,4 +43,4 @@ def test_a_rules_facts_are_those_of_its_declaration():
 
 
 def test_the_categories_come_in_catalog_order():
-    assert list(rule_facts.categories()) == list("BMIARD")
+    assert list(rule_facts.categories()) == list("BMIARDGPKSL")

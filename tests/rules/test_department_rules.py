@@ -1,4 +1,4 @@
-"""D01–D08, department comparison (部门比对类): the newest list of a source for Y, matched on ID number."""
+"""D01–D10, department comparison (部门比对类): the newest list of a source for Y, matched on ID number."""
 
 import datetime
 
@@ -8,11 +8,13 @@ from django.utils import timezone
 from households.choices import (
     DisabilityGrade,
     Employment,
+    MeasureType,
     MemberStatus,
     MonitoringType,
     RiskStatus,
     StudentStatus,
 )
+from households.models import AssistanceMeasure
 from rules.models import DepartmentSource as Source
 from tests.builders import make_household, make_income, make_member
 from tests.rules.builders import id_for, make_list, set_parameter
@@ -478,3 +480,104 @@ def test_d04_reads_both_welfare_lists_of_one_member(village, fails):
     make_list(Source.SUBSISTENCE, [head.id_number])
     make_list(Source.EXTREME_POVERTY, [head.id_number])
     assert fails("D04") == {household.number}
+
+
+# D09 特困供养人员登记外出务工 ---------------------------------------------------
+
+AWAY = [Employment.IN_COUNTY, Employment.IN_PROVINCE, Employment.OUT_OF_PROVINCE]
+
+
+@pytest.mark.parametrize("employment", AWAY)
+def test_d09_fires_for_a_listed_member_working_outside_the_township(village, fails, employment):
+    listed = member(village, "外出", employment=employment, months_worked=6)
+    member(village, "未列入", employment=employment, months_worked=6)
+    make_list(Source.EXTREME_POVERTY, [listed.id_number])
+    assert fails("D09") == {"外出"}
+
+
+@pytest.mark.parametrize("employment", [Employment.NONE, Employment.IN_TOWNSHIP, ""])
+def test_d09_is_silent_for_a_listed_member_not_working_away(village, fails, employment):
+    listed = member(village, "乡内", employment=employment)
+    make_list(Source.EXTREME_POVERTY, [listed.id_number])
+    assert fails("D09") == set()
+
+
+def test_d09_reads_only_the_newest_extreme_poverty_list_of_y(village, fails):
+    subsistence = member(village, "低保", employment=Employment.OUT_OF_PROVINCE, months_worked=6)
+    last_year = member(village, "去年", employment=Employment.OUT_OF_PROVINCE, months_worked=6)
+    dropped = member(village, "已移出", employment=Employment.OUT_OF_PROVINCE, months_worked=6)
+    make_list(Source.SUBSISTENCE, [subsistence.id_number])
+    make_list(Source.EXTREME_POVERTY, [last_year.id_number], year=2024)
+    make_list(Source.EXTREME_POVERTY, [dropped.id_number])
+    make_list(Source.EXTREME_POVERTY, [id_for(datetime.date(1950, 1, 1), 11)])
+    assert fails("D09") == set()
+
+
+def test_d09_ignores_an_inactive_member_and_a_removed_household(village, fails):
+    dead = member(village, "死者", employment=Employment.OUT_OF_PROVINCE, months_worked=6,
+                  status=MemberStatus.DECEASED)
+    removed = member(village, "已核减", employment=Employment.OUT_OF_PROVINCE, months_worked=6, **REMOVED)
+    make_list(Source.EXTREME_POVERTY, [dead.id_number, removed.id_number])
+    assert fails("D09") == set()
+
+
+# D10 享受低保特困但未登记兜底保障 -----------------------------------------------
+
+MONITORED_AS = {
+    "unresolved": {"monitoring_type": MonitoringType.MARGINAL, "risk_status": RiskStatus.UNRESOLVED,
+                   "included_on": datetime.date(2024, 6, 1)},
+    "eliminated": {"monitoring_type": MonitoringType.MARGINAL, "risk_status": RiskStatus.ELIMINATED,
+                   "included_on": datetime.date(2024, 6, 1), "eliminated_on": datetime.date(2025, 1, 1)},
+}
+
+
+def with_measures(household, kinds, year=2025):
+    for kind in kinds:
+        AssistanceMeasure.objects.create(household=household, year=year, measure_type=kind, content="措施")
+
+
+@pytest.mark.parametrize("status", MONITORED_AS)
+@pytest.mark.parametrize("source", [Source.SUBSISTENCE, Source.EXTREME_POVERTY])
+def test_d10_fires_for_a_listed_monitored_household_without_the_safety_net(village, fails, status, source):
+    household, head = householder(village, **MONITORED_AS[status])
+    with_measures(household, [MeasureType.HEALTH])
+    with_measures(household, [MeasureType.SAFETY_NET], year=2024)
+    make_list(source, [head.id_number])
+    assert fails("D10") == {household.number}
+
+
+def test_d10_fires_with_one_list_only_present(village, fails, message):
+    household, head = householder(village, **MONITORED_AS["unresolved"])
+    make_list(Source.EXTREME_POVERTY, [head.id_number])
+    assert fails("D10") == {household.number}
+    assert message("D10", household) == ["有在册成员在民政特困名单中，2025 年度帮扶措施“无”中无兜底保障"]
+
+
+def test_d10_is_silent_with_the_safety_net_of_y(village, fails):
+    household, head = householder(village, **MONITORED_AS["unresolved"])
+    with_measures(household, [MeasureType.SAFETY_NET])
+    make_list(Source.SUBSISTENCE, [head.id_number])
+    assert fails("D10") == set()
+
+
+def test_d10_reads_only_monitored_households(village, fails):
+    household, head = householder(village)
+    make_list(Source.SUBSISTENCE, [head.id_number])
+    assert fails("D10") == set()
+
+
+def test_d10_reads_any_active_member_of_an_active_household(village, fails):
+    household, _head = householder(village, **MONITORED_AS["eliminated"])
+    spouse = member(village, "配偶", household=household, relationship="spouse")
+    quiet, _ = householder(village, **MONITORED_AS["eliminated"])
+    dead = member(village, "死者", household=quiet, status=MemberStatus.DECEASED)
+    removed, removed_head = householder(village, **MONITORED_AS["unresolved"], **REMOVED)
+    make_list(Source.SUBSISTENCE, [spouse.id_number, dead.id_number, removed_head.id_number])
+    assert fails("D10") == {household.number}
+
+
+def test_d10_is_silent_without_either_list_of_y(village, fails):
+    household, head = householder(village, **MONITORED_AS["unresolved"])
+    make_list(Source.SUBSISTENCE, [head.id_number], year=2024)
+    make_list(Source.EXTREME_POVERTY, [head.id_number], year=2024)
+    assert fails("D10") == set()

@@ -1,10 +1,12 @@
-"""M01–M07, members (家庭成员类): one ticket per member record, ages on 30 September 2025."""
+"""M01–M12, members (家庭成员类): one ticket per member record, ages on 30 September 2025."""
 
 import datetime
 
 import pytest
 
-from households.choices import Education, Employment, LabourAbility, MemberStatus, StudentStatus
+from households.choices import (
+    DisabilityGrade, Education, Employment, Health, LabourAbility, MemberStatus, StudentStatus,
+)
 from tests.builders import make_household, make_member
 from tests.rules.builders import aged, turning_next_day
 
@@ -309,3 +311,130 @@ def test_a_newborn_makes_no_age_rule_fire_but_its_registered_schooling(village, 
     member(village, "新生儿", born=datetime.date(2025, 11, 3), labour_ability=LabourAbility.NONE)
     assert {rule: fails(rule) for rule in ("M01", "M02", "M03", "M04", "M07")} == {
         "M01": set(), "M02": set(), "M03": set(), "M04": set(), "M07": set()}
+
+
+# M08 劳动年龄健康人员登记为无劳动力 ---------------------------------------------
+
+HEALTHY_IDLE = {"health": Health.HEALTHY, "disability_grade": DisabilityGrade.NONE,
+                "student_status": StudentStatus.NOT_STUDENT}
+
+
+@pytest.mark.parametrize("ability", [LabourAbility.LOST, LabourAbility.NONE])
+def test_m08_fires_at_exactly_16_and_at_59(village, fails, ability):
+    member(village, "十六岁", born=aged(16), labour_ability=ability, **HEALTHY_IDLE)
+    member(village, "五十九岁", born=turning_next_day(60), labour_ability=ability, **HEALTHY_IDLE)
+    assert fails("M08") == {"十六岁", "五十九岁"}
+
+
+def test_m08_is_silent_at_15_and_at_60(village, fails):
+    member(village, "十五岁", born=turning_next_day(16), labour_ability=LabourAbility.NONE, **HEALTHY_IDLE)
+    member(village, "六十岁", born=aged(60), labour_ability=LabourAbility.NONE, **HEALTHY_IDLE)
+    assert fails("M08") == set()
+
+
+@pytest.mark.parametrize("change", [
+    {"health": Health.CHRONIC}, {"health": Health.MAJOR_ILLNESS}, {"health": ""},
+    {"disability_grade": DisabilityGrade.GRADE_4}, {"disability_grade": ""},
+    {"student_status": StudentStatus.PRIMARY}, {"student_status": StudentStatus.DROPOUT}, {"student_status": ""},
+    {"labour_ability": LabourAbility.WEAK}, {"labour_ability": LabourAbility.ORDINARY}, {"labour_ability": ""},
+])
+def test_m08_needs_every_condition(village, fails, change):
+    member(village, "三十岁", born=aged(30), **{**HEALTHY_IDLE, "labour_ability": LabourAbility.LOST, **change})
+    assert fails("M08") == set()
+
+
+def test_m08_is_silent_without_a_birth_date_and_for_an_inactive_member(village, fails):
+    no_birth_date(village, "无生日", labour_ability=LabourAbility.NONE, **HEALTHY_IDLE)
+    member(village, "已死亡", born=aged(30), labour_ability=LabourAbility.NONE, status=MemberStatus.DECEASED,
+           **HEALTHY_IDLE)
+    member(village, "已核减", born=aged(30), labour_ability=LabourAbility.NONE, removed_on=REMOVED_ON, **HEALTHY_IDLE)
+    assert fails("M08") == set()
+
+
+# M09 在校生登记为技能或普通劳动力 ---------------------------------------------
+
+@pytest.mark.parametrize("status", STUDYING)
+@pytest.mark.parametrize("ability", [LabourAbility.SKILLED, LabourAbility.ORDINARY])
+def test_m09_fires_for_a_student_with_labour(village, fails, status, ability):
+    member(village, "学生", born=aged(18), student_status=status, labour_ability=ability)
+    assert fails("M09") == {"学生"}
+
+
+@pytest.mark.parametrize("status", [StudentStatus.NOT_STUDENT, StudentStatus.PRESCHOOL, StudentStatus.DROPOUT,
+                                    StudentStatus.HOME_TAUGHT, ""])
+def test_m09_is_silent_for_other_student_statuses(village, fails, status):
+    member(village, "非学生", born=aged(18), student_status=status, labour_ability=LabourAbility.SKILLED)
+    assert fails("M09") == set()
+
+
+@pytest.mark.parametrize("ability", [LabourAbility.WEAK, LabourAbility.LOST, LabourAbility.NONE, ""])
+def test_m09_is_silent_for_other_labour_abilities(village, fails, ability):
+    member(village, "学生", born=aged(18), student_status=StudentStatus.SENIOR, labour_ability=ability)
+    assert fails("M09") == set()
+
+
+# M10 重度残疾人登记为技能或普通劳动力 ------------------------------------------
+
+@pytest.mark.parametrize("grade", [DisabilityGrade.GRADE_1, DisabilityGrade.GRADE_2])
+@pytest.mark.parametrize("ability", [LabourAbility.SKILLED, LabourAbility.ORDINARY])
+def test_m10_fires_for_a_severely_disabled_labourer(village, fails, grade, ability):
+    member(village, "重残", disability_grade=grade, labour_ability=ability)
+    assert fails("M10") == {"重残"}
+
+
+@pytest.mark.parametrize("grade", [DisabilityGrade.GRADE_3, DisabilityGrade.GRADE_4, DisabilityGrade.NONE, ""])
+def test_m10_is_silent_for_lighter_or_no_disability(village, fails, grade):
+    member(village, "轻残", disability_grade=grade, labour_ability=LabourAbility.SKILLED)
+    assert fails("M10") == set()
+
+
+@pytest.mark.parametrize("ability", [LabourAbility.WEAK, LabourAbility.LOST, LabourAbility.NONE, ""])
+def test_m10_is_silent_for_other_labour_abilities(village, fails, ability):
+    member(village, "重残", disability_grade=DisabilityGrade.GRADE_1, labour_ability=ability)
+    assert fails("M10") == set()
+
+
+# M11 公益性岗位人员年龄不符 ----------------------------------------------------
+
+def test_m11_fires_at_15_and_at_70(village, fails):
+    member(village, "十五岁", born=turning_next_day(16), public_welfare_job=True)
+    member(village, "七十岁", born=aged(70), public_welfare_job=True)
+    member(village, "未满1岁", born=datetime.date(2025, 10, 1), public_welfare_job=True)
+    assert fails("M11") == {"十五岁", "七十岁", "未满1岁"}
+
+
+def test_m11_is_silent_at_16_and_at_69(village, fails):
+    member(village, "十六岁", born=aged(16), public_welfare_job=True)
+    member(village, "六十九岁", born=turning_next_day(70), public_welfare_job=True)
+    assert fails("M11") == set()
+
+
+@pytest.mark.parametrize("job", [False, None])
+def test_m11_reads_only_welfare_job_holders(village, fails, job):
+    member(village, "七十五岁", born=aged(75), public_welfare_job=job)
+    assert fails("M11") == set()
+
+
+def test_m11_is_silent_without_a_birth_date(village, fails):
+    no_birth_date(village, "无生日", public_welfare_job=True)
+    assert fails("M11") == set()
+
+
+# M12 无劳动能力人员聘用公益性岗位 ----------------------------------------------
+
+@pytest.mark.parametrize("ability", [LabourAbility.LOST, LabourAbility.NONE])
+def test_m12_fires_for_a_welfare_job_holder_without_labour(village, fails, ability):
+    member(village, "无劳力", public_welfare_job=True, labour_ability=ability)
+    assert fails("M12") == {"无劳力"}
+
+
+@pytest.mark.parametrize("ability", [LabourAbility.SKILLED, LabourAbility.ORDINARY, LabourAbility.WEAK, ""])
+def test_m12_is_silent_for_a_holder_with_some_labour(village, fails, ability):
+    member(village, "有劳力", public_welfare_job=True, labour_ability=ability)
+    assert fails("M12") == set()
+
+
+@pytest.mark.parametrize("job", [False, None])
+def test_m12_reads_only_welfare_job_holders(village, fails, job):
+    member(village, "无劳力", public_welfare_job=job, labour_ability=LabourAbility.NONE)
+    assert fails("M12") == set()
