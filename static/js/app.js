@@ -19,33 +19,8 @@
     });
   }
 
-  // The tooltip's content as elements with classes: ECharts' own HTML carries style="…"
-  // attributes, which the CSP (no 'unsafe-inline') refuses. Colours are set through the CSSOM.
-  function axisTooltip(params) {
-    var box = document.createElement("div");
-    var title = document.createElement("div");
-    title.className = "chart-tooltip-title";
-    title.textContent = params.length ? params[0].name : "";
-    box.appendChild(title);
-    params.forEach(function (p) {
-      var row = document.createElement("div");
-      row.className = "chart-tooltip-row";
-      var marker = document.createElement("span");
-      marker.className = "chart-tooltip-marker";
-      marker.style.backgroundColor = p.color;
-      var name = document.createElement("span");
-      name.className = "chart-tooltip-name";
-      name.textContent = p.seriesName;
-      var value = document.createElement("span");
-      value.className = "chart-tooltip-value";
-      value.textContent = p.value == null ? "-" : String(p.value);
-      row.appendChild(marker);
-      row.appendChild(name);
-      row.appendChild(value);
-      box.appendChild(row);
-    });
-    return box;
-  }
+  // Tooltips as elements (static/js/chart_tooltips.js): the CSP refuses ECharts' own styled HTML.
+  var axisTooltip = window.ChartTooltips.axis(function (p) { return p.value == null ? "-" : String(p.value); });
   var TOOLTIP = { trigger: "axis", axisPointer: { type: "shadow" }, className: "chart-tooltip", formatter: axisTooltip };
 
   // Horizontal bars per township, two parts stacked (the alarming one first, in red), the

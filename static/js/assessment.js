@@ -3,34 +3,8 @@
 (function () {
   "use strict";
 
-  // The tooltip as elements with classes (ECharts' own HTML carries style="…", refused by the CSP).
-  function tooltip(params) {
-    var list = Array.isArray(params) ? params : [params];
-    var box = document.createElement("div");
-    var title = document.createElement("div");
-    title.className = "chart-tooltip-title";
-    title.textContent = list.length ? list[0].name : "";
-    box.appendChild(title);
-    list.forEach(function (p) {
-      if (p.value == null) return;
-      var row = document.createElement("div");
-      row.className = "chart-tooltip-row";
-      var marker = document.createElement("span");
-      marker.className = "chart-tooltip-marker";
-      marker.style.backgroundColor = p.color;
-      var name = document.createElement("span");
-      name.className = "chart-tooltip-name";
-      name.textContent = p.seriesName;
-      var value = document.createElement("span");
-      value.className = "chart-tooltip-value";
-      value.textContent = String(p.value) + " 分";
-      row.appendChild(marker);
-      row.appendChild(name);
-      row.appendChild(value);
-      box.appendChild(row);
-    });
-    return box;
-  }
+  // Tooltips as elements (static/js/chart_tooltips.js): the CSP refuses ECharts' own styled HTML.
+  var tooltip = window.ChartTooltips.axis(function (p) { return p.value == null ? null : String(p.value) + " 分"; });
 
   function number(text) { return text == null ? null : Number(text); }
 

@@ -7,31 +7,7 @@
   var RISK_COLOURS = { red: "#dc3545", amber: "#f59e0b", green: "#198754", none: "#cbd5e1" };
   var PALETTE = ["#0d6efd", "#7c3aed", "#0ea5e9", "#f59e0b", "#64748b", "#198754"];
 
-  function tooltipBox(title, rows) {
-    var box = document.createElement("div");
-    var head = document.createElement("div");
-    head.className = "chart-tooltip-title";
-    head.textContent = title;
-    box.appendChild(head);
-    rows.forEach(function (r) {
-      var row = document.createElement("div");
-      row.className = "chart-tooltip-row";
-      var marker = document.createElement("span");
-      marker.className = "chart-tooltip-marker";
-      marker.style.backgroundColor = r.color;
-      var name = document.createElement("span");
-      name.className = "chart-tooltip-name";
-      name.textContent = r.name;
-      var value = document.createElement("span");
-      value.className = "chart-tooltip-value";
-      value.textContent = r.value == null ? "-" : String(r.value);
-      row.appendChild(marker);
-      row.appendChild(name);
-      row.appendChild(value);
-      box.appendChild(row);
-    });
-    return box;
-  }
+  var tooltipBox = window.ChartTooltips.box;  // static/js/chart_tooltips.js
 
   function axisTooltip(params) {
     return tooltipBox(params.length ? params[0].name : "", params.map(function (p) {

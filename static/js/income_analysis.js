@@ -2,32 +2,8 @@
 (function () {
   "use strict";
 
-  // Tooltip content as elements (ECharts' own HTML carries style attributes the CSP refuses).
-  function tooltip(params) {
-    var box = document.createElement("div");
-    var title = document.createElement("div");
-    title.className = "chart-tooltip-title";
-    title.textContent = params.length ? params[0].name : "";
-    box.appendChild(title);
-    params.forEach(function (p) {
-      var row = document.createElement("div");
-      row.className = "chart-tooltip-row";
-      var marker = document.createElement("span");
-      marker.className = "chart-tooltip-marker";
-      marker.style.backgroundColor = p.color;
-      var name = document.createElement("span");
-      name.className = "chart-tooltip-name";
-      name.textContent = p.seriesName;
-      var value = document.createElement("span");
-      value.className = "chart-tooltip-value";
-      value.textContent = p.value == null ? "无数据" : String(p.value);
-      row.appendChild(marker);
-      row.appendChild(name);
-      row.appendChild(value);
-      box.appendChild(row);
-    });
-    return box;
-  }
+  // Tooltips as elements (static/js/chart_tooltips.js): the CSP refuses ECharts' own styled HTML.
+  var tooltip = window.ChartTooltips.axis(function (p) { return p.value == null ? "无数据" : String(p.value); });
   var TOOLTIP = { trigger: "axis", axisPointer: { type: "shadow" }, className: "chart-tooltip", formatter: tooltip };
   var GRID = { left: 8, right: 24, bottom: 8, top: 40, containLabel: true };
 

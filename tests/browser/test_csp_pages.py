@@ -102,7 +102,8 @@ def test_no_main_page_breaks_the_content_security_policy(live_server, browser, b
         "/tickets/", f"/tickets/{world.home.tickets.first().pk}/", "/tickets/deadlines/", "/ledger/",
         "/monitoring/", "/monitoring/settings/", "/clues/", f"/clues/{world.clue.pk}/", "/applications/",
         f"/applications/{world.application.pk}/", "/rules/", "/rules/batches/", "/registry/imports/",
-        "/departments/", "/report/codes/",
+        "/departments/", "/report/codes/", "/dashboard/", "/analysis/income/", "/analysis/assessment/",
+        "/analysis/map/", "/analysis/outliers/",
     ]:
         county.visit(path)
 
@@ -110,7 +111,8 @@ def test_no_main_page_breaks_the_content_security_policy(live_server, browser, b
     for path in [
         "/", f"/households/{world.home.number}/", f"/households/{world.home.number}/change/",
         f"/households/{world.home.number}/income/", "/collection-sheet/", "/tickets/", "/changes/",
-        f"/applications/{world.application.pk}/edit/", "/clues/new/",
+        f"/applications/{world.application.pk}/edit/", "/clues/new/", "/dashboard/", "/analysis/income/",
+        "/analysis/map/",
     ]:
         clerk.visit(path)
 
