@@ -201,6 +201,19 @@ def can_export_full_ids(user, obj=None) -> bool:
     return _has(user, COUNTY_STAFF)
 
 
+def can_view_exemptions(user, obj=None) -> bool:
+    """豁免清单: whoever reads the ledger reads the exemptions of their scope."""
+    return can_view_ledger(user)
+
+
+def can_exempt(user, household=None) -> bool:
+    """Exempt a record from a rule, or revoke an exemption: county staff only, for a household
+    (or an exemption's household) in their county."""
+    if not _has(user, COUNTY_STAFF):
+        return False
+    return household is None or _in_area(user, household.village_id)
+
+
 def can_view_export_log(user, obj=None) -> bool:
     """The recent exports of the area, on the ledger page: county staff only."""
     return _has(user, COUNTY_STAFF)

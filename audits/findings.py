@@ -18,7 +18,7 @@ from households.scope import county_code
 
 from audits import rule_facts, transitions
 from audits.deadlines import due_date
-from audits.models import Resolution, Ticket, TicketStatus
+from audits.models import Exemption, Resolution, Ticket, TicketStatus
 
 CHUNK = 2000
 
@@ -42,6 +42,7 @@ class RuleOutcome:
     new: int = 0
     still_open: int = 0
     resolved: int = 0
+    exempted: int = 0  # failing records left alone because an exemption holds for them
     by_township: Counter = field(default_factory=Counter)
 
 
@@ -51,7 +52,8 @@ def tickets_sync(*, rule_ids: Iterable[str], findings: Iterable[Finding], year: 
 
     New failures open tickets at the village; records that pass again are marked
     "系统复核通过" and move on to the township; a record closed as 核实无误 is not
-    raised again while the values that made it fail are unchanged. Runs in one transaction
+    raised again while the values that made it fail are unchanged; a record with an exemption
+    holding for the rule (豁免清单) is counted as exempted and raises nothing. Runs in one transaction
     (inside the caller's, when there is one), so a crash leaves nothing half-written, and the
     partial unique constraint means a concurrent rerun can never duplicate a ticket.
     """
@@ -66,6 +68,11 @@ def tickets_sync(*, rule_ids: Iterable[str], findings: Iterable[Finding], year: 
             for pk, rule_id, household, member, resolved_at in tickets.unclosed().values_list(
                 "pk", "rule_id", "household_id", "member_key", "system_resolved_at")
         }
+        exemptions = Exemption.objects.holding().filter(
+            rule_id__in=rule_ids, household__village__code__startswith=area_prefix)
+        if household_id is not None:
+            exemptions = exemptions.filter(household_id=household_id)
+        exempt = set(exemptions.values_list("rule_id", "household_id", "member_key"))
         explained = defaultdict(list)
         for rule_id, household, member, facts in tickets.filter(
                 status=TicketStatus.CLOSED, resolution=Resolution.EXPLAINED).values_list(
@@ -78,6 +85,10 @@ def tickets_sync(*, rule_ids: Iterable[str], findings: Iterable[Finding], year: 
         village_due = due_date(TicketStatus.PENDING_VILLAGE, county=county)
         for finding in findings:
             outcome = outcomes[finding.rule_id]
+            if exempt and finding.key in exempt:
+                outcome.exempted += 1
+                seen.add(finding.key)  # an unclosed ticket of it (granted mid-batch) is left as it is
+                continue
             outcome.failing += 1
             outcome.by_township[finding.village_id[:9]] += 1
             seen.add(finding.key)

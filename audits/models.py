@@ -26,6 +26,7 @@ class Resolution(models.TextChoices):
     CORRECTED = "corrected", "已整改"
     EXPLAINED = "explained", "核实无误"
     SYSTEM = "system", "系统复核通过"
+    EXEMPTED = "exempted", "已豁免"
 
 
 class TicketQuerySet(models.QuerySet):
@@ -163,3 +164,7 @@ class ReviewDeadline(models.Model):
 
     def __str__(self):
         return f"{self.get_level_display()} {self.days} 天"
+
+
+# The ledger's exemption list is a room of its own (audits/exemptions/); Django finds its model here.
+from audits.exemptions.models import Exemption, ExemptionState  # noqa: E402,F401

@@ -11,6 +11,7 @@ household rule every active member of the household), `income<k>.<AnnualIncome f
 members as a whole: its size and its heads).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from households.choices import ReviewLevel
@@ -64,3 +65,27 @@ def all_facts() -> list[RuleFacts]:
 def categories() -> dict[str, str]:
     """Category code → label, in catalog order."""
     return {facts.category: facts.category_label for facts in _FACTS.values()}
+
+
+@dataclass(frozen=True)
+class Related:
+    """Other records a ticket's rule compared the ticket's record with (P01: the households with
+    the same phone), as the page shows them to one user: those in the user's scope by number,
+    the others only counted."""
+    label: str
+    households: list
+    outside: int = 0
+
+
+_RELATED: dict[str, Callable] = {}
+
+
+def register_related(rule_id: str, related: Callable) -> None:
+    """`related(ticket, user) -> Related | None`, shown on the ticket's page."""
+    _RELATED[rule_id] = related
+
+
+def related_of(ticket, user) -> list[Related]:
+    related = _RELATED.get(ticket.rule_id)
+    found = related(ticket, user) if related else None
+    return [found] if found else []

@@ -59,6 +59,7 @@ TRANSITIONS = {
     (TicketStatus.RETURNED, "system_fail"): Transition(SYSTEM, TicketStatus.PENDING_VILLAGE, comment=SYSTEM_FAILED),
 }
 PERSON_ACTIONS = sorted({action for (_status, action), step in TRANSITIONS.items() if step.who != SYSTEM})
+EXEMPTED = "豁免：{reason}（至 {ends_on}）"
 
 
 def sources(action: str) -> list[str]:
@@ -128,6 +129,26 @@ def move_many(ticket_ids: list[int], *, action: str, county: str, now, **fields)
         TicketEvent.objects.bulk_create([
             TicketEvent(ticket_id=pk, actor=None, at=now, from_status=status, to_status=sources_of[status].target,
                         comment=sources_of[status].comment)
+            for pk, status in moved
+        ])
+    return len(moved)
+
+
+def close_exempted(ticket_ids: list[int], *, actor, reason: str, ends_on, now=None) -> int:
+    """County staff exempt the records of some tickets from their rule: those still unclosed
+    close as 已豁免, each with an event naming the exemption's reason and last day. Not a
+    step of the review (no level holds it): the exemption decides, from any unclosed status."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        moved = list(Ticket.objects.filter(pk__in=ticket_ids).unclosed().select_for_update().order_by("pk")
+                     .values_list("pk", "status"))
+        pks = [pk for pk, _ in moved]
+        Ticket.objects.filter(pk__in=pks).update(status=TicketStatus.CLOSED, resolution=Resolution.EXEMPTED,
+                                                 closed_at=now, due_on=None, updated_at=now)
+        comment = EXEMPTED.format(reason=reason, ends_on=ends_on.isoformat())
+        TicketEvent.objects.bulk_create([
+            TicketEvent(ticket_id=pk, actor=actor, at=now, from_status=status, to_status=TicketStatus.CLOSED,
+                        comment=comment)
             for pk, status in moved
         ])
     return len(moved)

@@ -12,7 +12,9 @@ urlpatterns = [
     path("tickets/<int:pk>/return/", views.ticket_return, name="ticket_return"),
     path("tickets/<int:pk>/link-change/", views.ticket_link_change, name="ticket_link_change"),
     path("tickets/<int:pk>/evidence/<int:evidence_id>/", views.ticket_evidence, name="ticket_evidence"),
-    # The rooms of the tickets app: the ledger (问题台账) and the collection sheet (信息采集对照表).
+    # The rooms of the tickets app: the ledger (问题台账), the collection sheet (信息采集对照表) and the
+    # exemption list (豁免清单).
     path("", include("audits.ledger.urls")),
     path("", include("audits.collection.urls")),
+    path("", include("audits.exemptions.urls")),
 ]

@@ -20,6 +20,7 @@ from monitoring.params import parse_ids
 from households.uploads import stored_file_response
 
 from audits import deadlines, rule_facts, transitions
+from audits.exemptions import selectors as exemption_selectors
 from audits import selectors
 from audits import services
 from audits.models import Ticket, TicketEvidence, TicketStatus
@@ -112,6 +113,8 @@ def ticket_detail(request, pk, explain_form=None, return_form=None, link_form=No
     can_link = services.may_link_change(request.user, ticket)
     pending_changes = record_reads.pending_changes(user=request.user, ticket=ticket) if can_link else []
     invalid = explain_form is not None or return_form is not None or link_form is not None
+    exemption_holding = exemption_selectors.holding_for(rule_id=ticket.rule_id, household_id=ticket.household_id,
+                                                        member_key=ticket.member_key)
     return render(request, "audits/ticket_detail.html", {
         "ticket": ticket,
         "rule": rule,
@@ -126,6 +129,10 @@ def ticket_detail(request, pk, explain_form=None, return_form=None, link_form=No
         "link_form": link_form or (LinkChangeForm(changes=pending_changes) if pending_changes else None),
         "can_link": can_link,
         "final_level_county": ticket.final_level == ReviewLevel.COUNTY,
+        "related": rule_facts.related_of(ticket, request.user),
+        "exemption": exemption_holding,
+        "can_exempt": (permissions.can_exempt(request.user, ticket.household) and exemption_holding is None
+                       and ticket.status != TicketStatus.CLOSED),
     }, status=400 if invalid else 200)
 
 

@@ -15,6 +15,10 @@ class RulesConfig(AppConfig):
         from rules.registry import register_facts
 
         register_facts()
+        from audits.rule_facts import register_related
+        from rules.catalog.contacts import phone_sharers
+
+        register_related("P01", phone_sharers)  # the ticket page names the other households in scope
         # The reviewer of a change request sees which tickets approving it would resolve or raise.
         register_review_panel("rules/_change_ticket_preview_panel.html")
         # 三色码: a column, filters and a badge on the household lists and the household page.

@@ -84,6 +84,7 @@ class BatchRuleResult(models.Model):
     new = models.PositiveIntegerField("新增", default=0)
     still_open = models.PositiveIntegerField("仍未处理", default=0)
     resolved = models.PositiveIntegerField("系统复核通过", default=0)
+    exempted = models.PositiveIntegerField("豁免", default=0)  # failing records an exemption holds for
     by_township = models.JSONField("分乡镇", default=dict)  # township code -> failing count
 
     class Meta:

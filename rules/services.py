@@ -149,7 +149,8 @@ def batch_run_group(*, batch_id: int, group: str) -> dict[str, RuleOutcome]:
                                 area_prefix=batch.area_id, batch=batch)
         BatchRuleResult.objects.bulk_create([
             BatchRuleResult(batch=batch, rule_id=rule_id, failing=o.failing, new=o.new,
-                            still_open=o.still_open, resolved=o.resolved, by_township=dict(o.by_township))
+                            still_open=o.still_open, resolved=o.resolved, exempted=o.exempted,
+                            by_township=dict(o.by_township))
             for rule_id, o in outcomes.items()
         ])
         Batch.objects.filter(pk=batch_id).update(groups_done=F("groups_done") + 1, heartbeat_at=timezone.now())

@@ -11,6 +11,7 @@ urlpatterns = [
     path("rules/batches/<int:batch_id>/", views.batch_detail, name="rules_batch"),
     path("rules/batches/<int:batch_id>/progress/", views.batch_progress, name="rules_batch_progress"),
     path("rules/<str:rule_id>/toggle/", views.rule_toggle, name="rules_toggle"),
+    path("rules/<str:rule_id>/", views.rule_detail, name="rule_detail"),
     path("changes/<int:pk>/ticket-preview/", views.change_ticket_preview, name="change_ticket_preview"),
     path("", include("rules.departments.urls")),
 ]

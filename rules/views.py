@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from audits.exemptions import selectors as exemption_selectors
 from audits.models import Ticket
 from households.changes import selectors as change_selectors
 from households.changes.models import ChangeRequest
@@ -18,6 +19,9 @@ from rules.forms import BatchForm, ParametersForm, ScheduleForm, YearLinesForm
 from rules.models import Batch, BatchStatus
 from rules.parameters import LABELS, current_values
 from trail.selectors import setting_changes_of
+
+# The rule page lists the latest exemptions of the rule; the exemption list has them all.
+RULE_PAGE_EXEMPTIONS = 20
 
 
 def _county_area_or_404(user, *, write: bool = False) -> Area:
@@ -39,6 +43,29 @@ def catalog(request):
         "parameters_form": ParametersForm(values=current_values(county.code)),
         "year_form": YearLinesForm(initial={"year": year.year, "monitoring_line": year.monitoring_line,
                                             "attention_line": year.attention_line} if year else None),
+    })
+
+
+@login_required
+def rule_detail(request, rule_id):
+    """One rule: what it checks and reads, its open tickets in the county, and its exemptions."""
+    county = _county_area_or_404(request.user)
+    try:
+        rule = registry.get(rule_id)
+    except KeyError:
+        raise Http404("没有这条规则") from None
+    user = request.user
+    family = [r for r in registry.all_rules() if r.category == rule.category]
+    values = current_values(county.code)
+    return render(request, "rules/rule_detail.html", {
+        "rule": rule,
+        "family": family,
+        "enabled": rule.id not in settings_services.disabled_rule_ids(county.code),
+        "open_count": Ticket.objects.in_scope(user).unclosed().filter(rule_id=rule.id).count(),
+        "parameters": [(LABELS[key], f"{values[key].normalize():f}") for key in rule.parameters if key in LABELS],
+        "exemptions": exemption_selectors.exemptions_of(user=user, filters={"rule": rule.id})[:RULE_PAGE_EXEMPTIONS],
+        "exemption_counts": exemption_selectors.state_counts(user=user, rule_id=rule.id),
+        "can_exempt": permissions.can_exempt(user),
     })
 
 
@@ -103,6 +130,7 @@ def _catalog_context(request, county: str) -> dict:
                        for code, label in registry.CATEGORIES.items()],
         "changes": setting_changes_of(county)[:30],
         "open_total": sum(open_counts.values()),
+        "rule_total": len(rules),
         "parameter_values": [(LABELS[key], f"{values[key].normalize():f}") for key in LABELS],
     }
 
@@ -186,7 +214,8 @@ def _batch_context(batch: Batch) -> dict:
         "step": step,
         "finished": batch.status in (BatchStatus.DONE, BatchStatus.FAILED),
         "results": [(result, names.get(result.rule_id)) for result in results],
-        "totals": {key: sum(getattr(r, key) for r in results) for key in ("failing", "new", "still_open", "resolved")},
+        "totals": {key: sum(getattr(r, key) for r in results) for key in ("failing", "new", "still_open", "resolved",
+                                                                             "exempted")},
         "townships": sorted(((townships.get(code, code), count) for code, count in by_township.items()),
                             key=lambda item: -item[1]),
     }

@@ -29,6 +29,7 @@ inside/outside = 1,452 requests (`pytest -s -k matrix_size` prints it). /admin/ 
 (ADMIN_ENABLED is off): every user gets 404 there (`test_admin_is_not_routed`).
 """
 
+import datetime
 import io
 from dataclasses import dataclass, field
 from typing import Callable
@@ -41,11 +42,12 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import Client, override_settings
+from django.utils import timezone
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
 from accounts.users.services import account_stamp
-from audits.models import TicketEvidence
+from audits.models import Exemption, TicketEvidence
 from households.changes import services as change_services
 from households.changes.models import ChangeRequest, ChangeRequestAttachment, ChangeStatus
 from households.models import Area, Household
@@ -62,6 +64,10 @@ from tests.rules.builders import make_list
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 PDF = b"%PDF-1.7\n" + b"\x00" * 64
+
+
+def _in_days(days: int) -> str:
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
 
 
 def xlsx_bytes() -> bytes:
@@ -238,6 +244,8 @@ SCOPE: dict[str, Scope] = {
     "rules_parameters": Scope(roles(clerk=404, reviewer=404, county=ALLOWED, inspector=403), method="post"),
     "rules_year_lines": Scope(roles(clerk=404, reviewer=404, county=ALLOWED, inspector=403), method="post"),
     "rules_schedule": Scope(roles(clerk=404, reviewer=404, county=ALLOWED, inspector=403), method="post"),
+    "rule_detail": Scope(roles(clerk=404, reviewer=404, county=200, inspector=200),
+                         kwargs=lambda b: {"rule_id": "P01"}),
     "rules_toggle": Scope(roles(clerk=404, reviewer=404, county=ALLOWED, inspector=403),
                           kwargs=lambda b: {"rule_id": "B05"}, method="post"),
     "rules_batch": Scope(roles(clerk=404, reviewer=404, county=scoped(), inspector=scoped()),
@@ -275,6 +283,16 @@ SCOPE: dict[str, Scope] = {
     "ticket_bulk_approve": Scope(roles(clerk=404, reviewer=ALLOWED, county=ALLOWED, inspector=404),
                                  method="post", data=lambda b: {"ticket": [b.ticket.pk]}),
     "ledger": Scope(roles(clerk=404, reviewer=200, county=200, inspector=200)),
+    # 豁免清单: read with the ledger; only county staff grant (outside: a household they cannot see,
+    # refused on the form) and revoke.
+    "exemption_list": Scope(roles(clerk=404, reviewer=200, county=200, inspector=200)),
+    "exemption_new": Scope(roles(clerk=404, reviewer=403, county=200, inspector=403),
+                           post=roles(clerk=404, reviewer=403, county=(ALLOWED, FORM_ERROR), inspector=403),
+                           data=lambda b: {"rule": "P02", "household_number": b.household.number,
+                                           "reason": "经核实无误", "ends_on": _in_days(30)}),
+    "exemption_revoke": Scope(roles(clerk=404, reviewer=403, county=scoped(ALLOWED), inspector=403),
+                              kwargs=lambda b: {"pk": b.exemption.pk}, method="post",
+                              data={"reason": "情况已变化"}),
     "ledger_download": Scope(roles(clerk=404, reviewer=200, county=200, inspector=404), method="post"),
     "collection_sheet": Scope(roles(clerk=scoped(), reviewer=scoped(), county=scoped(), inspector=scoped()),
                               query=lambda b: {"village": b.household.village_id}),
@@ -536,6 +554,7 @@ class Bundle:
     department_batch_2: object = None
     registry_import: object = None
     account: object = None  # the village's clerk
+    exemption: object = None  # its phone exempted from P01
 
 
 @dataclass
@@ -605,8 +624,10 @@ def build_matrix() -> Matrix:
         event = AuditEvent.objects.create(actor=clerk, username=clerk.username, action=AuditAction.REVEAL,
                                           household_number=household.number, subject=f"{mark}户审计记录",
                                           county=code[:6])
+        exemption = Exemption.objects.create(rule_id="P01", household=household, reason=f"{mark}户分户共用电话",
+                                             ends_on=_in_days(60), created_by=county_staff[code[:6]])
         bundles[key] = Bundle(
-            household=household, markers=[household.number, *names, clerk.username, clerk.first_name, event.subject],
+            household=household, exemption=exemption, markers=[household.number, *names, clerk.username, clerk.first_name, event.subject],
             village_name=village_name, county=code[:6], account=clerk,
             member=household.members.order_by("pk").first(), change=change, returned_change=returned,
             attachment=attachment, ticket=ticket, evidence=evidence,

@@ -21,7 +21,7 @@ from households.scope import scope_prefix
 
 from audits import selectors
 from audits.ledger.workbook import ledger_number, ledger_queryset, ledger_write
-from audits.models import Ticket, TicketStatus
+from audits.models import Exemption, Ticket, TicketStatus
 from trail.models import AuditAction, AuditEvent
 from trail.services import audit_record
 from audits.forms import TicketFilterForm
@@ -86,6 +86,7 @@ def ledger(request):
         "overdue_count": tickets.overdue().count(),
         "can_download": permissions.can_export_ledger(user),
         "can_full_ids": permissions.can_export_full_ids(user),
+        "exemptions_holding": Exemption.objects.in_scope(user).holding().count(),
         "exports": recent_exports(user=user) if permissions.can_view_export_log(user) else None,
     })
 

@@ -1,5 +1,8 @@
 """P — contact details (联系方式类)."""
 
+from audits import rule_facts
+from households.models import Household
+
 from rules.catalog.basic import LANDLINE, MOBILE
 from rules.catalog.common import HOUSEHOLD, Q, WARNING, rule
 
@@ -19,3 +22,14 @@ def helper_phone_missing_or_invalid(p):
     """帮扶责任人姓名不为空，且其电话为空，或既不是手机号也不是固定电话（与B06相同的格式）。"""
     return ~Q(helper_name="") & (
         Q(helper_phone="") | (~Q(helper_phone__regex=MOBILE) & ~Q(helper_phone__regex=LANDLINE)))
+
+
+def phone_sharers(ticket, user):
+    """P01's ticket page: the other active households with the same phone today, by number when
+    they are in `user`'s scope, otherwise only counted (the ticket's stored message names none)."""
+    phone = ticket.household.phone
+    if not phone:
+        return None
+    others = Household.objects.active().filter(phone=phone).exclude(pk=ticket.household_id)
+    visible = list(others.in_scope(user).order_by("number").only("number"))
+    return rule_facts.Related(label="同号码的其他户", households=visible, outside=others.count() - len(visible))

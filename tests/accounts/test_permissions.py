@@ -84,6 +84,8 @@ ROLE_MATRIX = {
     "export_assessment": {"county"},
     "compute_analysis": {"county"},
     "view_map": {*ROLES},
+    "view_exemptions": {"reviewer", "county", "inspector"},
+    "exempt": {"county"},
 }
 
 
@@ -122,6 +124,8 @@ def account(area, is_superuser=False):
 
 # With an object: (action, what, the object, the personas that may).
 OBJECT_MATRIX = [
+    ("exempt", "a household of the county", household(OTHER_TOWNSHIP_VILLAGE), {"county"}),
+    ("exempt", "a household of another county", household(OTHER_COUNTY_VILLAGE), set()),
     ("view_registry", "a household of the clerk's village", household(VILLAGE), {*ROLES}),
     ("view_registry", "a household of another township", household(OTHER_TOWNSHIP_VILLAGE), {"county", "inspector"}),
     ("view_registry", "a household of another county", household(OTHER_COUNTY_VILLAGE), set()),
