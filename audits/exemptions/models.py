@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from households.scope import scope_prefix
+from households.querysets import ScopedQuerySet
 
 
 class ExemptionState(models.TextChoices):
@@ -22,14 +22,8 @@ class ExemptionState(models.TextChoices):
     REVOKED = "revoked", "已撤销"
 
 
-class ExemptionQuerySet(models.QuerySet):
+class ExemptionQuerySet(ScopedQuerySet):
     village_path = "household__village__code"
-
-    def in_scope(self, user):
-        prefix = scope_prefix(user)
-        if prefix is None:
-            return self.none()
-        return self.filter(household__village__code__startswith=prefix)
 
     def holding(self, today: datetime.date | None = None):
         """Exemptions in force on `today` (Beijing): not revoked, last day not passed."""
