@@ -27,6 +27,8 @@ def yuan_amount(amount) -> str:
 
 
 _LABELS: dict = {}
+# (code, name) of the measure types; `MeasureType.choices` builds its list anew on every read
+MEASURE_NAMES = tuple(MeasureType.choices)
 
 
 def label(choices, value) -> str:
@@ -64,7 +66,7 @@ def household_context(row: dict, p: Parameters) -> dict:
         label(RiskType, value) for value in _risk_types(row.get("risk_types_text"))) or "无"
     context["helper_phone"] = id_numbers.mask_phone(row.get("helper_phone") or "") or "空"
     context["measures_label"] = "、".join(
-        name for kind, name in MeasureType.choices if row.get(f"measure_{kind}")) or "无"
+        name for kind, name in MEASURE_NAMES if row.get(f"measure_{kind}")) or "无"
     context["head_gender_label"] = label(Gender, row.get("head_gender"))
     context["phone_others"] = (row.get("phone_holders") or 1) - 1
     context["operating0"] = yuan(row.get("operating0"))
