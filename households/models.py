@@ -181,6 +181,9 @@ class Household(models.Model):
             # The list's COUNT over a county's active households reads this index only.
             models.Index(fields=["village"], name="household_active_village", opclasses=["varchar_pattern_ops"],
                          condition=Q(removed_on__isnull=True)),
+            # The re-check of one household counts the active households sharing its phone (P01):
+            # without it, a scan of every household, twice (~0.1 s at 100,000 households).
+            models.Index(fields=["phone"], name="household_active_phone", condition=Q(removed_on__isnull=True)),
         ]
 
     def __str__(self):

@@ -133,7 +133,7 @@ COLUMN_READS: dict[str, tuple[str, ...]] = {
 
 
 def listed_columns(params: Parameters, name: str, lists: dict[str, str],
-                   amounts: dict[str, str] | None = None) -> CTE | None:
+                   amounts: dict[str, str] | None = None, household_id: int | None = None) -> CTE | None:
     """Per ID number on any of `lists` ({column: source}): 1/0 per list, and per column of
     `amounts` ({column: source}) the largest amount of its rows in cents (NULL without one), from
     the newest list of each source for the batch's year; None when no source has a list.
@@ -148,6 +148,9 @@ def listed_columns(params: Parameters, name: str, lists: dict[str, str],
     if not flags and not largest:
         return None
     records = DepartmentRecord.objects.filter(batch_id__in=sorted({*flags.values(), *largest.values()}))
+    if household_id is not None:
+        # one household (the re-check): only its members' ID numbers, rather than grouping whole lists
+        records = records.filter(id_number__in=Member.objects.filter(household_id=household_id).values("id_number"))
     in_cents = whole_cents(ExpressionWrapper(F("amount"), output_field=UNTYPED))  # NULL stays NULL
     return CTE(records.values("id_number").annotate(
         **{column: any_of(Q(batch_id=batch_id)) for column, batch_id in flags.items()},
@@ -256,7 +259,7 @@ def member_summary(params: Parameters, area_prefix: str, household_id: int | Non
     year = params.year
     ref = reference_date(year)
     age = whole_age(year)
-    listed = listed_columns(params, "member_lists", HOUSEHOLD_LISTS, HOUSEHOLD_AMOUNTS)
+    listed = listed_columns(params, "member_lists", HOUSEHOLD_LISTS, HOUSEHOLD_AMOUNTS, household_id)
     members = _active_members(area_prefix, household_id)
     if listed is not None:
         members = listed.join(members, id_number=listed.col.id_number, _join_type=LOUTER)
@@ -406,7 +409,7 @@ def member_base(*, params: Parameters, area_prefix: str, household_id: int | Non
     )
     members = heads.join(_active_members(area_prefix, household_id), household_id=heads.col.household_id,
                          _join_type=LOUTER)
-    listed = listed_columns(params, "department_lists", MEMBER_LISTS)
+    listed = listed_columns(params, "department_lists", MEMBER_LISTS, household_id=household_id)
     if listed is not None:
         members = listed.join(members, id_number=listed.col.id_number, _join_type=LOUTER)
     on = {column: boolean(Q(Exact(on_list(listed, column), ONE))) for column in MEMBER_LISTS}

@@ -17,7 +17,7 @@ from households.choices import MeasureType
 
 from rules.bases import household_base, member_base
 from rules.expressions import balanced
-from rules.messages import household_context, member_context, parameter_context, render
+from rules.messages import household_context, member_context, message_values, parameter_context, render_values
 from rules.registry import HOUSEHOLD, MEMBER, Parameters, Rule
 from rules.models import FACTOR_LABELS
 from rules.risk import annotate_factors, upsert_statement
@@ -139,13 +139,13 @@ def _household_rows(rules: list[Rule], params: Parameters, area_prefix: str, hou
 def _describer(params: Parameters, context_of):
     """render(rule, row) with the row's context built once however many rules it fails."""
     texts = parameter_context(params)
-    contexts = {}
+    values = {}
 
     def describe(rule: Rule, row: dict) -> str:
         key = id(row)
-        if key not in contexts:
-            contexts[key] = context_of(row, params)
-        return render(rule, contexts[key], texts)
+        if key not in values:
+            values[key] = message_values(context_of(row, params), texts)
+        return render_values(rule, values[key])
 
     return describe
 

@@ -1,7 +1,6 @@
 """Ticket messages: each rule's template filled from the failing row's values."""
 
 import json
-import string
 from decimal import ROUND_HALF_UP, Decimal
 
 from households import id_numbers
@@ -28,6 +27,8 @@ def yuan_amount(amount) -> str:
 
 
 _LABELS: dict = {}
+# (code, name) of the measure types; `MeasureType.choices` builds its list anew on every read
+MEASURE_NAMES = tuple(MeasureType.choices)
 
 
 def label(choices, value) -> str:
@@ -65,7 +66,7 @@ def household_context(row: dict, p: Parameters) -> dict:
         label(RiskType, value) for value in _risk_types(row.get("risk_types_text"))) or "无"
     context["helper_phone"] = id_numbers.mask_phone(row.get("helper_phone") or "") or "空"
     context["measures_label"] = "、".join(
-        name for kind, name in MeasureType.choices if row.get(f"measure_{kind}")) or "无"
+        name for kind, name in MEASURE_NAMES if row.get(f"measure_{kind}")) or "无"
     context["head_gender_label"] = label(Gender, row.get("head_gender"))
     context["phone_others"] = (row.get("phone_holders") or 1) - 1
     context["operating0"] = yuan(row.get("operating0"))
@@ -112,9 +113,22 @@ def parameter_context(p: Parameters) -> dict:
 
 def render(rule: Rule, context: dict, parameters: dict) -> str:
     """The rule's message for one failing row; `parameters` comes from parameter_context."""
+    return render_values(rule, message_values(context, parameters))
+
+
+def message_values(context: dict, parameters: dict) -> dict:
+    """What a row's messages are formatted with: the parameters, the row's context over them,
+    "—" for any other name. Built once per row however many rules it fails."""
     values = _Defaulting(parameters)
     values.update(context)
-    return string.Formatter().vformat(rule.message, (), values)[:500]
+    return values
+
+
+def render_values(rule: Rule, values: dict) -> str:
+    """The rule's message formatted with `message_values`: str.format_map, the same format
+    language as string.Formatter().vformat (names missing from `values` read "—" through
+    _Defaulting.__missing__) in C rather than in Python: ~50,000 messages in a first batch."""
+    return rule.message.format_map(values)[:500]
 
 
 def _plain(value: Decimal) -> str:

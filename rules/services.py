@@ -1,5 +1,6 @@
 """Running the catalog: batches, risk coefficients, and the tickets they write."""
 
+import gc
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -141,12 +142,13 @@ def batch_run_group(*, batch_id: int, group: str) -> dict[str, RuleOutcome]:
         _batch_session_settings()
         progress_note(batch_id=batch_id, group=group, step="计算风险系数并执行规则" if group == "household"
                       else "执行规则", fraction=0.1)
-        # the household group stores every household's risk coefficient from the same scan
-        findings = evaluate(rules=rules, params=params, area_prefix=batch.area_id,
-                            store_risk=group == "household")
-        progress_note(batch_id=batch_id, group=group, step="写入问题线索", fraction=0.8)
-        outcomes = tickets_sync(rules=rules, findings=findings, params=params,
-                                area_prefix=batch.area_id, batch=batch)
+        with _gc_paused():
+            # the household group stores every household's risk coefficient from the same scan
+            findings = evaluate(rules=rules, params=params, area_prefix=batch.area_id,
+                                store_risk=group == "household")
+            progress_note(batch_id=batch_id, group=group, step="写入问题线索", fraction=0.8)
+            outcomes = tickets_sync(rules=rules, findings=findings, params=params,
+                                    area_prefix=batch.area_id, batch=batch)
         BatchRuleResult.objects.bulk_create([
             BatchRuleResult(batch=batch, rule_id=rule_id, failing=o.failing, new=o.new,
                             still_open=o.still_open, resolved=o.resolved, exempted=o.exempted,
@@ -157,6 +159,22 @@ def batch_run_group(*, batch_id: int, group: str) -> dict[str, RuleOutcome]:
         Batch.objects.filter(pk=batch_id, groups_done=F("groups_total")).update(
             status=BatchStatus.DONE, finished_at=timezone.now())
     return outcomes
+
+
+@contextmanager
+def _gc_paused():
+    """Python's cyclic garbage collector off while a group reads its rows and writes its tickets.
+
+    A batch allocates a few hundred thousand dicts, findings and tickets, none in a cycle, and
+    every 700 allocations the collector walked the young objects, and now and then all of them:
+    time spent finding nothing. The memory is freed by reference counting as before."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _batch_session_settings() -> None:
