@@ -30,10 +30,11 @@ def refusal(path) -> str:
 
 @pytest.fixture
 def no_parsing(monkeypatch):
-    """Fail the test if openpyxl is asked to open the file at all."""
+    """Fail the test if openpyxl or calamine is asked to open the file at all."""
     def forbidden(*args, **kwargs):
         raise AssertionError("the workbook was parsed")
     monkeypatch.setattr(workbook_safety.openpyxl, "load_workbook", forbidden)
+    monkeypatch.setattr(workbook_safety.CalamineWorkbook, "from_path", forbidden)
 
 
 def test_openpyxl_reads_worksheets_through_defusedxml():
