@@ -212,12 +212,16 @@ class Workbook:
             self._longest_string = _longest_shared_string(self._archive)
             self._book = CalamineWorkbook.from_path(str(self.path))
             self.sheetnames = list(self._book.sheet_names)
-        except (CalamineError, zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error, OSError):
-            self.close()
-            raise UnsafeWorkbook(msg.CORRUPT) from None
         except UnsafeWorkbook:
             self.close()
             raise
+        except DefusedXmlException:
+            self.close()
+            raise UnsafeWorkbook(msg.XML_FORBIDDEN) from None
+        except (CalamineError, ParseError, zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError,
+                zlib.error, OSError, RuntimeError):
+            self.close()
+            raise UnsafeWorkbook(msg.CORRUPT) from None
 
     def __getitem__(self, name: str) -> "Sheet":
         if name not in self.sheetnames:
@@ -367,7 +371,11 @@ def sheet_rows(worksheet) -> Iterator[tuple[int, tuple]]:
     """
     if isinstance(worksheet, Sheet):
         part = worksheet.part
-        if part is not None and calamine_can_read(worksheet.workbook, part):
+        try:
+            readable = part is not None and calamine_can_read(worksheet.workbook, part)
+        except (zipfile.BadZipFile, EOFError, zlib.error, OSError, ValueError):
+            raise UnsafeWorkbook(msg.CORRUPT) from None
+        if readable:
             yield from _calamine_rows(worksheet)
             return
         worksheet = worksheet.workbook.openpyxl_sheet(worksheet.name)
@@ -391,7 +399,7 @@ def _calamine_rows(worksheet: Sheet) -> Iterator[tuple[int, tuple]]:
             if seen > max_rows:
                 raise TooManyRows
             yield number, row
-    except CalamineError:
+    except (CalamineError, ValueError, OverflowError):
         raise UnsafeWorkbook(msg.CORRUPT) from None
 
 
