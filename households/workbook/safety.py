@@ -276,9 +276,10 @@ class Sheet:
 SCAN_CHUNK = 4 * 1024 * 1024
 # A row reference of 7 digits (a row past 999,999), a column past Z (the template's sheets are
 # at most 21 wide), or a cell without a reference: calamine's rectangle stays under
-# 999,999 rows × 26 columns, and a workbook showing any of these is read by openpyxl.
-_FAR = re.compile(rb'\br="(?:[A-Z]{0,3}\d{7}|[A-Z]{2,3}\d)|<(?:[A-Za-z_][\w.-]*:)?c(?:>|\s(?![^>]*\br=))')
-_SHARED_CELL = re.compile(rb'\bt="s"')
+# 999,999 rows × 26 columns, and a sheet showing any of these is read by openpyxl.
+_FAR_REF = re.compile(rb'r="(?:[A-Z]{0,3}\d{7}|[A-Z]{2})')
+_REFLESS_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c(?:>|\s(?![^>]*\br=))')
+MAX_CARRY = 1024 * 1024
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _STRING_ITEM = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
 
@@ -331,25 +332,28 @@ def _longest_shared_string(archive: zipfile.ZipFile) -> int:
 
 def calamine_can_read(workbook: Workbook, part: str) -> bool:
     """Whether calamine would hold this sheet in bounded memory (inflates it once, parses nothing)."""
-    info = workbook._archive.getinfo(part)
     shared_cells = 0
-    tail = b""
-    with workbook._archive.open(info) as source:
+    carry = b""
+    with workbook._archive.open(part) as source:
         while chunk := source.read(SCAN_CHUNK):
-            window = tail + chunk
-            if _FAR.search(window):
+            window = carry + chunk
+            cut = window.rfind(b">") + 1  # whole tags only: the rest goes with the next chunk
+            carry = window[cut:]
+            if len(carry) > MAX_CARRY or _far(window, cut):
                 return False
-            shared_cells += chunk.count(b't="s"')
-            tail = window[-64:]
+            shared_cells += window.count(b't="s"', 0, cut)
+    if carry.strip():
+        return False
     return shared_cells * workbook._longest_string <= limit("MAX_TEXT_BYTES")
 
 
-def _defused(error: BaseException | None) -> bool:
-    """Whether defusedxml refused something somewhere in the chain (openpyxl re-raises as ValueError)."""
-    while error is not None:
-        if isinstance(error, DefusedXmlException):
-            return True
-        error = error.__cause__ or error.__context__
+def _far(window: bytes, end: int) -> bool:
+    if _FAR_REF.search(window, 0, end):
+        return True
+    # Every writer we know puts r first: counting is fast; only an odd window is searched.
+    cells = window.count(b"<c ", 0, end) + window.count(b"<c>", 0, end)
+    if cells != window.count(b'<c r="', 0, end) or b":c" in window:
+        return _REFLESS_CELL.search(window, 0, end) is not None
     return False
 
 

@@ -295,3 +295,17 @@ def test_a_dtd_in_any_part_is_refused_before_calamine_reads_it(tmp_path, monkeyp
     monkeypatch.setattr(workbook_safety.CalamineWorkbook, "from_path",
                         lambda *a, **k: (_ for _ in ()).throw(AssertionError("calamine read it")))
     assert refusal(path) == msg.XML_FORBIDDEN
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1000])
+def test_the_scan_is_not_fooled_by_a_tag_cut_between_two_chunks(tmp_path, monkeypatch, chunk):
+    """A chunk ending in `<c` must not read as a cell without a reference (it sent every big sheet to openpyxl)."""
+    monkeypatch.setattr(workbook_safety, "SCAN_CHUNK", chunk)
+    workbook = workbook_safety.open_workbook(write_workbook(tmp_path / "a.xlsx"))
+    assert all(workbook_safety.calamine_can_read(workbook, sheet.part) for sheet in workbook.worksheets)
+    workbook.close()
+    path = write_workbook(tmp_path / "far.xlsx")
+    declare(path, "A1:B2", '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>H0009</t></is></c></row>')
+    workbook = workbook_safety.open_workbook(path)
+    assert not workbook_safety.calamine_can_read(workbook, HOUSEHOLD_SHEET)
+    workbook.close()
