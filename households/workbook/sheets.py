@@ -403,7 +403,10 @@ class MemberSheet(ChildSheet):
         numbered = [(row, values) for row, values in batch if values.get("member_no") is not None]
         if not numbered:
             return {}
-        found = Member.objects.in_bulk({values["member_no"] for _, values in numbered})
+        new_households = self.context.new_households
+        # A household this import registers has no members yet: its numbers are never looked up.
+        wanted = {values["member_no"] for _, values in numbered if values["household_no"] not in new_households}
+        found = Member.objects.in_bulk(wanted) if wanted else {}
         named: dict[int, Member | None | bool] = {}
         for row, values in numbered:
             number, household = values["member_no"], values["household_no"]
