@@ -309,3 +309,18 @@ def test_the_scan_is_not_fooled_by_a_tag_cut_between_two_chunks(tmp_path, monkey
     workbook = workbook_safety.open_workbook(path)
     assert not workbook_safety.calamine_can_read(workbook, HOUSEHOLD_SHEET)
     workbook.close()
+
+
+def test_a_sheet_too_large_to_hold_whole_is_streamed_with_the_same_rows(tmp_path, settings):
+    path = write_workbook(tmp_path / "a.xlsx")
+    workbook = workbook_safety.open_workbook(path)
+    whole = list(workbook_safety.sheet_rows(workbook["户信息"]))
+    assert workbook._openpyxl is None
+    settings.REGISTRY_IMPORT_MAX_CALAMINE_SHEET_BYTES = 100
+    assert not workbook_safety.calamine_can_read(workbook, HOUSEHOLD_SHEET)
+    streamed = list(workbook_safety.sheet_rows(workbook["户信息"]))
+    assert workbook._openpyxl is not None
+    assert streamed == [(number, values[:len(streamed_values)]) for (number, values), (_, streamed_values)
+                        in zip(whole, streamed, strict=True)]
+    assert all(value is None for (_, values), (_, s) in zip(whole, streamed, strict=True) for value in values[len(s):])
+    workbook.close()
