@@ -12,7 +12,7 @@ workbook finds every row unchanged.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 from households.workbook import messages as msg
@@ -45,12 +45,15 @@ def copy_create(model: type[models.Model], objects: list) -> None:
     Each field's value is prepared as bulk_create prepares it (pre_save fills auto_now_add,
     get_db_prep_save adapts it); the primary key comes from its sequence.
     """
+    # The wrapper itself: `connection` is a proxy that looks it up (asgiref) on every attribute,
+    # and the fields ask it for .ops per value (23 s of 33 at 10,000 households).
+    database = connections[DEFAULT_DB_ALIAS]
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    columns = ", ".join(database.ops.quote_name(field.column) for field in fields)
+    table = database.ops.quote_name(model._meta.db_table)
+    with database.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for record in objects:
-            copy.write_row([field.get_db_prep_save(field.pre_save(record, True), connection) for field in fields])
+            copy.write_row([field.get_db_prep_save(field.pre_save(record, True), database) for field in fields])
 
 
 def bulk_update(model: type[models.Model], objects: list, fields: list[str]) -> None:
