@@ -1,15 +1,21 @@
-"""Registry workbook export and import, time and peak memory, at two sizes to show linearity.
+"""Registry workbook export and import, time and peak memory, against python-calamine reading the workbook.
 
-    python bench/registry_import.py [--households 100000] [--small 10000]
+    DATABASE_URL=postgres://…/postgres python bench/registry_import.py [--households 100000] [--small 10000]
+    DATABASE_URL=postgres://…/postgres python bench/registry_import.py --workbook registry.xlsx [--no-reimport]
 
 For each size: seed_demo builds a county in a scratch PostgreSQL database; the
 `export_registry` command writes it as the import workbook; a second scratch database,
 migrated and empty, receives it through `import_registry`, and then through a second
-`import_registry` of the same file (every row matched, nothing written). Each command
-runs in its own process, timed, its peak resident memory read with wait4(). Ends with
-`households=… export_s=… export_mb=… import_s=… import_mb=… … ratio=…`, where ratio is
-the import time per household at the large size over that at the small size (1.0:
-exactly linear).
+`import_registry` of the same file (every row matched, nothing written). Right after the
+import, in the same run, python-calamine alone reads the same workbook's sheets (every
+sheet the import reads) into Python rows: that is the reference. Each command runs in
+its own process, timed, its peak resident memory read with wait4().
+
+With --workbook, an existing workbook is imported and read (no seeding, no export, one
+size: no linearity). Ends with one line `… import_s=… import_mb=… read_s=… read_mb=…
+peak_mb=… ratio=…` where ratio = import_s / read_s (goal: ≤ 2) and peak_mb is the
+import's peak resident memory; with two sizes also `linearity=…`, the import time per
+household at the large size over that at the small size (1.0: exactly linear).
 """
 
 import argparse
@@ -43,6 +49,35 @@ def measured(env: dict, *args: str) -> tuple[float, float, str]:
     return seconds, usage.ru_maxrss / 1024, "".join(out_chunks)
 
 
+READ_SCRIPT = """
+import sys
+from python_calamine import CalamineWorkbook
+sys.path.insert(0, ".")
+names = sys.argv[2:]
+rows = 0
+with CalamineWorkbook.from_path(sys.argv[1]) as book:
+    for name in book.sheet_names:
+        if name in names:
+            for row in book.get_sheet_by_name(name).iter_rows():
+                rows += 1
+print(rows)
+"""
+SHEETS = ("区划", "户信息", "家庭成员", "年度收入", "帮扶措施")  # households/workbook/template.py
+
+
+def calamine_read(workbook: Path) -> tuple[float, float, int]:
+    """python-calamine alone reading the sheets the import reads into Python rows: (s, peak MB, rows)."""
+    started = time.perf_counter()
+    process = subprocess.Popen([PYTHON, "-c", READ_SCRIPT, str(workbook), *SHEETS], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"reading with calamine failed:\n{process.stderr.read()[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024, int(out.strip() or 0)
+
+
 def created(output: str, sheet: str) -> int:
     """The 新增 column of a sheet in import_registry's summary."""
     match = re.search(rf"^{sheet}\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)", output, re.MULTILINE)
@@ -55,24 +90,33 @@ def changes(output: str) -> int:
     return sum(int(m.group(2)) + int(m.group(3)) for m in rows)
 
 
-def run_size(households: int, workdir: Path) -> dict:
-    workbook = workdir / f"registry_{households}.xlsx"
-    with scratch_database("bench_regexp") as source_url:
-        env = bench_env(source_url)
-        log(f"[{households}] seeding …")
-        seed_s = seed(env, households)
-        log(f"[{households}] seeded in {seed_s:.1f} s; exporting …")
-        export_s, export_mb, _ = measured(env, "export_registry", str(workbook), "--county", COUNTY)
+def run_size(households: int, workdir: Path, workbook: Path | None = None, reimport: bool = True) -> dict:
+    seed_s = export_s = export_mb = 0.0
+    if workbook is None:
+        workbook = workdir / f"registry_{households}.xlsx"
+        with scratch_database("bench_regexp") as source_url:
+            env = bench_env(source_url)
+            log(f"[{households}] seeding …")
+            seed_s = seed(env, households)
+            log(f"[{households}] seeded in {seed_s:.1f} s; exporting …")
+            export_s, export_mb, _ = measured(env, "export_registry", str(workbook), "--county", COUNTY)
     size_mb = workbook.stat().st_size / 1024 / 1024
     log(f"[{households}] exported in {export_s:.1f} s, {export_mb:.0f} MB peak, file {size_mb:.1f} MB; importing …")
     with scratch_database("bench_regimp") as target_url:
         env = bench_env(target_url)
         manage(env, "migrate", "-v0")
         import_s, import_mb, output = measured(env, "import_registry", str(workbook))
-        log(f"[{households}] imported in {import_s:.1f} s, {import_mb:.0f} MB peak; importing again …")
-        reimport_s, reimport_mb, again = measured(env, "import_registry", str(workbook))
-        log(f"[{households}] re-imported (no change) in {reimport_s:.1f} s, {reimport_mb:.0f} MB peak")
+        log(f"[{households}] imported in {import_s:.1f} s, {import_mb:.0f} MB peak; reading with calamine …")
+        read_s, read_mb, read_rows = calamine_read(workbook)
+        log(f"[{households}] calamine read {read_rows} rows in {read_s:.1f} s, {read_mb:.0f} MB peak")
+        reimport_s = reimport_mb = 0.0
+        again = ""
+        if reimport:
+            log(f"[{households}] importing again …")
+            reimport_s, reimport_mb, again = measured(env, "import_registry", str(workbook))
+            log(f"[{households}] re-imported (no change) in {reimport_s:.1f} s, {reimport_mb:.0f} MB peak")
     return {
+        "read_s": read_s, "read_mb": read_mb,
         "households": created(output, "户信息"), "members": created(output, "家庭成员"),
         "incomes": created(output, "年度收入"), "measures": created(output, "帮扶措施"),
         "file_mb": size_mb, "export_s": export_s, "export_mb": export_mb,
@@ -85,8 +129,24 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=None, help="the smaller size (default: a tenth)")
+    parser.add_argument("--workbook", type=Path, default=None, help="import this workbook (no seeding, one size)")
+    parser.add_argument("--no-reimport", action="store_true", help="skip the second import of the same file")
     args = parser.parse_args()
     small = args.small or max(1, args.households // 10)
+
+    if args.workbook:
+        with tempfile.TemporaryDirectory(prefix="bench_registry_") as workdir:
+            high = run_size(0, Path(workdir), args.workbook.resolve(), reimport=not args.no_reimport)
+        print(
+            f"households={high['households']} members={high['members']} incomes={high['incomes']} "
+            f"measures={high['measures']} file_mb={high['file_mb']:.1f} "
+            f"reimport_s={high['reimport_s']:.1f} reimport_mb={high['reimport_mb']:.0f} "
+            f"reimport_changes={high['reimport_changes']} import_mb={high['import_mb']:.0f} "
+            f"read_mb={high['read_mb']:.0f} peak_mb={high['import_mb']:.0f} "
+            f"import_s={high['import_s']:.1f} read_s={high['read_s']:.1f} "
+            f"ratio={high['import_s'] / high['read_s']:.2f}"
+        )
+        return
 
     with tempfile.TemporaryDirectory(prefix="bench_registry_") as workdir:
         low = run_size(small, Path(workdir))
@@ -95,18 +155,20 @@ def main():
     for figures in (low, high):
         if figures["households"] != (args.households if figures is high else small):
             log(f"warning: {figures['households']} households imported")
-    ratio = (high["import_s"] / high["households"]) / (low["import_s"] / low["households"])
+    linearity = (high["import_s"] / high["households"]) / (low["import_s"] / low["households"])
     export_ratio = (high["export_s"] / high["households"]) / (low["export_s"] / low["households"])
     print(
         f"households={high['households']} members={high['members']} incomes={high['incomes']} "
         f"measures={high['measures']} file_mb={high['file_mb']:.1f} "
         f"export_s={high['export_s']:.1f} export_mb={high['export_mb']:.0f} "
-        f"import_s={high['import_s']:.1f} import_mb={high['import_mb']:.0f} "
+        f"import_mb={high['import_mb']:.0f} "
         f"reimport_s={high['reimport_s']:.1f} reimport_mb={high['reimport_mb']:.0f} "
         f"reimport_changes={high['reimport_changes']} "
         f"small_households={low['households']} small_export_s={low['export_s']:.1f} "
         f"small_export_mb={low['export_mb']:.0f} small_import_s={low['import_s']:.1f} "
-        f"small_import_mb={low['import_mb']:.0f} export_ratio={export_ratio:.2f} ratio={ratio:.2f}"
+        f"small_import_mb={low['import_mb']:.0f} export_ratio={export_ratio:.2f} linearity={linearity:.2f} "
+        f"read_mb={high['read_mb']:.0f} peak_mb={high['import_mb']:.0f} "
+        f"import_s={high['import_s']:.1f} read_s={high['read_s']:.1f} ratio={high['import_s'] / high['read_s']:.2f}"
     )
 
 

@@ -274,11 +274,17 @@ def _parse_integer(column: Column, raw):
     return value, None
 
 
+_STEPS = {places: Decimal(1).scaleb(-places) for places in range(7)}
+_FLOAT_NOISE = Decimal("1e-6")
+_EXACT = Decimal(0)
+
+
 def _quantize(column: Column, raw, number: Decimal, places: int) -> Decimal:
-    step = Decimal(1).scaleb(-places)
-    rounded = number.quantize(step, rounding=ROUND_HALF_UP)
+    rounded = number.quantize(_STEPS[places], rounding=ROUND_HALF_UP)
+    if rounded == number:
+        return rounded
     # Floats carry binary noise (0.1 + 0.2); text with a third decimal is a real third decimal.
-    tolerance = Decimal("1e-6") if isinstance(raw, float) else Decimal(0)
+    tolerance = _FLOAT_NOISE if isinstance(raw, float) else _EXACT
     if abs(rounded - number) > tolerance:
         raise CellError(msg.TOO_MANY_DECIMALS.format(column=column.header, places=places))
     return rounded

@@ -85,6 +85,10 @@ UNPACKED_TOO_LARGE = "工作簿解压后达 {size}，超过上限 {limit}：请�
 RATIO_TOO_HIGH = "工作簿中的「{entry}」压缩比异常（{ratio}:1），疑似恶意构造的文件，已拒绝读取"
 TOO_MANY_ENTRIES = "工作簿内含 {count} 个部件，超过上限 {limit}，疑似恶意构造的文件，已拒绝读取"
 XML_FORBIDDEN = "工作簿中含有不允许的 XML 定义（实体或外部引用），疑似恶意构造的文件，已拒绝读取"
+SHARED_STRINGS_TOO_LARGE = (
+    "工作簿的共享文本表（xl/sharedStrings.xml）解压后达 {size}，超过上限 {limit}，读取会耗尽服务器内存，"
+    "已拒绝读取：请按乡镇拆分成几个工作簿分批导入，或检查是否粘贴了大量无关文字"
+)
 ENCRYPTED_ENTRY = "工作簿中有加密的部件，无法读取：请取消密码后重新保存再上传"
 
 # The outcome.

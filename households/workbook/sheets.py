@@ -12,7 +12,7 @@ workbook finds every row unchanged.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 from households.workbook import messages as msg
@@ -25,10 +25,35 @@ BATCH_SIZE = 2000
 Row = tuple[int, dict]  # (Excel row number, {column code: parsed value})
 
 
+# Rows whose primary keys the import never needs back: on PostgreSQL they go in with COPY.
+COPIED = (Member, AnnualIncome, AssistanceMeasure)
+
+
 def bulk_create(model: type[models.Model], objects: list) -> None:
     """Every insert of the import goes through here (a test breaks it to simulate a crash)."""
-    if objects:
+    if not objects:
+        return
+    if connection.vendor == "postgresql" and model in COPIED:
+        copy_create(model, objects)
+    else:
         model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+
+
+def copy_create(model: type[models.Model], objects: list) -> None:
+    """Insert `objects` with one COPY: the values bulk_create would write, without its SQL per batch.
+
+    Each field's value is prepared as bulk_create prepares it (pre_save fills auto_now_add,
+    get_db_prep_save adapts it); the primary key comes from its sequence.
+    """
+    # The wrapper itself: `connection` is a proxy that looks it up (asgiref) on every attribute,
+    # and the fields ask it for .ops per value (23 s of 33 at 10,000 households).
+    database = connections[DEFAULT_DB_ALIAS]
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(database.ops.quote_name(field.column) for field in fields)
+    table = database.ops.quote_name(model._meta.db_table)
+    with database.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for record in objects:
+            copy.write_row([field.get_db_prep_save(field.pre_save(record, True), database) for field in fields])
 
 
 def bulk_update(model: type[models.Model], objects: list, fields: list[str]) -> None:
@@ -403,7 +428,10 @@ class MemberSheet(ChildSheet):
         numbered = [(row, values) for row, values in batch if values.get("member_no") is not None]
         if not numbered:
             return {}
-        found = Member.objects.in_bulk({values["member_no"] for _, values in numbered})
+        new_households = self.context.new_households
+        # A household this import registers has no members yet: its numbers are never looked up.
+        wanted = {values["member_no"] for _, values in numbered if values["household_no"] not in new_households}
+        found = Member.objects.in_bulk(wanted) if wanted else {}
         named: dict[int, Member | None | bool] = {}
         for row, values in numbered:
             number, household = values["member_no"], values["household_no"]
