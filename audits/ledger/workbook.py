@@ -1,13 +1,14 @@
 """The problem ledger (问题台账) workbook, per operations.md: one row per ticket, and a 汇总 sheet.
 
-Streamed like the registry export: openpyxl's write-only mode holds one row at a time,
+Streamed like the registry export: xlsxwriter's constant_memory mode
+(households.workbook.writing.StreamingWorkbook) holds one row at a time,
 tickets come through `.iterator(chunk_size=CHUNK)` with their village, township, member,
 head (annotated) and events (prefetched per chunk), so the query count depends on the
 number of chunks, never on the number of tickets. The 汇总 sheet is counted while the
 ticket rows stream, so it costs no second pass.
 
-Formula neutralisation: every cell goes through households.workbook.writing.sheet_cell,
-the one function all exports use: text is written as a string, never a formula, and text a
+Formula neutralisation: every cell is written by the rules of households.workbook.writing,
+the same for all exports: text is written as a string, never a formula, and text a
 spreadsheet would take for a formula gets Excel's quote prefix (a cell style, so the value
 stays exactly the ticket's text).
 """
@@ -20,11 +21,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-
 from households.choices import MemberStatus, Relationship, ReviewLevel
-from households.workbook.writing import header_row, sheet_cell
+from households.workbook.writing import StreamingWorkbook
 from households.id_numbers import mask
 from households.models import Member
 
@@ -152,29 +150,23 @@ def ledger_write(*, tickets, out, full_ids: bool,
     """Write the ledger of `tickets` (any ticket queryset, already scoped) to `out` (a path or a
     binary file); returns how many tickets. ID numbers are masked unless `full_ids`."""
     today = timezone.localdate()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(LEDGER_SHEET)
-    for index, (_header_text, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    header_row(sheet, HEADERS)
+    workbook = StreamingWorkbook(out)
+    sheet = workbook.add_sheet(LEDGER_SHEET, [width for _header, width in COLUMNS], headers=HEADERS)
     summary = Summary()
     count = 0
     for ticket in ledger_queryset(tickets).iterator(chunk_size=CHUNK):
         row = ledger_row(ticket, full_ids=full_ids, today=today)
         summary.add(ticket, overdue=row[HEADERS.index("是否超期")] == "是")
-        sheet.append([sheet_cell(sheet, value) for value in row])
+        sheet.append(row)
         count += 1
         if progress and count % 500 == 0:
             progress(500)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+    sheet.autofilter(len(COLUMNS))
     if progress:
         progress(count % 500)
 
-    totals = workbook.create_sheet(SUMMARY_SHEET)
-    totals.column_dimensions["A"].width = 12
-    totals.column_dimensions["B"].width = 24
+    totals = workbook.add_sheet(SUMMARY_SHEET, [12, 24])
     for row in summary.rows():
-        totals.append([sheet_cell(totals, value) for value in row])
-    workbook.save(out)
+        totals.append(row)
+    workbook.close()
     return count
