@@ -190,7 +190,8 @@ class StreamingSheet:
                     # In constant_memory mode xlsxwriter copies a string shaped "<r>…</r>" into the
                     # XML unescaped, taking it for rich text it made itself; written as three plain
                     # runs it is escaped and reads back as the very text.
-                    worksheet.write_rich_string(row, column, value[:1], value[1:-1], value[-1:], cell_format)
+                    runs = (value[:1], value[1:-1], value[-1:])
+                    worksheet.write_rich_string(row, column, *runs, *([cell_format] if cell_format else []))
                 else:
                     worksheet.write_string(row, column, value, cell_format)
             elif kind is datetime.datetime:
