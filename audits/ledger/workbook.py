@@ -1,13 +1,14 @@
 """The problem ledger (问题台账) workbook, per operations.md: one row per ticket, and a 汇总 sheet.
 
-Streamed like the registry export: openpyxl's write-only mode holds one row at a time,
+Streamed like the registry export: xlsxwriter's constant_memory mode
+(households.workbook.writing.StreamingWorkbook) holds one row at a time,
 tickets come through `.iterator(chunk_size=CHUNK)` with their village, township, member,
 head (annotated) and events (prefetched per chunk), so the query count depends on the
 number of chunks, never on the number of tickets. The 汇总 sheet is counted while the
 ticket rows stream, so it costs no second pass.
 
-Formula neutralisation: every cell goes through households.workbook.writing.sheet_cell,
-the one function all exports use: text is written as a string, never a formula, and text a
+Formula neutralisation: every cell is written by the rules of households.workbook.writing,
+the same for all exports: text is written as a string, never a formula, and text a
 spreadsheet would take for a formula gets Excel's quote prefix (a cell style, so the value
 stays exactly the ticket's text).
 """
@@ -18,18 +19,18 @@ from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db import connection
+from django.db.models import Case, CharField, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-
 from households.choices import MemberStatus, Relationship, ReviewLevel
-from households.workbook.writing import header_row, sheet_cell
+from households.workbook.writing import StreamingWorkbook
 from households.id_numbers import mask
 from households.models import Member
 
 from audits import rule_facts
-from audits.models import Ticket, TicketEvent, TicketStatus
+from audits.models import Resolution, Severity, Ticket, TicketEvent, TicketStatus
 
 CHUNK = 2000
 LEDGER_SHEET = "问题台账"
@@ -80,7 +81,10 @@ def rule_name(rule_id: str) -> str:
 
 
 def history_summary(events: Iterable[TicketEvent]) -> str:
-    """`11-20 张伟 待核实→待乡镇审核：说明；…`: every step, oldest first, in one line."""
+    """`11-20 张伟 待核实→待乡镇审核：说明；…`: every step, oldest first, in one line.
+
+    The export computes the same text in SQL (`_history_sql`); this is its statement in
+    Python, which the tests hold the SQL to."""
     zone = ZoneInfo(settings.TIME_ZONE)
     steps = []
     for event in events:
@@ -91,27 +95,90 @@ def history_summary(events: Iterable[TicketEvent]) -> str:
     return "；".join(steps)
 
 
-def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
+def _local(moment: datetime.datetime | None, zone: ZoneInfo | None = None) -> datetime.datetime | None:
     """A spreadsheet has no time zones: Asia/Shanghai wall time, naive."""
     if moment is None:
         return None
-    return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).replace(tzinfo=None, second=0, microsecond=0)
+    return moment.astimezone(zone or ZoneInfo(settings.TIME_ZONE)).replace(tzinfo=None, second=0, microsecond=0)
 
 
-def ledger_row(ticket: Ticket, *, full_ids: bool, today: datetime.date) -> list:
-    """The 问题台账 values of one ticket, in HEADERS order (dates as dates, text as stored)."""
-    village = ticket.village
-    id_number = ticket.member.id_number if ticket.member_id and ticket.member else (ticket.head_id_number or "")
-    overdue = ticket.status != TicketStatus.CLOSED and ticket.due_on is not None and ticket.due_on < today
-    return [
-        ledger_number(ticket), ticket.rule_id, rule_name(ticket.rule_id), ticket.get_severity_display(),
-        village.parent.name if village.parent_id else "", village.name, ticket.household.number,
-        ticket.head_name or "", ticket.member.name if ticket.member_id and ticket.member else "",
-        id_number if full_ids else mask(id_number), ticket.message, ticket.get_status_display(),
-        CURRENT_LEVEL.get(ticket.status, ""), _local(ticket.found_at), ticket.due_on, "是" if overdue else "否",
-        ticket.get_resolution_display() if ticket.resolution else "", _local(ticket.closed_at),
-        history_summary(ticket.events.all()),
-    ]
+# --- the rows, assembled by the database ----------------------------------------------
+
+def _labels(field: str, labels: dict[str, str], default: str = ""):
+    """`field`'s value as its label, in SQL (a CASE), so the row comes ready to write."""
+    return Case(*(When(**{field: value}, then=Value(label)) for value, label in labels.items()),
+                default=Value(default), output_field=CharField())
+
+
+def _history_sql() -> tuple[str, list]:
+    """The 办理记录 of the outer ticket, in SQL: what `history_summary` makes of its events.
+
+    One correlated subquery per row, aggregated in the database (PostgreSQL: string_agg
+    ordered by time; SQLite 3.40 has no ordered group_concat, so it aggregates an ordered
+    subquery, which SQLite reads in order)."""
+    event, user = TicketEvent._meta.db_table, "accounts_user"
+    params: list = []
+
+    def case(column: str) -> str:
+        whens = []
+        for value, label in STATUS_LABELS.items():
+            whens.append("WHEN %s THEN %s")
+            params.extend([value, label])
+        return f"CASE {column} " + " ".join(whens) + " ELSE '' END"
+
+    if connection.vendor == "postgresql":
+        day = "to_char(e.at AT TIME ZONE %s, 'YYYY-MM-DD')"
+    else:
+        day = "django_datetime_cast_date(e.at, %s, 'UTC')"
+    params.append(settings.TIME_ZONE)
+    who = ("CASE WHEN u.id IS NULL THEN '系统' ELSE "
+           "COALESCE(NULLIF(TRIM(u.first_name || ' ' || u.last_name), ''), u.username) END")
+    moved = f"{case('e.from_status')} || '→' || {case('e.to_status')}"
+    step = (f"REPLACE({day} || ' ' || {who} || ' ' || {moved}, '  ', ' ')"
+            " || CASE WHEN e.comment <> '' THEN '：' || e.comment ELSE '' END")
+    events = (f'FROM {event} e LEFT JOIN {user} u ON u.id = e.actor_id '
+              f'WHERE e.ticket_id = "{Ticket._meta.db_table}"."id"')
+    if connection.vendor == "postgresql":
+        sql = f"SELECT string_agg({step}, '；' ORDER BY e.at, e.id) {events}"
+    else:
+        sql = f"SELECT group_concat(step, '；') FROM (SELECT {step} AS step {events} ORDER BY e.at, e.id)"
+    return f"COALESCE(({sql}), '')", params
+
+
+# The columns of `ledger_rows`: HEADERS' values, then what the 汇总 counts read.
+ROW_FIELDS = ["pk", "year", "rule_id", "rule_name", "severity_label", "township_name", "village__name",
+              "household__number", "head_name_text", "member_name", "id_number", "message", "status_label",
+              "current_level", "found_at", "due_on", "overdue", "resolution_label", "closed_at", "history",
+              "village__parent_id", "status"]
+
+
+def ledger_rows(tickets, *, today: datetime.date):
+    """`tickets` in ledger order as tuples of ROW_FIELDS, every value computed by the database
+    (labels, names, the head's ID for a household ticket, 是否超期, 办理记录), in one query."""
+    heads = Member.objects.filter(household=OuterRef("household_id"), status=MemberStatus.NORMAL,
+                                  relationship=Relationship.HEAD).order_by("pk")
+    rule_names = {facts.id: facts.name for facts in rule_facts.all_facts()}
+    history_sql, history_params = _history_sql()
+    return (
+        tickets.annotate(
+            rule_name=_labels("rule_id", rule_names),
+            severity_label=_labels("severity", dict(Severity.choices)),
+            township_name=Coalesce(F("village__parent__name"), Value("")),
+            head_name_text=Coalesce(Subquery(heads.values("name")[:1]), Value("")),
+            member_name=Coalesce(F("member__name"), Value("")),
+            id_number=Case(When(member__isnull=False, then=F("member__id_number")),
+                           default=Coalesce(Subquery(heads.values("id_number")[:1]), Value("")),
+                           output_field=CharField()),
+            status_label=_labels("status", STATUS_LABELS),
+            current_level=_labels("status", CURRENT_LEVEL),
+            overdue=Case(When(~Q(status=TicketStatus.CLOSED) & Q(due_on__lt=today), then=Value("是")),
+                         default=Value("否"), output_field=CharField()),
+            resolution_label=_labels("resolution", dict(Resolution.choices)),
+            history=RawSQL(history_sql, history_params, output_field=CharField()),
+        )
+        .order_by("village__code", "household__number", "found_at", "pk")
+        .values_list(*ROW_FIELDS)
+    )
 
 
 class Summary:
@@ -122,11 +189,9 @@ class Summary:
         self.overdue: Counter = Counter()
         self.by_rule: dict[str, Counter] = {}
 
-    def add(self, ticket: Ticket, *, overdue: bool) -> None:
-        village = ticket.village
-        township = (village.parent_id or "", village.parent.name if village.parent_id else "")
-        self.by_township.setdefault(township, Counter())[ticket.status] += 1
-        self.by_rule.setdefault(ticket.rule_id, Counter())[ticket.status] += 1
+    def add(self, *, township: tuple[str, str], rule_id: str, status: str, overdue: bool) -> None:
+        self.by_township.setdefault(township, Counter())[status] += 1
+        self.by_rule.setdefault(rule_id, Counter())[status] += 1
         if overdue:
             self.overdue[township] += 1
 
@@ -152,29 +217,28 @@ def ledger_write(*, tickets, out, full_ids: bool,
     """Write the ledger of `tickets` (any ticket queryset, already scoped) to `out` (a path or a
     binary file); returns how many tickets. ID numbers are masked unless `full_ids`."""
     today = timezone.localdate()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(LEDGER_SHEET)
-    for index, (_header_text, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    header_row(sheet, HEADERS)
+    workbook = StreamingWorkbook(out)
+    sheet = workbook.add_sheet(LEDGER_SHEET, [width for _header, width in COLUMNS], headers=HEADERS)
     summary = Summary()
     count = 0
-    for ticket in ledger_queryset(tickets).iterator(chunk_size=CHUNK):
-        row = ledger_row(ticket, full_ids=full_ids, today=today)
-        summary.add(ticket, overdue=row[HEADERS.index("是否超期")] == "是")
-        sheet.append([sheet_cell(sheet, value) for value in row])
+    zone = ZoneInfo(settings.TIME_ZONE)
+    append, add = sheet.append, summary.add
+    for (pk, year, rule_id, rule, severity, township, village, household, head_name, member_name, id_number,
+         message, status_label, level, found_at, due_on, overdue, resolution, closed_at, history,
+         township_id, status) in ledger_rows(tickets, today=today).iterator(chunk_size=CHUNK):
+        append([f"TZ{year}-{pk:06d}", rule_id, rule, severity, township, village, household, head_name,
+                member_name, id_number if full_ids else mask(id_number), message, status_label, level,
+                _local(found_at, zone), due_on, overdue, resolution, _local(closed_at, zone), history])
+        add(township=(township_id or "", township), rule_id=rule_id, status=status, overdue=overdue == "是")
         count += 1
         if progress and count % 500 == 0:
             progress(500)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+    sheet.autofilter(len(COLUMNS))
     if progress:
         progress(count % 500)
 
-    totals = workbook.create_sheet(SUMMARY_SHEET)
-    totals.column_dimensions["A"].width = 12
-    totals.column_dimensions["B"].width = 24
+    totals = workbook.add_sheet(SUMMARY_SHEET, [12, 24])
     for row in summary.rows():
-        totals.append([sheet_cell(totals, value) for value in row])
-    workbook.save(out)
+        totals.append(row)
+    workbook.close()
     return count

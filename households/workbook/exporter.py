@@ -1,7 +1,7 @@
 """The registry export: the import workbook's shape (import-template.md), streamed.
 
-openpyxl's write-only mode keeps one row in memory at a time and the queries stream
-with `.iterator()`, so a 100,000-household county costs the same memory as a small
+xlsxwriter's constant_memory mode (writing.StreamingWorkbook) keeps one row in memory at
+a time and the queries stream with `.iterator()`, so a 100,000-household county costs the same memory as a small
 one. The order is fixed (areas by code, households by number, members by household
 and creation, incomes by household and year, measures by household, year and
 creation), so an export imported into an empty database and exported again gives
@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from households.models import AnnualIncome, Area, AssistanceMeasure, Household, Member
 from households.workbook.template import AREAS, HOUSEHOLDS, INCOMES, MEASURES, MEMBERS, SheetSpec
 from households.workbook.cells import to_cell
-from households.workbook.writing import append_row, header_row
+from households.workbook.writing import StreamingWorkbook, append_row, header_row
 
 CHUNK = 2000
 WIDE_COLUMNS = {"地址": 30, "措施内容": 40, "帮扶责任人单位": 24, "风险类型": 24, "识别来源": 14, "风险消除方式": 14,
@@ -106,10 +106,14 @@ def export_target(*, out: str, county: str | None) -> Path:
     return path
 
 
+def column_width(header: str) -> int:
+    return WIDE_COLUMNS.get(header, max(10, 2 * len(header) + 2))
+
+
 def write_rows(worksheet, headers: list[str], rows: Iterable[Iterable]) -> int:
-    """Append a bold header row and `rows` to a write-only sheet; returns how many rows."""
+    """Append a bold header row and `rows` to an openpyxl write-only sheet; returns how many rows."""
     for index, header in enumerate(headers, start=1):
-        worksheet.column_dimensions[get_column_letter(index)].width = WIDE_COLUMNS.get(header, max(10, 2 * len(header) + 2))
+        worksheet.column_dimensions[get_column_letter(index)].width = column_width(header)
     worksheet.freeze_panes = "A2"
     header_row(worksheet, headers)
     count = 0
@@ -117,6 +121,15 @@ def write_rows(worksheet, headers: list[str], rows: Iterable[Iterable]) -> int:
         append_row(worksheet, row)
         count += 1
     return count
+
+
+def stream_rows(workbook: StreamingWorkbook, name: str, headers: list[str], rows: Iterable[Iterable]) -> int:
+    """A sheet of `workbook` with a bold frozen header row, then `rows`; returns how many rows."""
+    sheet = workbook.add_sheet(name, [column_width(header) for header in headers], headers=headers)
+    append = sheet.append
+    for row in rows:
+        append(row)
+    return sheet.rows - 1
 
 
 def registry_export(
@@ -137,11 +150,11 @@ def registry_export(
                 progress(done, total)
             yield [to_cell(column, value) for column, value in zip(spec.columns, values, strict=True)]
 
-    workbook = Workbook(write_only=True)
+    workbook = StreamingWorkbook(out)
     counts = {}
     for spec in (AREAS, HOUSEHOLDS, MEMBERS, INCOMES, MEASURES):
-        counts[spec.name] = write_rows(workbook.create_sheet(spec.name), spec.headers, rows(spec))
-    workbook.save(out)
+        counts[spec.name] = stream_rows(workbook, spec.name, spec.headers, rows(spec))
+    workbook.close()
     if progress:
         progress(total, total)
     return counts
@@ -149,7 +162,7 @@ def registry_export(
 
 def write_template(out) -> None:
     """The import workbook with headers only (the template users fill in by hand)."""
-    workbook = Workbook(write_only=True)
+    workbook = StreamingWorkbook(out)
     for spec in (AREAS, HOUSEHOLDS, MEMBERS, INCOMES, MEASURES):
-        write_rows(workbook.create_sheet(spec.name), spec.headers, [])
-    workbook.save(out)
+        stream_rows(workbook, spec.name, spec.headers, [])
+    workbook.close()

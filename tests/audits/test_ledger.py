@@ -217,3 +217,23 @@ def test_the_command_refuses_bad_input_in_one_line(world, tmp_path, args, messag
 def test_the_command_refuses_a_file_that_is_not_xlsx(world, tmp_path):
     with pytest.raises(CommandError, match=r"\.xlsx"):
         run(str(tmp_path / "x.csv"))
+
+
+def test_the_history_the_database_assembles_is_the_one_history_summary_states(world):
+    """办理记录 comes from SQL (string_agg / group_concat); it must read as the Python rule says."""
+    from audits.ledger.workbook import history_summary
+    from audits.models import TicketEvent
+
+    ticket = make_ticket(world.home)
+    TicketEvent.objects.create(ticket=ticket, from_status="", to_status=TicketStatus.PENDING_VILLAGE, comment="")
+    ticket_services.ticket_transition(ticket_id=ticket.pk, user=world.clerk, action="explain", comment="=入户核实；无误")
+    ticket_services.ticket_transition(ticket_id=ticket.pk, user=world.reviewer, action="return", comment="补充材料")
+    world.clerk.first_name, world.clerk.last_name = "张", "伟"
+    world.clerk.save()
+    quiet = make_ticket(world.neighbour)
+    row = rows_by_number(export())
+    for each in (ticket, quiet):
+        expected = history_summary(each.events.select_related("actor").order_by("at", "pk"))
+        assert (row[ledger_number(each)]["办理记录"] or "") == expected
+    assert "张 伟" in row[ledger_number(ticket)]["办理记录"]
+    assert row[ledger_number(ticket)]["办理记录"].startswith(history_summary([ticket.events.order_by("at", "pk")[0]]))

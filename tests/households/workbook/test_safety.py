@@ -168,14 +168,15 @@ def test_a_sheet_is_sized_from_the_head_of_its_xml_without_a_second_parse(tmp_pa
     """openpyxl would parse a whole sheet at load to look for a missing <dimension>; we read its head."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    from households.workbook.exporter import registry_export
     from households.workbook.safety import HeadSizedReadOnlyWorksheet
 
     def whole_parse(self):
         raise AssertionError("the sheet was parsed to find its dimension")
 
     monkeypatch.setattr(WorkSheetParser, "parse_dimensions", whole_parse)
-    registry_export(out=tmp_path / "export.xlsx")   # write-only: no <dimension> at all
+    without_dimension = openpyxl.Workbook(write_only=True)  # openpyxl's write-only mode writes no <dimension>
+    without_dimension.create_sheet("户信息").append(["户编号"])
+    without_dimension.save(tmp_path / "export.xlsx")
     exported = openpyxl.load_workbook(tmp_path / "export.xlsx", read_only=True)
     assert isinstance(exported["户信息"], HeadSizedReadOnlyWorksheet)
     assert exported["户信息"].max_row is None
