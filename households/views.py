@@ -31,13 +31,18 @@ def household_list(request):
     year = params.year if params else None
     households = selectors.household_list(user=request.user, year=year, county=county)
     filterset = HouseholdFilter(request.GET or None, queryset=households, user=request.user)
-    page = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    count = selectors.household_list_count(filterset.qs, user=request.user, year=year, params=request.GET)
+    paginator = Paginator(filterset.qs, settings.PAGE_SIZE)
+    paginator.count = count.value  # the paginator would otherwise count the rows itself
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "households/household_list.html",
         {
             "filter": filterset,
             "page": page,
+            "count": count,
+            "count_cache_seconds": settings.LIST_COUNT_CACHE_SECONDS,
             "params": params,
             "sort": request.GET.get("sort", "number"),
             "sort_labels": SORT_LABELS,
