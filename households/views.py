@@ -35,6 +35,8 @@ def household_list(request):
     paginator = Paginator(filterset.qs, settings.PAGE_SIZE)
     paginator.count = count.value  # the paginator would otherwise count the rows itself
     page = paginator.get_page(request.GET.get("page"))
+    extra_columns = list_extensions.columns()
+    rows = [(household, [column.cell(household) for column in extra_columns]) for household in page.object_list]
     return render(
         request,
         "households/household_list.html",
@@ -46,7 +48,8 @@ def household_list(request):
             "params": params,
             "sort": request.GET.get("sort", "number"),
             "sort_labels": SORT_LABELS,
-            "extra_columns": list_extensions.columns(),
+            "extra_columns": extra_columns,
+            "rows": rows,  # (household, the registered columns' cells)
         },
     )
 
