@@ -233,3 +233,26 @@ def test_a_large_result_shows_its_exact_count_kept_for_a_while(client, world, se
     assert shown_count(client) == in_scope + 1
     page = client.get(reverse("household_list"), {"page": "2"})
     assert page.context["page"].paginator.num_pages == -(-(in_scope + 1) // 25)
+
+
+def test_the_filter_widgets_show_each_requests_own_choice(client, world):
+    # The filters' widgets are remembered per value (households.filters.RememberedWidgetBoundField):
+    # each request must still show its own selection, and an invalid one its error.
+    import re
+
+    client.force_login(world.county_staff)
+
+    def selected(params) -> list[str]:
+        page = client.get(reverse("household_list"), params).content.decode()
+        select = re.search(r'<select name="household_type".*?</select>', page, re.S).group(0)
+        return re.findall(r'<option value="(\w*)" selected>', select)
+
+    for _ in range(2):
+        assert selected({"household_type": "alleviated"}) == ["alleviated"]
+        assert selected({}) == [""]
+        assert selected({"household_type": "ordinary"}) == ["ordinary"]
+    wrong = client.get(reverse("household_list"), {"risk_from": "x"}).content.decode()
+    assert re.search(r'<input type="number" name="risk_from"[^>]*aria-invalid="true"', wrong)
+    right = client.get(reverse("household_list"), {"risk_from": "0.5"}).content.decode()
+    assert re.search(r'<input type="number" name="risk_from" value="0.5"', right)
+    assert 'aria-invalid' not in right
