@@ -1,10 +1,16 @@
 """Reads of the registry for the screens; every one starts from `in_scope(user)`."""
 
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 
 from households import list_extensions
 from households.choices import HouseholdType, MemberStatus, RiskStatus
 from households.models import AnnualIncome, Area, AssistanceMeasure, Household, Member, YearParameters
+from households.scope import scope_prefix
 
 
 def household_list(*, user, year: int | None, county: str | None = None):
@@ -21,6 +27,43 @@ def household_list(*, user, year: int | None, county: str | None = None):
         households = households.with_income(year)
     households = list_extensions.annotate(households, county=county, year=year)
     return households.order_by("number")
+
+
+@dataclass(frozen=True)
+class ListCount:
+    """How many households a list shows, and how that number was obtained."""
+
+    value: int
+    counted_now: bool  # False: a count of at most settings.LIST_COUNT_CACHE_SECONDS ago
+
+
+def household_list_count(households, *, user, year: int | None, params: dict) -> ListCount:
+    """The number of rows of `households` (the list's filtered queryset), without counting a
+    whole county on every request.
+
+    Up to settings.LIST_EXACT_COUNT_LIMIT rows are counted exactly on every request: the count
+    stops after one more row (a LIMIT inside the COUNT), so it costs what a small set costs
+    (only large sets are kept, so a small one is never read from the cache).
+    A larger set is counted exactly once and the number kept in the cache for
+    settings.LIST_COUNT_CACHE_SECONDS, keyed by the user's scope, the year and the filters
+    (`params`, the query string without page and sort): the page of 100,000 households shows
+    a count at most that old instead of scanning the county for each page turned.
+    """
+    filters = sorted((key, value) for key, values in params.lists()
+                     if key not in ("page", "sort") for value in values if value)
+    digest = hashlib.sha256(repr((scope_prefix(user), year, filters)).encode()).hexdigest()[:32]
+    key = f"household-list-count:{digest}"
+    cached = cache.get(key)
+    if cached is not None:
+        return ListCount(cached, counted_now=False)
+    limit = settings.LIST_EXACT_COUNT_LIMIT
+    rows = households.order_by().values("pk")
+    bounded = rows[: limit + 1].count()
+    if bounded <= limit:
+        return ListCount(bounded, counted_now=True)
+    value = rows.count()
+    cache.set(key, value, timeout=settings.LIST_COUNT_CACHE_SECONDS)
+    return ListCount(value, counted_now=True)
 
 
 def household_detail(*, user, number: str, year: int | None) -> Household:

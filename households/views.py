@@ -31,17 +31,25 @@ def household_list(request):
     year = params.year if params else None
     households = selectors.household_list(user=request.user, year=year, county=county)
     filterset = HouseholdFilter(request.GET or None, queryset=households, user=request.user)
-    page = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    count = selectors.household_list_count(filterset.qs, user=request.user, year=year, params=request.GET)
+    paginator = Paginator(filterset.qs, settings.PAGE_SIZE)
+    paginator.count = count.value  # the paginator would otherwise count the rows itself
+    page = paginator.get_page(request.GET.get("page"))
+    extra_columns = list_extensions.columns()
+    rows = [(household, [column.cell(household) for column in extra_columns]) for household in page.object_list]
     return render(
         request,
         "households/household_list.html",
         {
             "filter": filterset,
             "page": page,
+            "count": count,
+            "count_cache_seconds": settings.LIST_COUNT_CACHE_SECONDS,
             "params": params,
             "sort": request.GET.get("sort", "number"),
             "sort_labels": SORT_LABELS,
-            "extra_columns": list_extensions.columns(),
+            "extra_columns": extra_columns,
+            "rows": rows,  # (household, the registered columns' cells)
         },
     )
 

@@ -346,3 +346,7 @@ LOGGING = {
 
 # The list pages show this many rows.
 PAGE_SIZE = 25
+# The household list counts up to this many rows exactly on each request; a larger result
+# is counted once and its count kept this many seconds (households.selectors.household_list_count).
+LIST_EXACT_COUNT_LIMIT = env.int("LIST_EXACT_COUNT_LIMIT", default=2000)
+LIST_COUNT_CACHE_SECONDS = env.int("LIST_COUNT_CACHE_SECONDS", default=60)

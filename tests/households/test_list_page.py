@@ -179,3 +179,80 @@ def test_the_detail_page_lists_each_measures_nature_state_months_and_recorder(cl
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(after) == len(before)   # recorders come with their measures, not one query each
+
+
+# The count (共 N 户): exact on every request up to LIST_EXACT_COUNT_LIMIT, above it counted
+# once per LIST_COUNT_CACHE_SECONDS (households.selectors.household_list_count).
+
+
+def shown_count(client, params=None) -> int:
+    import re
+
+    page = client.get(reverse("household_list"), params or {}).content.decode()
+    return int(re.search(r'data-testid="result-count">共 (\d+) 户', page).group(1))
+
+
+def test_a_small_result_is_counted_exactly_on_every_request(client, world, settings):
+    settings.LIST_EXACT_COUNT_LIMIT = 5
+    client.force_login(world.reviewer)
+    before = shown_count(client, {"village": VILLAGE_A2})
+    make_household(VILLAGE_A2)
+    assert shown_count(client, {"village": VILLAGE_A2}) == before + 1
+
+
+@pytest.fixture
+def empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()   # no count kept here leaks into another test
+
+
+def test_a_large_result_shows_its_exact_count_kept_for_a_while(client, world, settings, empty_cache):
+    from households.models import Household
+
+    settings.LIST_EXACT_COUNT_LIMIT = 3
+    for _ in range(4):
+        make_household(VILLAGE_A1)
+    client.force_login(world.county_staff)
+    in_scope = Household.objects.in_scope(world.county_staff).active().count()
+    assert in_scope > 3
+    first = client.get(reverse("household_list")).content.decode()
+    assert f'data-testid="result-count">共 {in_scope} 户' in first and 'title="60 秒内统计的户数"' not in first
+    make_household(VILLAGE_A1)
+    kept = client.get(reverse("household_list"), {"page": "2", "sort": "-number"}).content.decode()
+    assert f'data-testid="result-count">共 {in_scope} 户' in kept   # the kept count, said so
+    assert 'title="60 秒内统计的户数"' in kept
+    # other filters are counted on their own; so are other scopes (a reviewer sees one township)
+    assert shown_count(client, {"village": VILLAGE_A1}) == Household.objects.filter(village_id=VILLAGE_A1).count()
+    client.force_login(world.reviewer)
+    assert shown_count(client) == Household.objects.in_scope(world.reviewer).active().count()
+    empty_cache.clear()   # the time is up
+    client.force_login(world.county_staff)
+    assert shown_count(client) == in_scope + 1
+    page = client.get(reverse("household_list"), {"page": "2"})
+    assert page.context["page"].paginator.num_pages == -(-(in_scope + 1) // 25)
+
+
+def test_the_filter_widgets_show_each_requests_own_choice(client, world):
+    # The filters' widgets are remembered per value (households.filters.RememberedWidgetBoundField):
+    # each request must still show its own selection, and an invalid one its error.
+    import re
+
+    client.force_login(world.county_staff)
+
+    def selected(params) -> list[str]:
+        page = client.get(reverse("household_list"), params).content.decode()
+        select = re.search(r'<select name="household_type".*?</select>', page, re.S).group(0)
+        return re.findall(r'<option value="(\w*)" selected>', select)
+
+    for _ in range(2):
+        assert selected({"household_type": "alleviated"}) == ["alleviated"]
+        assert selected({}) == [""]
+        assert selected({"household_type": "ordinary"}) == ["ordinary"]
+    wrong = client.get(reverse("household_list"), {"risk_from": "x"}).content.decode()
+    assert re.search(r'<input type="number" name="risk_from"[^>]*aria-invalid="true"', wrong)
+    right = client.get(reverse("household_list"), {"risk_from": "0.5"}).content.decode()
+    assert re.search(r'<input type="number" name="risk_from" value="0.5"', right)
+    assert 'aria-invalid' not in right

@@ -208,6 +208,25 @@ def test_the_phone_cards_carry_the_colour_too(client, coloured):
     assert cell and "card-hide" not in cell.group(1)
 
 
+def test_the_household_lists_python_cell_is_the_cell_template(world):
+    # The household list builds the cell in Python (its rows are many); the monitoring list and
+    # any other reader include the template: both must give the same HTML, for every colour.
+    from django.template.loader import render_to_string
+
+    from households import list_extensions
+
+    column = next(c for c in list_extensions.columns() if c.label == "三色码")
+    for risk in ("0.9", "0.8", "0.1", "0.8500", None):
+        if risk is not None:
+            scored(make_household(VILLAGE_A1), risk)
+    make_household(VILLAGE_A1)
+    rows = with_risk_colour(Household.objects.all(), county=COUNTY)
+    shown = {row.risk_colour for row in rows}
+    assert shown == {"red", "amber", "green", "none"}
+    for household in rows:
+        assert column.render_cell(household) == render_to_string(column.cell_template, {"household": household})
+
+
 def queries_for(client, url, params) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url, params).status_code == 200
