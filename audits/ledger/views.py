@@ -102,7 +102,8 @@ def ledger_download(request):
     filters = form.filters
     full_ids = permissions.can_export_full_ids(user) and request.POST.get("full_ids") == "on"
     out = tempfile.TemporaryFile(suffix=".xlsx")
-    rows = ledger_write(tickets=ledger_tickets(user=user, filters=filters), out=out, full_ids=full_ids)
+    rows = ledger_write(tickets=ledger_tickets(user=user, filters=filters), out=out, full_ids=full_ids,
+                        exemptions=Exemption.objects.in_scope(user))
     out.seek(0)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     audit_record(

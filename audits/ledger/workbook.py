@@ -35,6 +35,12 @@ from audits.models import Resolution, Severity, Ticket, TicketEvent, TicketStatu
 CHUNK = 2000
 LEDGER_SHEET = "问题台账"
 SUMMARY_SHEET = "汇总"
+EXEMPTION_SHEET = "豁免清单"
+EXEMPTION_COLUMNS = [
+    ("规则编号", 9), ("规则名称", 24), ("乡镇", 14), ("村", 12), ("户编号", 20), ("成员姓名", 10),
+    ("豁免理由", 40), ("截止日期", 12), ("状态", 9), ("登记人", 12), ("登记时间", 17), ("撤销人", 12),
+    ("撤销时间", 17), ("撤销理由", 30),
+]
 
 # (header, column width)
 COLUMNS = [
@@ -212,10 +218,11 @@ class Summary:
         return rows
 
 
-def ledger_write(*, tickets, out, full_ids: bool,
+def ledger_write(*, tickets, out, full_ids: bool, exemptions=None,
                  progress: Callable[[int], None] | None = None) -> int:
     """Write the ledger of `tickets` (any ticket queryset, already scoped) to `out` (a path or a
-    binary file); returns how many tickets. ID numbers are masked unless `full_ids`."""
+    binary file); returns how many tickets. ID numbers are masked unless `full_ids`. With
+    `exemptions` (an exemption queryset, already scoped), a third sheet lists them."""
     today = timezone.localdate()
     workbook = StreamingWorkbook(out)
     sheet = workbook.add_sheet(LEDGER_SHEET, [width for _header, width in COLUMNS], headers=HEADERS)
@@ -240,5 +247,26 @@ def ledger_write(*, tickets, out, full_ids: bool,
     totals = workbook.add_sheet(SUMMARY_SHEET, [12, 24])
     for row in summary.rows():
         totals.append(row)
+    if exemptions is not None:
+        _exemption_sheet(workbook, exemptions, zone)
     workbook.close()
     return count
+
+
+def _exemption_sheet(workbook: StreamingWorkbook, exemptions, zone) -> None:
+    """豁免清单: every exemption given (a few per rule and county: read whole), its state today."""
+    sheet = workbook.add_sheet(EXEMPTION_SHEET, [width for _header, width in EXEMPTION_COLUMNS],
+                               headers=[header for header, _width in EXEMPTION_COLUMNS])
+    for exemption in exemptions.select_related("household__village__parent", "member", "created_by",
+                                               "revoked_by").order_by("rule_id", "household__number", "pk"):
+        facts = rule_facts.facts_of(exemption.rule_id)
+        village = exemption.household.village
+        sheet.append([
+            exemption.rule_id, facts.name if facts else "", village.parent.name if village.parent_id else "",
+            village.name, exemption.household.number, exemption.member.name if exemption.member else "",
+            exemption.reason, exemption.ends_on, exemption.state_label,
+            exemption.created_by.display_name, _local(exemption.created_at, zone),
+            exemption.revoked_by.display_name if exemption.revoked_by else "", _local(exemption.revoked_at, zone),
+            exemption.revoke_reason,
+        ])
+    sheet.autofilter(len(EXEMPTION_COLUMNS))

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from audits.ledger.workbook import ledger_write
-from audits.models import Ticket, TicketStatus
+from audits.models import Exemption, Ticket, TicketStatus
 from trail.models import AuditAction
 from trail.services import audit_record
 from households.workbook.exporter import ExportTargetError, export_target, os_error_reason
@@ -29,15 +29,16 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if status is not None and status not in STATUSES:
             raise CommandError(f"状态「{status}」不存在：应为 " + "、".join(TicketStatus.labels))
-        tickets = Ticket.objects.all()
+        tickets, exemptions = Ticket.objects.all(), Exemption.objects.all()
         if county:
             tickets = tickets.filter(village__code__startswith=county)
+            exemptions = exemptions.filter(household__village__code__startswith=county)
         if status:
             tickets = tickets.filter(status=STATUSES[status])
         total = tickets.count() if options["verbosity"] else 0
         started = time.monotonic()
         try:
-            rows = ledger_write(tickets=tickets, out=path, full_ids=full_ids,
+            rows = ledger_write(tickets=tickets, out=path, full_ids=full_ids, exemptions=exemptions,
                                 progress=progress_bar(total, self.stdout, "导出"))
         except OSError as error:
             raise CommandError(f"无法写入 {path}：{os_error_reason(error)}") from None

@@ -197,3 +197,35 @@ def test_p01_ticket_names_the_other_households_in_scope_and_counts_the_rest(clie
     assert neighbour_same_phone.number in page
     assert far.number not in page and world.other_county.number not in page
     assert "另有 2 户不在您的辖区" in page
+
+
+def test_the_ledger_download_lists_the_exemptions_of_the_scope(client, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from audits.ledger.workbook import EXEMPTION_SHEET
+
+    grant(world, world.home, rule_id="P01", reason="=父子分户")
+    grant(world, world.other_township)
+    client.force_login(world.reviewer)
+    response = client.post(reverse("ledger_download"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))[EXEMPTION_SHEET]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert sheet["G2"].data_type == "s"  # the reason is text, never a formula
+    assert rows[0][:9] == ("规则编号", "规则名称", "乡镇", "村", "户编号", "成员姓名", "豁免理由", "截止日期", "状态")
+    assert [(row[0], row[4], row[6], row[8]) for row in rows[1:]] == [
+        ("P01", world.home.number, "=父子分户", "生效中")]  # the other township's is left out
+
+
+def test_export_ledger_writes_the_countys_exemptions(world, tmp_path):
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    from audits.ledger.workbook import EXEMPTION_SHEET
+
+    grant(world, world.home)
+    out = tmp_path / "台账.xlsx"
+    call_command("export_ledger", str(out), "--county", world.home.village_id[:6], verbosity=0)
+    rows = list(load_workbook(out)[EXEMPTION_SHEET].iter_rows(values_only=True))
+    assert [row[4] for row in rows[1:]] == [world.home.number]
