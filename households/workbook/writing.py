@@ -94,24 +94,29 @@ def append_row(worksheet, values) -> None:
 # pixels of exactly `width` digits keeps the width in the file what we asked for, as openpyxl writes it.
 DIGIT_PIXELS = 7
 RICH_LOOKING = re.compile(r"^<r>.*</r>$", re.DOTALL)
+LITERAL_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 
 
 def _plain_text_worksheet_class():
     """xlsxwriter's Worksheet, writing text the way openpyxl does (so both readers read it back exactly).
 
     xlsxwriter writes a control character as Excel's `_xHHHH_` escape and a literal "_xHHHH_"
-    in a text as "_x005F_xHHHH_"; openpyxl does neither, and openpyxl's reader (our importer
-    and tests) does not decode them in the inline strings of constant_memory mode, so "\r=1"
-    would come back as "_x000D_=1". Here a carriage return is an XML character reference
-    (what lxml writes for openpyxl), the text is otherwise written as it is (the characters
-    XML cannot hold are already dropped by `text_safe`'s rule), as openpyxl writes it.
+    in a text as "_x005F_xHHHH_". openpyxl's reader does not decode either in the inline strings
+    of constant_memory mode, so "\r=1" would come back as "_x000D_=1" there. Here a carriage
+    return is an XML character reference (what lxml writes for openpyxl), read back exactly by
+    every reader; the literal "_xHHHH_" keeps Excel's escape, which Excel and python-calamine
+    (the importer) decode (openpyxl shows the escape).
     """
     from xlsxwriter.worksheet import Worksheet
 
     class PlainTextWorksheet(Worksheet):
         @staticmethod
         def _escape_control_characters(data):
-            return data
+            # Only Excel's escape of a literal "_xHHHH_" ("_x005F_xHHHH_"): Excel and
+            # python-calamine (the importer's reader) decode "_xHHHH_", so without it a text
+            # "_x0041_" would be imported back as "A". Control characters are not escaped:
+            # `text_safe` drops them, and a carriage return is written as a reference below.
+            return LITERAL_ESCAPE.sub(r"_x005F\1", data) if isinstance(data, str) and "_x" in data else data
 
         def _escape_data(self, data):
             data = super()._escape_data(data)

@@ -46,12 +46,19 @@ def test_what_a_spreadsheet_would_run_is_text_with_a_quote_prefix_and_the_very_v
     assert calamine_values(out) == [text]
 
 
-@pytest.mark.parametrize("text", ["金湾村 1+1", " =1", "a=1", "<r>x</r>", "<r><t>=1</t></r>", "_x0041_", "a_x005F_b",
+@pytest.mark.parametrize("text", ["金湾村 1+1", " =1", "a=1", "<r>x</r>", "<r><t>=1</t></r>",
                                   "http://example.cn", "0012", "1.50", "1e5", "TRUE", "a & <b>"])
 def test_ordinary_and_tricky_text_is_written_exactly_without_a_prefix(text):
     out = written([[text]])
     [cell] = cells(out)
     assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", False)
+
+
+@pytest.mark.parametrize("text", ["_x0041_", "a_x005F_b", "_x000D_=1"])
+def test_text_that_looks_like_excels_escapes_is_imported_back_exactly(text):
+    """Excel and python-calamine (the importer's reader) decode "_xHHHH_": the literal text is
+    written with Excel's escape of its underscore, so a round trip gives the very text."""
+    assert calamine_values(written([[text]])) == [text]
 
 
 def test_text_with_a_carriage_return_inside_comes_back_exactly():
