@@ -6,13 +6,40 @@ xlsxwriter's constant_memory mode and nothing else: no formula neutralisation, n
 but the dates', no widths, no queries. That is the floor of an .xlsx writer in Python on
 this machine; an export's ratio to it is what its queries and rules cost on top.
 `openpyxl_raw_write_seconds` is the same write with openpyxl's write-only mode (plain
-values), to compare the two writers in one run.
+values), to compare the two writers in one run. `timed_export(env, command, folder)` runs an
+export command in a process of its own and gives its seconds, peak memory and sheets.
 """
 
 import datetime
 import os
+import subprocess
 import tempfile
 import time
+from pathlib import Path
+
+from _support import PYTHON, ROOT, log
+
+# The export, timed in a process of its own (its peak memory is the export's alone).
+EXPORT = """
+import resource, sys, time
+import django
+django.setup()
+from django.core.management import call_command
+started = time.perf_counter()
+call_command(sys.argv[1], sys.argv[2], stdout=sys.stderr, verbosity=0)
+print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def timed_export(env: dict, command: str, folder: str) -> tuple[float, float, list[tuple[str, list[list]]]]:
+    """Run `manage.py <command> OUT.xlsx` in its own process: (seconds, peak MB, the workbook's sheets)."""
+    out = Path(folder) / f"{command}.xlsx"
+    seconds, peak_kb = subprocess.run([PYTHON, "-c", EXPORT, command, str(out)], cwd=ROOT, env=env, check=True,
+                                      capture_output=True, text=True).stdout.strip().splitlines()[-1].split()
+    sheets = workbook_rows(out)
+    log(f"workbook {out.stat().st_size / 1024 / 1024:.1f} MB, rows "
+        + ", ".join(f"{name} {len(rows)}" for name, rows in sheets))
+    return float(seconds), int(peak_kb) / 1024, sheets
 
 
 def workbook_rows(path) -> list[tuple[str, list[list]]]:

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _raw_write import openpyxl_raw_write_seconds, raw_write_seconds, workbook_rows  # noqa: E402
+from _raw_write import openpyxl_raw_write_seconds, raw_write_seconds, timed_export  # noqa: E402
 from _support import PYTHON, ROOT, bench_env, log, scratch_database, seed  # noqa: E402
 
 OPEN_TICKETS = """
@@ -65,17 +65,6 @@ print(Ticket.objects.count())
 """
 
 # The export in a process of its own, so that its peak RSS is its own (not the seeding's).
-EXPORT = """
-import resource, sys, time
-import django
-django.setup()
-from django.core.management import call_command
-started = time.perf_counter()
-call_command(sys.argv[1], sys.argv[2], stdout=sys.stderr)
-print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-"""
-
-
 def copy_seconds(database_url: str) -> float:
     import psycopg
 
@@ -101,17 +90,9 @@ def main() -> None:
                               capture_output=True, text=True).stdout.strip()
         log(f"tickets opened: {made}")
         with tempfile.TemporaryDirectory() as folder:
-            out = Path(folder) / "ledger.xlsx"
-            seconds, peak_kb = subprocess.run(
-                [PYTHON, "-c", EXPORT, "export_ledger", str(out)], cwd=ROOT, env=env, check=True,
-                capture_output=True, text=True).stdout.strip().splitlines()[-1].split()
-            export_s = float(seconds)
-            size_mb = out.stat().st_size / 1024 / 1024
-            sheets = workbook_rows(out)
-        log(f"workbook {size_mb:.1f} MB, rows " + ", ".join(f"{name} {len(rows)}" for name, rows in sheets))
+            export_s, peak_mb, sheets = timed_export(env, "export_ledger", folder)
         raw_write_s = raw_write_seconds(sheets)
         extra = f" raw_openpyxl_s={openpyxl_raw_write_seconds(sheets):.1f}" if args.openpyxl else ""
-        peak_mb = int(peak_kb) / 1024
         copy_s = copy_seconds(database_url)
         print(f"tickets={made} copy_s={copy_s:.2f}{extra} peak_mb={peak_mb:.0f} export_s={export_s:.1f} "
               f"raw_write_s={raw_write_s:.1f} ratio={export_s / raw_write_s:.2f}")

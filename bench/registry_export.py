@@ -15,24 +15,13 @@ Prints `households=… rows=… peak_mb=… export_s=… raw_write_s=… ratio=�
 """
 
 import argparse
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _raw_write import openpyxl_raw_write_seconds, raw_write_seconds, workbook_rows  # noqa: E402
-from _support import PYTHON, ROOT, bench_env, log, scratch_database, seed  # noqa: E402
-
-EXPORT = """
-import resource, sys, time
-import django
-django.setup()
-from django.core.management import call_command
-started = time.perf_counter()
-call_command(sys.argv[1], sys.argv[2], stdout=sys.stderr, verbosity=0)
-print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-"""
+from _raw_write import openpyxl_raw_write_seconds, raw_write_seconds, timed_export  # noqa: E402
+from _support import bench_env, log, scratch_database, seed  # noqa: E402
 
 
 def main() -> None:
@@ -44,18 +33,11 @@ def main() -> None:
         env = bench_env(database_url, DJANGO_SETTINGS_MODULE="monitoring.settings")
         log(f"seeding {args.households} households: {seed(env, args.households):.0f} s")
         with tempfile.TemporaryDirectory() as folder:
-            out = Path(folder) / "registry.xlsx"
-            seconds, peak_kb = subprocess.run(
-                [PYTHON, "-c", EXPORT, "export_registry", str(out)], cwd=ROOT, env=env, check=True,
-                capture_output=True, text=True).stdout.strip().splitlines()[-1].split()
-            export_s = float(seconds)
-            size_mb = out.stat().st_size / 1024 / 1024
-            sheets = workbook_rows(out)
+            export_s, peak_mb, sheets = timed_export(env, "export_registry", folder)
         rows = sum(len(sheet_rows) for _name, sheet_rows in sheets)
-        log(f"workbook {size_mb:.1f} MB, rows " + ", ".join(f"{name} {len(sheet_rows)}" for name, sheet_rows in sheets))
         raw_write_s = raw_write_seconds(sheets)
         extra = f" raw_openpyxl_s={openpyxl_raw_write_seconds(sheets):.1f}" if args.openpyxl else ""
-        print(f"households={args.households} rows={rows}{extra} peak_mb={int(peak_kb) / 1024:.0f} "
+        print(f"households={args.households} rows={rows}{extra} peak_mb={peak_mb:.0f} "
               f"export_s={export_s:.1f} raw_write_s={raw_write_s:.1f} ratio={export_s / raw_write_s:.2f}")
 
 
