@@ -360,8 +360,8 @@ def household_base(*, params: Parameters, area_prefix: str, household_id: int | 
     columns["risk_types_text"] = risk_types_text()
     ctes = [members, incomes, measures]
     if household_id is None:
-        # P01: the phones held by more than one active household anywhere, LEFT-joined once
-        shared = CTE(shared_phones(), name="shared_phones")
+        # P01: the area's phones held by more than one active household anywhere, LEFT-joined once
+        shared = CTE(shared_phones(area_prefix), name="shared_phones")
         households = shared.join(households, phone=shared.col.phone, _join_type=LOUTER)
         ctes.append(shared)
         columns["phone_holders"] = Coalesce(shared.col.holders, Value(1))
@@ -389,9 +389,13 @@ def risk_type_columns() -> dict:
                                 output_field=IntegerField()) for risk in READ_RISK_TYPES}
 
 
-def shared_phones():
-    """Phones held by more than one active household in the whole database, with their count."""
-    return (Household.objects.active().exclude(phone="").values("phone")
+def shared_phones(area_prefix: str):
+    """The phones of the area's active households that more than one active household in the
+    whole database holds, with their count. Only the area's phones are counted (through the
+    index on the active households' phones), so a county's batch does not group a whole
+    province's households."""
+    area_phones = Household.objects.active().filter(village__code__startswith=area_prefix).exclude(phone="")
+    return (Household.objects.active().filter(phone__in=area_phones.values("phone")).values("phone")
             .annotate(holders=Count("pk")).filter(holders__gt=1).values("phone", "holders").order_by())
 
 
