@@ -57,6 +57,12 @@ def facts_of(rule_id: str) -> RuleFacts | None:
     return _FACTS.get(rule_id)
 
 
+def name_of(rule_id: str) -> str:
+    """A rule's name, blank for a rule no longer in the catalog."""
+    facts = _FACTS.get(rule_id)
+    return facts.name if facts else ""
+
+
 def all_facts() -> list[RuleFacts]:
     """Every registered rule, in catalog order."""
     return list(_FACTS.values())

@@ -49,8 +49,7 @@ def exemption_list(request):
         request.GET.get("page"))
     counts = selectors.state_counts(user=user, rule_id=filters.get("rule"))
     for exemption in page.object_list:
-        facts = rule_facts.facts_of(exemption.rule_id)
-        exemption.rule_name = facts.name if facts else ""
+        exemption.rule_name = rule_facts.name_of(exemption.rule_id)
     return render(request, "audits/exemptions/list.html", {
         "form": form,
         "page": page,

@@ -15,7 +15,7 @@ stays exactly the ticket's text).
 
 import datetime
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -64,7 +64,11 @@ STATUS_LABELS = dict(TicketStatus.choices)
 
 def ledger_number(ticket: Ticket) -> str:
     """`TZ2025-000123`: the assessment year and the ticket's id, stable for the ticket's life."""
-    return f"TZ{ticket.year}-{ticket.pk:06d}"
+    return number_of(ticket.year, ticket.pk)
+
+
+def number_of(year: int, pk: int) -> str:
+    return f"TZ{year}-{pk:06d}"
 
 
 def ledger_queryset(tickets):
@@ -79,26 +83,6 @@ def ledger_queryset(tickets):
         .prefetch_related(Prefetch("events", queryset=events))
         .order_by("village__code", "household__number", "found_at", "pk")
     )
-
-
-def rule_name(rule_id: str) -> str:
-    facts = rule_facts.facts_of(rule_id)
-    return facts.name if facts else ""
-
-
-def history_summary(events: Iterable[TicketEvent]) -> str:
-    """`11-20 张伟 待核实→待乡镇审核：说明；…`: every step, oldest first, in one line.
-
-    The export computes the same text in SQL (`_history_sql`); this is its statement in
-    Python, which the tests hold the SQL to."""
-    zone = ZoneInfo(settings.TIME_ZONE)
-    steps = []
-    for event in events:
-        who = event.actor.display_name if event.actor else "系统"
-        moved = f"{STATUS_LABELS.get(event.from_status, '')}→{STATUS_LABELS.get(event.to_status, '')}"
-        step = f"{event.at.astimezone(zone):%Y-%m-%d} {who} {moved}".replace("  ", " ")
-        steps.append(f"{step}：{event.comment}" if event.comment else step)
-    return "；".join(steps)
 
 
 def _local(moment: datetime.datetime | None, zone: ZoneInfo | None = None) -> datetime.datetime | None:
@@ -117,7 +101,8 @@ def _labels(field: str, labels: dict[str, str], default: str = ""):
 
 
 def _history_sql() -> tuple[str, list]:
-    """The 办理记录 of the outer ticket, in SQL: what `history_summary` makes of its events.
+    """The 办理记录 of the outer ticket, in SQL: `11-20 张伟 待核实→待乡镇审核：说明；…`, every
+    step oldest first in one line (tests/audits/test_ledger.py states it in Python).
 
     One correlated subquery per row, aggregated in the database (PostgreSQL: string_agg
     ordered by time; SQLite 3.40 has no ordered group_concat, so it aggregates an ordered
@@ -214,7 +199,7 @@ class Summary:
         rows += [[], ["按规则统计"], ["规则编号", "规则名称", *labels, "合计"]]
         for rule_id in sorted(self.by_rule):
             counts = self.by_rule[rule_id]
-            rows.append([rule_id, rule_name(rule_id), *(counts[s] for s in statuses), sum(counts.values())])
+            rows.append([rule_id, rule_facts.name_of(rule_id), *(counts[s] for s in statuses), sum(counts.values())])
         return rows
 
 
@@ -233,7 +218,7 @@ def ledger_write(*, tickets, out, full_ids: bool, exemptions=None,
     for (pk, year, rule_id, rule, severity, township, village, household, head_name, member_name, id_number,
          message, status_label, level, found_at, due_on, overdue, resolution, closed_at, history,
          township_id, status) in ledger_rows(tickets, today=today).iterator(chunk_size=CHUNK):
-        append([f"TZ{year}-{pk:06d}", rule_id, rule, severity, township, village, household, head_name,
+        append([number_of(year, pk), rule_id, rule, severity, township, village, household, head_name,
                 member_name, id_number if full_ids else mask(id_number), message, status_label, level,
                 _local(found_at, zone), due_on, overdue, resolution, _local(closed_at, zone), history])
         add(township=(township_id or "", township), rule_id=rule_id, status=status, overdue=overdue == "是")
@@ -259,10 +244,9 @@ def _exemption_sheet(workbook: StreamingWorkbook, exemptions, zone) -> None:
                                headers=[header for header, _width in EXEMPTION_COLUMNS])
     for exemption in exemptions.select_related("household__village__parent", "member", "created_by",
                                                "revoked_by").order_by("rule_id", "household__number", "pk"):
-        facts = rule_facts.facts_of(exemption.rule_id)
         village = exemption.household.village
         sheet.append([
-            exemption.rule_id, facts.name if facts else "", village.parent.name if village.parent_id else "",
+            exemption.rule_id, rule_facts.name_of(exemption.rule_id), village.parent.name if village.parent_id else "",
             village.name, exemption.household.number, exemption.member.name if exemption.member else "",
             exemption.reason, exemption.ends_on, exemption.state_label,
             exemption.created_by.display_name, _local(exemption.created_at, zone),

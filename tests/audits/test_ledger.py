@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from audits import services as ticket_services
@@ -219,9 +220,20 @@ def test_the_command_refuses_a_file_that_is_not_xlsx(world, tmp_path):
         run(str(tmp_path / "x.csv"))
 
 
+def history_summary(events) -> str:
+    """`11-20 张伟 待核实→待乡镇审核：说明；…`: every step, oldest first, in one line (Beijing dates)."""
+    labels = dict(TicketStatus.choices)
+    steps = []
+    for event in events:
+        who = event.actor.display_name if event.actor else "系统"
+        moved = f"{labels.get(event.from_status, '')}→{labels.get(event.to_status, '')}"
+        step = f"{timezone.localtime(event.at):%Y-%m-%d} {who} {moved}".replace("  ", " ")
+        steps.append(f"{step}：{event.comment}" if event.comment else step)
+    return "；".join(steps)
+
+
 def test_the_history_the_database_assembles_is_the_one_history_summary_states(world):
     """办理记录 comes from SQL (string_agg / group_concat); it must read as the Python rule says."""
-    from audits.ledger.workbook import history_summary
     from audits.models import TicketEvent
 
     ticket = make_ticket(world.home)
