@@ -22,27 +22,26 @@ class ExemptionState(models.TextChoices):
     REVOKED = "revoked", "已撤销"
 
 
+def state_conditions(today: datetime.date | None = None) -> dict[str, models.Q]:
+    """Each state as a condition on `today` (Beijing): holding while not revoked and the last day
+    not passed, expired after it, revoked once revoked."""
+    today = today or timezone.localdate()
+    live = models.Q(revoked_at__isnull=True)
+    return {ExemptionState.HOLDING: live & models.Q(ends_on__gte=today),
+            ExemptionState.EXPIRED: live & models.Q(ends_on__lt=today),
+            ExemptionState.REVOKED: ~live}
+
+
 class ExemptionQuerySet(ScopedQuerySet):
     village_path = "household__village__code"
 
     def holding(self, today: datetime.date | None = None):
-        """Exemptions in force on `today` (Beijing): not revoked, last day not passed."""
-        return self.filter(revoked_at__isnull=True, ends_on__gte=today or timezone.localdate())
-
-    def expired(self, today: datetime.date | None = None):
-        return self.filter(revoked_at__isnull=True, ends_on__lt=today or timezone.localdate())
-
-    def revoked(self):
-        return self.filter(revoked_at__isnull=False)
+        """Exemptions in force on `today` (Beijing)."""
+        return self.in_state(ExemptionState.HOLDING, today)
 
     def in_state(self, state: str, today: datetime.date | None = None):
-        if state == ExemptionState.HOLDING:
-            return self.holding(today)
-        if state == ExemptionState.EXPIRED:
-            return self.expired(today)
-        if state == ExemptionState.REVOKED:
-            return self.revoked()
-        return self
+        condition = state_conditions(today).get(state)
+        return self if condition is None else self.filter(condition)
 
     def of_record(self, *, rule_id: str, household_id: int, member_key: int):
         return self.filter(rule_id=rule_id, household_id=household_id, member_key=member_key)

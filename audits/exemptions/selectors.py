@@ -1,7 +1,6 @@
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.db.models import Count
 
-from audits.exemptions.models import Exemption, ExemptionState
+from audits.exemptions.models import Exemption, state_conditions
 
 
 def exemptions_of(*, user, filters: dict | None = None):
@@ -19,15 +18,11 @@ def exemptions_of(*, user, filters: dict | None = None):
 
 def state_counts(*, user, rule_id: str | None = None) -> dict[str, int]:
     """How many exemptions of the scope (of one rule) are holding, expired and revoked: one query."""
-    today = timezone.localdate()
     exemptions = Exemption.objects.in_scope(user)
     if rule_id:
         exemptions = exemptions.filter(rule_id=rule_id)
-    live = Q(revoked_at__isnull=True)
-    return exemptions.aggregate(
-        **{ExemptionState.HOLDING.value: Count("pk", filter=live & Q(ends_on__gte=today)),
-           ExemptionState.EXPIRED.value: Count("pk", filter=live & Q(ends_on__lt=today)),
-           ExemptionState.REVOKED.value: Count("pk", filter=~live)})
+    return exemptions.aggregate(**{state.value: Count("pk", filter=condition)
+                                   for state, condition in state_conditions().items()})
 
 
 def holding_for(*, rule_id: str, household_id: int, member_key: int) -> Exemption | None:
