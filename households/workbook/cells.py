@@ -7,6 +7,7 @@ of workbook_messages.py.
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -121,10 +122,14 @@ def _lookup(column: Column, text: str) -> str:
 
 def label(choices: type[db_models.TextChoices], value: str) -> str:
     """The Chinese label of a stored value; an unknown value stays as it is."""
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
+    return _labels_of(choices).get(value, value)
+
+
+@functools.cache
+def _labels_of(choices: type[db_models.TextChoices]) -> dict[str, str]:
+    # Looked up once per cell of an export (a county's registry is a million cells):
+    # building the enum member each time was half of the export's own work.
+    return {member.value: str(member.label) for member in choices}
 
 
 # --- parsing cells ------------------------------------------------------------------
