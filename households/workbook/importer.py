@@ -22,11 +22,12 @@ from households.workbook.sheets import HANDLERS, ImportContext, Row, SheetHandle
 from households.models import Area
 from households.table_stats import analyze
 from households.workbook.template import SHEETS, SheetSpec
-from households.workbook.cells import CellError, Column, display, header_key, parse
+from households.workbook.cells import CellError, Column, display, header_key, parse, parse_column
 from households.workbook.safety import TooManyRows, declared_rows, filled, limit, open_workbook, sheet_rows
 
 MAX_LISTED_ERRORS = 100_000
 HEADER_SEARCH_ROWS = 5  # a title row or two above the headers is common
+PARSE_CHUNK = 1000  # rows parsed a column at a time
 Progress = Callable[[int, int], None]
 
 
@@ -259,13 +260,46 @@ def _validate_sheet(spec, worksheet, context, counts, spool, ticker) -> SheetHan
         return None  # reported by _read_header; the rows cannot be read without their key
     handler = HANDLERS[spec.name](context, list(mapping.values()))
     batch: list[Row] = []
-    for number, values in rows:
-        if not any(filled(values[index]) for index in mapping if index < len(values)):
-            continue  # content only in columns outside the template (ignored, like those columns)
-        counts.rows += 1
-        if counts.rows % 500 == 0:
-            ticker.advance(500)
-        parsed, ok = _parse_row(spec, mapping, number, values, issues)
+    chunk: list[tuple[int, tuple]] = []
+    try:
+        for number, values in rows:
+            if not any(filled(values[index]) for index in mapping if index < len(values)):
+                continue  # content only in columns outside the template (ignored, like those columns)
+            counts.rows += 1
+            if counts.rows % 500 == 0:
+                ticker.advance(500)
+            chunk.append((number, values))
+            if len(chunk) >= PARSE_CHUNK:
+                batch = _take_chunk(spec, mapping, chunk, handler, batch, counts, spool, issues)
+                chunk = []
+    except TooManyRows:
+        _take_chunk(spec, mapping, chunk, handler, batch, counts, spool, issues)  # the rows read are reported
+        raise
+    batch = _take_chunk(spec, mapping, chunk, handler, batch, counts, spool, issues)
+    _plan_batch(handler, batch, counts, spool)
+    ticker.advance(counts.rows % 500)
+    return handler
+
+
+def _take_chunk(spec, mapping, chunk, handler, batch, counts, spool, issues) -> list[Row]:
+    """Parse rows a column at a time, then check and plan them one by one, in sheet order.
+
+    A row with a cell parse_column leaves to parse() is parsed again cell by cell, reporting:
+    the errors and warnings, and their order, are those of a row-by-row reading.
+    """
+    codes = [column.code for column in mapping.values()]
+    columns = []
+    unparsed: set[int] = set()
+    for index, column in mapping.items():
+        raws = [values[index] if index < len(values) else None for _, values in chunk]
+        parsed, refused = parse_column(column, raws)
+        columns.append(parsed)
+        unparsed |= refused
+    for position, ((number, values), cells) in enumerate(zip(chunk, zip(*columns), strict=True)):
+        if position in unparsed:
+            parsed, ok = _parse_row(spec, mapping, number, values, issues)
+        else:
+            parsed, ok = dict(zip(codes, cells)), True
         if ok and handler.check(number, parsed):
             batch.append((number, parsed))
         elif not ok:
@@ -273,9 +307,7 @@ def _validate_sheet(spec, worksheet, context, counts, spool, ticker) -> SheetHan
         if handler.batch_size and len(batch) >= handler.batch_size:
             _plan_batch(handler, batch, counts, spool)
             batch = []
-    _plan_batch(handler, batch, counts, spool)
-    ticker.advance(counts.rows % 500)
-    return handler
+    return batch
 
 
 def _plan_batch(handler, batch, counts, spool) -> None:
