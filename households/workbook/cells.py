@@ -464,13 +464,18 @@ def _fast_integer(column: Column):
     return fast
 
 
-def _decimal_text(raw: float, places: int) -> str | None:
-    """A float's shortest decimal padded to `places` decimals, or None when it has more."""
-    text = repr(raw)
-    whole, point, fraction = text.partition(".")
-    if "e" in text or "n" in text or len(fraction) > places:  # 1e-05, inf, nan: parse() decides
-        return None
-    return f"{whole}.{fraction.ljust(places, '0')}"
+def _scaled(raw: float, places: int):
+    """A float with at most `places` decimals as parse() reads it (its shortest decimal, padded
+    to `places`), or _MISSING. When n / 10**places is the float, that decimal is its shortest
+    one: below 10**10 two decimals that close apart cannot both be read back as the same float."""
+    scale = _SCALES[places]
+    units = round(raw * scale)
+    if units / scale == raw and raw != 0:  # -0.0 reads as Decimal("-0.00"): left to parse()
+        return Decimal(units).scaleb(-places)
+    return _MISSING
+
+
+_SCALES = {2: 100, 6: 1_000_000}
 
 
 def _fast_money(column: Column):
@@ -478,11 +483,9 @@ def _fast_money(column: Column):
         kind = raw.__class__
         if kind is int:
             if 0 <= raw <= _MONEY_HIGH:
-                return Decimal(f"{raw}.00")
-        elif kind is float and 0 <= raw <= _MONEY_HIGH:
-            text = _decimal_text(raw, 2)
-            if text is not None and text[0] != "-":
-                return Decimal(text)
+                return Decimal(raw * 100).scaleb(-2)
+        elif kind is float and 0 < raw <= _MONEY_HIGH:
+            return _scaled(raw, 2)
         return _MISSING
     return fast
 
@@ -492,9 +495,7 @@ def _fast_degrees(column: Column):
 
     def fast(raw):
         if raw.__class__ is float and low <= raw <= high:
-            text = _decimal_text(raw, 6)
-            if text is not None:
-                return Decimal(text)
+            return _scaled(raw, 6)
         return _MISSING
     return fast
 

@@ -290,8 +290,14 @@ def _take_chunk(spec, mapping, chunk, handler, batch, counts, spool, issues) -> 
     codes = [column.code for column in mapping.values()]
     columns = []
     unparsed: set[int] = set()
+    widths = {len(values) for _, values in chunk}
+    # calamine's rows all have the sheet's width: transposed at once; other rows cell by cell.
+    transposed = list(zip(*(values for _, values in chunk))) if len(widths) == 1 else None
     for index, column in mapping.items():
-        raws = [values[index] if index < len(values) else None for _, values in chunk]
+        if transposed is not None:
+            raws = transposed[index] if index < len(transposed) else (None,) * len(chunk)
+        else:
+            raws = [values[index] if index < len(values) else None for _, values in chunk]
         parsed, refused = parse_column(column, raws)
         columns.append(parsed)
         unparsed |= refused

@@ -367,7 +367,10 @@ class ChildSheet(SheetHandler):
 
     def household_ids(self, batch: list[Row]) -> set[int]:
         households = self.context.households
-        return {households[v["household_no"]] for _, v in batch} - {None}
+        # A household this import registers has no stored rows: in the writing pass it has a key,
+        # but looking its rows up would only ask the database again for nothing.
+        numbers = {v["household_no"] for _, v in batch} - self.context.new_households
+        return {households[number] for number in numbers} - {None}
 
 
 class MemberSheet(ChildSheet):
@@ -556,7 +559,7 @@ class MeasureSheet(ChildSheet):
         batch = self.resolve(batch, validating=validating)
         households = self.context.households
         keys = [(households[v["household_no"]], *(v[c.code] for c in self.data_columns)) for _, v in batch]
-        new_ids = {key[0] for key in keys if key not in self.tally} - {None}
+        new_ids = {key[0] for key in keys if key not in self.tally} & self.household_ids(batch)
         stored = Counter(
             AssistanceMeasure.objects.filter(household_id__in=new_ids)
             .values_list("household_id", *self.key_fields).order_by()

@@ -161,6 +161,9 @@ def _cell_samples(column) -> list:
         datetime.datetime(2023, 5, 6), datetime.datetime(2023, 5, 6, 7, 8), datetime.date(2023, 5, 6),
         datetime.time(7, 8),
     ]
+    samples += [n / 100 for n in (1, 5, 10, 99, 101, 12345, 1234567, 99999999999, 999999999999)]
+    samples += [n / 1_000_000 for n in (1, -1, 5, 39_900_001, -116_397_128, 179_999_999, 89_123_456)]
+    samples += [n / 1000 for n in (1, 5, 12345)] + [n / 10**7 for n in (1, 1_163_971_284)]
     if column.choices is not None:
         for choice, label in column.choices.choices:
             samples += [choice, str(label), f" {label} ", str(label) + "、" + str(label)]
