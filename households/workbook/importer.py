@@ -13,6 +13,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -101,25 +102,53 @@ class ImportResult:
 
 
 class _Spool:
-    """Parsed rows of one sheet, pickled batch by batch to a temporary file."""
+    """Parsed rows of one sheet, pickled batch by batch to a temporary file.
+
+    A batch whose rows name the same columns is stored a column at a time, amounts as text:
+    pickling a dict per row and a Decimal per amount (its reduce, then its rebuilding) took
+    longer than parsing the cells did.
+    """
 
     def __init__(self):
         self.file = tempfile.TemporaryFile()  # noqa: SIM115  closed by close(), after the second pass
 
     def put(self, rows: list[Row]) -> None:
-        if rows:
-            pickle.dump(rows, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        if not rows:
+            return
+        codes = tuple(rows[0][1])
+        if any(tuple(values) != codes for _, values in rows):
+            pickle.dump(("rows", rows), self.file, protocol=pickle.HIGHEST_PROTOCOL)  # e.g. a repeated ID's _nth
+            return
+        columns = list(zip(*(values.values() for _, values in rows)))
+        amounts = [index for index, column in enumerate(columns) if _has_decimals(column)]
+        for index in amounts:
+            columns[index] = [None if value is None else str(value) for value in columns[index]]
+        numbers = [number for number, _ in rows]
+        pickle.dump(("columns", codes, numbers, columns, amounts), self.file, protocol=pickle.HIGHEST_PROTOCOL)
 
     def batches(self) -> Iterator[list[Row]]:
         self.file.seek(0)
         while True:
             try:
-                yield pickle.load(self.file)
+                kind, *stored = pickle.load(self.file)
             except EOFError:
                 return
+            if kind == "rows":
+                yield stored[0]
+                continue
+            codes, numbers, columns, amounts = stored
+            for index in amounts:
+                columns[index] = [None if text is None else Decimal(text) for text in columns[index]]
+            yield [(number, dict(zip(codes, values))) for number, values in zip(numbers, zip(*columns))]
 
     def close(self) -> None:
         self.file.close()
+
+
+def _has_decimals(column) -> bool:
+    """A column of Decimals and empty cells (only these are stored as text)."""
+    kinds = set(map(type, column))
+    return Decimal in kinds and kinds <= {Decimal, type(None)}
 
 
 class _Ticker:
