@@ -373,6 +373,9 @@ class ChildSheet(SheetHandler):
         return {households[number] for number in numbers} - {None}
 
 
+MEMBER_NO_HEADER = MEMBERS.column("member_no").header
+
+
 class MemberSheet(ChildSheet):
     """Members are matched on their 成员编号 when the row has one, else on (户编号, 证件号码).
 
@@ -480,7 +483,7 @@ class MemberSheet(ChildSheet):
             number, household = values["member_no"], values["household_no"]
             if household in self.context.new_households:
                 if validating:
-                    self.context.report.warn(self.spec.name, row, self.spec.column("member_no").header, number,
+                    self.context.report.warn(self.spec.name, row, MEMBER_NO_HEADER, number,
                                              msg.MEMBER_NO_IGNORED)
                 named[row] = None
                 continue
