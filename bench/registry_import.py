@@ -14,7 +14,8 @@ its own process, timed, its peak resident memory read with wait4().
 With --workbook, an existing workbook is imported and read (no seeding, no export, one
 size: no linearity). Ends with one line `… import_s=… import_mb=… read_s=… read_mb=…
 peak_mb=… ratio=…` where ratio = import_s / read_s (goal: ≤ 2) and peak_mb is the
-import's peak resident memory; with two sizes also `linearity=…`, the import time per
+import's peak resident memory (cpu_ratio: the same in CPU seconds of the two processes); with
+two sizes also `linearity=…`, the import time per
 household at the large size over that at the small size (1.0: exactly linear).
 """
 
@@ -33,8 +34,8 @@ from _support import PYTHON, ROOT, bench_env, log, manage, scratch_database, see
 COUNTY = "360732"  # seed_demo's default county
 
 
-def measured(env: dict, *args: str) -> tuple[float, float, str]:
-    """Run `manage.py ARGS` in its own process: (seconds, peak RSS in MB, stdout)."""
+def measured(env: dict, *args: str) -> tuple[float, float, str, float]:
+    """Run `manage.py ARGS` in its own process: (seconds, peak RSS in MB, stdout, CPU seconds)."""
     started = time.perf_counter()
     process = subprocess.Popen([PYTHON, "manage.py", *args], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -46,7 +47,7 @@ def measured(env: dict, *args: str) -> tuple[float, float, str]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         sys.exit(f"manage.py {' '.join(args)} failed ({process.returncode}):\n{stderr[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024, "".join(out_chunks)
+    return seconds, usage.ru_maxrss / 1024, "".join(out_chunks), usage.ru_utime + usage.ru_stime
 
 
 READ_SCRIPT = """
@@ -65,8 +66,8 @@ print(rows)
 SHEETS = ("区划", "户信息", "家庭成员", "年度收入", "帮扶措施")  # households/workbook/template.py
 
 
-def calamine_read(workbook: Path) -> tuple[float, float, int]:
-    """python-calamine alone reading the sheets the import reads into Python rows: (s, peak MB, rows)."""
+def calamine_read(workbook: Path) -> tuple[float, float, int, float]:
+    """python-calamine alone reading the sheets the import reads into Python rows: (s, peak MB, rows, CPU s)."""
     started = time.perf_counter()
     process = subprocess.Popen([PYTHON, "-c", READ_SCRIPT, str(workbook), *SHEETS], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -75,7 +76,7 @@ def calamine_read(workbook: Path) -> tuple[float, float, int]:
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"reading with calamine failed:\n{process.stderr.read()[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024, int(out.strip() or 0)
+    return seconds, usage.ru_maxrss / 1024, int(out.strip() or 0), usage.ru_utime + usage.ru_stime
 
 
 def created(output: str, sheet: str) -> int:
@@ -99,30 +100,37 @@ def run_size(households: int, workdir: Path, workbook: Path | None = None, reimp
             log(f"[{households}] seeding …")
             seed_s = seed(env, households)
             log(f"[{households}] seeded in {seed_s:.1f} s; exporting …")
-            export_s, export_mb, _ = measured(env, "export_registry", str(workbook), "--county", COUNTY)
+            export_s, export_mb, _, _ = measured(env, "export_registry", str(workbook), "--county", COUNTY)
     size_mb = workbook.stat().st_size / 1024 / 1024
     log(f"[{households}] exported in {export_s:.1f} s, {export_mb:.0f} MB peak, file {size_mb:.1f} MB; importing …")
     with scratch_database("bench_regimp") as target_url:
         env = bench_env(target_url)
         manage(env, "migrate", "-v0")
-        import_s, import_mb, output = measured(env, "import_registry", str(workbook))
+        import_s, import_mb, output, import_cpu_s = measured(env, "import_registry", str(workbook))
         log(f"[{households}] imported in {import_s:.1f} s, {import_mb:.0f} MB peak; reading with calamine …")
-        read_s, read_mb, read_rows = calamine_read(workbook)
+        read_s, read_mb, read_rows, read_cpu_s = calamine_read(workbook)
         log(f"[{households}] calamine read {read_rows} rows in {read_s:.1f} s, {read_mb:.0f} MB peak")
         reimport_s = reimport_mb = 0.0
         again = ""
         if reimport:
             log(f"[{households}] importing again …")
-            reimport_s, reimport_mb, again = measured(env, "import_registry", str(workbook))
+            reimport_s, reimport_mb, again, _ = measured(env, "import_registry", str(workbook))
             log(f"[{households}] re-imported (no change) in {reimport_s:.1f} s, {reimport_mb:.0f} MB peak")
     return {
-        "read_s": read_s, "read_mb": read_mb,
+        "read_s": read_s, "read_mb": read_mb, "read_cpu_s": read_cpu_s, "import_cpu_s": import_cpu_s,
         "households": created(output, "户信息"), "members": created(output, "家庭成员"),
         "incomes": created(output, "年度收入"), "measures": created(output, "帮扶措施"),
         "file_mb": size_mb, "export_s": export_s, "export_mb": export_mb,
         "import_s": import_s, "import_mb": import_mb, "reimport_s": reimport_s, "reimport_mb": reimport_mb,
         "reimport_changes": changes(again), "seed_s": seed_s,
     }
+
+
+def cpu_keys(figures: dict) -> str:
+    """The same comparison in CPU seconds of the two processes (PostgreSQL's own work not counted):
+    steadier than wall time on a loaded machine."""
+    return (f"import_cpu_s={figures['import_cpu_s']:.1f} read_cpu_s={figures['read_cpu_s']:.1f} "
+            f"cpu_ratio={figures['import_cpu_s'] / figures['read_cpu_s']:.2f}")
 
 
 def main():
@@ -142,7 +150,7 @@ def main():
             f"measures={high['measures']} file_mb={high['file_mb']:.1f} "
             f"reimport_s={high['reimport_s']:.1f} reimport_mb={high['reimport_mb']:.0f} "
             f"reimport_changes={high['reimport_changes']} import_mb={high['import_mb']:.0f} "
-            f"read_mb={high['read_mb']:.0f} peak_mb={high['import_mb']:.0f} "
+            f"read_mb={high['read_mb']:.0f} peak_mb={high['import_mb']:.0f} {cpu_keys(high)} "
             f"import_s={high['import_s']:.1f} read_s={high['read_s']:.1f} "
             f"ratio={high['import_s'] / high['read_s']:.2f}"
         )
@@ -167,7 +175,7 @@ def main():
         f"small_households={low['households']} small_export_s={low['export_s']:.1f} "
         f"small_export_mb={low['export_mb']:.0f} small_import_s={low['import_s']:.1f} "
         f"small_import_mb={low['import_mb']:.0f} export_ratio={export_ratio:.2f} linearity={linearity:.2f} "
-        f"read_mb={high['read_mb']:.0f} peak_mb={high['import_mb']:.0f} "
+        f"read_mb={high['read_mb']:.0f} peak_mb={high['import_mb']:.0f} {cpu_keys(high)} "
         f"import_s={high['import_s']:.1f} read_s={high['read_s']:.1f} ratio={high['import_s'] / high['read_s']:.2f}"
     )
 

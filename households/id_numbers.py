@@ -3,6 +3,7 @@
 import datetime
 import re
 import unicodedata
+from operator import mul
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"  # indexed by (weighted sum mod 11)
@@ -29,7 +30,9 @@ def normalise(value) -> str:
 
 def check_character(first17: str) -> str:
     """The 18th character that the first 17 digits call for."""
-    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
+    if len(first17) != len(WEIGHTS):
+        raise ValueError(f"check_character takes 17 digits, not {len(first17)}")
+    total = sum(map(mul, map(int, first17), WEIGHTS))  # no generator: the import checks every member's ID
     return CHECK_CHARACTERS[total % 11]
 
 

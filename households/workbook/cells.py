@@ -344,3 +344,176 @@ def to_cell(column: Column, value):
     if value == "":
         return None
     return value
+
+
+# --- parsing a column at a time -------------------------------------------------------
+
+# A cell that parse_column leaves to parse(): it is refused, warned about, or simply not of
+# the common shapes. The importer parses its whole row again cell by cell, reporting.
+UNPARSED = object()
+_MISSING = object()
+_MONEY_HIGH = int(MONEY_LIMIT)  # whole numbers at most this (decimals go through the Decimal path)
+
+
+def parse_column(column: Column, raws: list) -> tuple[list, set[int]]:
+    """The values `parse` gives for these cells of one column, and the positions it must do itself.
+
+    The common shapes of each kind (a label typed as the template writes it, a whole number,
+    a date cell, plain text) are read here without a Python call per cell through parse's
+    general path; every other cell, and every cell parse would refuse or warn about, is
+    UNPARSED and its position in the returned set: the caller parses its row with `parse`,
+    which reports exactly what it always did. The values are equal to parse's, exponent of a
+    Decimal included (tests/households/workbook/test_cells.py holds them to it).
+    """
+    fast = _FAST[column.kind](column)
+    empty = UNPARSED if column.required else EMPTY.get(column.kind, "")
+    # One comprehension per column, then a second look only at the cells no fast path took.
+    values = [empty if raw is None else fast(raw) for raw in raws]
+    unparsed = set()
+    for position in [position for position, value in enumerate(values) if value is _MISSING or value is UNPARSED]:
+        value = values[position]
+        if value is _MISSING:
+            value = values[position] = _quiet(column, raws[position])
+        if value is UNPARSED:
+            unparsed.add(position)
+    if column.kind == Kind.RISK_TYPES:  # each row its own list (the memo and EMPTY share theirs)
+        values = [value if value is UNPARSED else list(value) for value in values]
+    return values, unparsed
+
+
+def _quiet(column: Column, raw):
+    """parse() for a cell no fast path took: its value, or UNPARSED when it is refused or warned about."""
+    try:
+        value, warning = parse(column, raw)
+    except CellError:
+        return UNPARSED
+    return UNPARSED if warning else value
+
+
+def _fast_text(column: Column):
+    limit = column.max_length
+
+    def fast(raw):
+        # Printable text has no control or invisible character (clean() and names.py have nothing to do).
+        if raw.__class__ is str and raw.isprintable():
+            text = raw.strip()
+            if text and (limit is None or len(text) <= limit):
+                return text
+        return _MISSING
+    return fast
+
+
+def _fast_code(column: Column):
+    limit, upper = column.max_length, column.kind == Kind.ID_NUMBER
+
+    def fast(raw):
+        kind = raw.__class__
+        # ASCII letters and digits fold to themselves; an e could be a number pasted as 2.3E+17.
+        if kind is str and raw.isascii() and raw.isalnum() and "e" not in raw and "E" not in raw:
+            text = raw.upper() if upper else raw
+        elif kind is int and not upper:  # an ID stored as a number is warned about
+            text = str(raw)
+        else:
+            return _MISSING
+        return text if limit is None or len(text) <= limit else _MISSING
+    return fast
+
+
+def _fast_phone(column: Column):
+    limit = column.max_length
+
+    def fast(raw):
+        if raw.__class__ is str and raw.isascii() and raw.isprintable():
+            text = raw.strip()
+            if text and (limit is None or len(text) <= limit):
+                return text
+        return _MISSING
+    return fast
+
+
+def _memoised(column: Column):
+    """Enumerations, 是/否 and risk types take few distinct values: each parsed once."""
+    seen: dict = {}
+
+    def fast(raw):
+        key = (raw.__class__, raw)  # 1, 1.0 and True are equal keys otherwise
+        value = seen.get(key, _MISSING)
+        if value is _MISSING:
+            value = seen[key] = _quiet(column, raw)
+        return value
+    return fast
+
+
+def _fast_date(column: Column):
+    def fast(raw):
+        kind = raw.__class__
+        if kind is datetime.datetime:
+            return raw.date()
+        if kind is datetime.date:
+            return raw
+        return _MISSING
+    return fast
+
+
+def _fast_integer(column: Column):
+    low, high = column.low, column.high
+
+    def fast(raw):
+        if raw.__class__ is int and (low is None or raw >= low) and (high is None or raw <= high):
+            return raw
+        return _MISSING
+    return fast
+
+
+def _scaled(raw: float, places: int):
+    """A float with at most `places` decimals as parse() reads it (its shortest decimal, padded
+    to `places`), or _MISSING. When n / 10**places is the float, that decimal is its shortest
+    one: below 10**10 two decimals that close apart cannot both be read back as the same float."""
+    scale = _SCALES[places]
+    units = round(raw * scale)
+    if units / scale == raw and raw != 0:  # -0.0 reads as Decimal("-0.00"): left to parse()
+        return Decimal(units).scaleb(-places)
+    return _MISSING
+
+
+_SCALES = {2: 100, 6: 1_000_000}
+
+
+def _fast_money(column: Column):
+    def fast(raw):
+        kind = raw.__class__
+        if kind is int:
+            if 0 <= raw <= _MONEY_HIGH:
+                return Decimal(raw * 100).scaleb(-2)
+        elif kind is float and 0 < raw <= _MONEY_HIGH:
+            cents = round(raw * 100)  # _scaled(raw, 2), inline: the commonest cell of the workbook
+            if cents / 100 == raw:
+                return Decimal(cents).scaleb(-2)
+        return _MISSING
+    return fast
+
+
+def _fast_degrees(column: Column):
+    low, high = column.low, column.high
+
+    def fast(raw):
+        if raw.__class__ is float and low <= raw <= high:
+            return _scaled(raw, 6)
+        return _MISSING
+    return fast
+
+
+_FAST = {
+    Kind.TEXT: _fast_text,
+    Kind.NAME: _fast_text,
+    Kind.CODE: _fast_code,
+    Kind.ID_NUMBER: _fast_code,
+    Kind.PHONE: _fast_phone,
+    Kind.ENUM: _memoised,
+    Kind.RISK_TYPES: _memoised,
+    Kind.YES_NO: _memoised,
+    Kind.DATE: _fast_date,
+    Kind.INTEGER: _fast_integer,
+    Kind.MONEY: _fast_money,
+    Kind.DEGREES: _fast_degrees,
+}

@@ -13,6 +13,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -22,11 +23,12 @@ from households.workbook.sheets import HANDLERS, ImportContext, Row, SheetHandle
 from households.models import Area
 from households.table_stats import analyze
 from households.workbook.template import SHEETS, SheetSpec
-from households.workbook.cells import CellError, Column, display, header_key, parse
+from households.workbook.cells import CellError, Column, display, header_key, parse, parse_column
 from households.workbook.safety import TooManyRows, declared_rows, filled, limit, open_workbook, sheet_rows
 
 MAX_LISTED_ERRORS = 100_000
 HEADER_SEARCH_ROWS = 5  # a title row or two above the headers is common
+PARSE_CHUNK = 1000  # rows parsed a column at a time
 Progress = Callable[[int, int], None]
 
 
@@ -100,25 +102,53 @@ class ImportResult:
 
 
 class _Spool:
-    """Parsed rows of one sheet, pickled batch by batch to a temporary file."""
+    """Parsed rows of one sheet, pickled batch by batch to a temporary file.
+
+    A batch whose rows name the same columns is stored a column at a time, amounts as text:
+    pickling a dict per row and a Decimal per amount (its reduce, then its rebuilding) took
+    longer than parsing the cells did.
+    """
 
     def __init__(self):
         self.file = tempfile.TemporaryFile()  # noqa: SIM115  closed by close(), after the second pass
 
     def put(self, rows: list[Row]) -> None:
-        if rows:
-            pickle.dump(rows, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        if not rows:
+            return
+        codes = tuple(rows[0][1])
+        if any(tuple(values) != codes for _, values in rows):
+            pickle.dump(("rows", rows), self.file, protocol=pickle.HIGHEST_PROTOCOL)  # e.g. a repeated ID's _nth
+            return
+        columns = list(zip(*(values.values() for _, values in rows)))
+        amounts = [index for index, column in enumerate(columns) if _has_decimals(column)]
+        for index in amounts:
+            columns[index] = [None if value is None else str(value) for value in columns[index]]
+        numbers = [number for number, _ in rows]
+        pickle.dump(("columns", codes, numbers, columns, amounts), self.file, protocol=pickle.HIGHEST_PROTOCOL)
 
     def batches(self) -> Iterator[list[Row]]:
         self.file.seek(0)
         while True:
             try:
-                yield pickle.load(self.file)
+                kind, *stored = pickle.load(self.file)
             except EOFError:
                 return
+            if kind == "rows":
+                yield stored[0]
+                continue
+            codes, numbers, columns, amounts = stored
+            for index in amounts:
+                columns[index] = [None if text is None else Decimal(text) for text in columns[index]]
+            yield [(number, dict(zip(codes, values))) for number, values in zip(numbers, zip(*columns))]
 
     def close(self) -> None:
         self.file.close()
+
+
+def _has_decimals(column) -> bool:
+    """A column of Decimals and empty cells (only these are stored as text)."""
+    kinds = set(map(type, column))
+    return Decimal in kinds and kinds <= {Decimal, type(None)}
 
 
 class _Ticker:
@@ -259,13 +289,52 @@ def _validate_sheet(spec, worksheet, context, counts, spool, ticker) -> SheetHan
         return None  # reported by _read_header; the rows cannot be read without their key
     handler = HANDLERS[spec.name](context, list(mapping.values()))
     batch: list[Row] = []
-    for number, values in rows:
-        if not any(filled(values[index]) for index in mapping if index < len(values)):
-            continue  # content only in columns outside the template (ignored, like those columns)
-        counts.rows += 1
-        if counts.rows % 500 == 0:
-            ticker.advance(500)
-        parsed, ok = _parse_row(spec, mapping, number, values, issues)
+    chunk: list[tuple[int, tuple]] = []
+    try:
+        for number, values in rows:
+            if not any(filled(values[index]) for index in mapping if index < len(values)):
+                continue  # content only in columns outside the template (ignored, like those columns)
+            counts.rows += 1
+            if counts.rows % 500 == 0:
+                ticker.advance(500)
+            chunk.append((number, values))
+            if len(chunk) >= PARSE_CHUNK:
+                batch = _take_chunk(spec, mapping, chunk, handler, batch, counts, spool, issues)
+                chunk = []
+    except TooManyRows:
+        _take_chunk(spec, mapping, chunk, handler, batch, counts, spool, issues)  # the rows read are reported
+        raise
+    batch = _take_chunk(spec, mapping, chunk, handler, batch, counts, spool, issues)
+    _plan_batch(handler, batch, counts, spool)
+    ticker.advance(counts.rows % 500)
+    return handler
+
+
+def _take_chunk(spec, mapping, chunk, handler, batch, counts, spool, issues) -> list[Row]:
+    """Parse rows a column at a time, then check and plan them one by one, in sheet order.
+
+    A row with a cell parse_column leaves to parse() is parsed again cell by cell, reporting:
+    the errors and warnings, and their order, are those of a row-by-row reading.
+    """
+    codes = [column.code for column in mapping.values()]
+    columns = []
+    unparsed: set[int] = set()
+    widths = {len(values) for _, values in chunk}
+    # calamine's rows all have the sheet's width: transposed at once; other rows cell by cell.
+    transposed = list(zip(*(values for _, values in chunk))) if len(widths) == 1 else None
+    for index, column in mapping.items():
+        if transposed is not None:
+            raws = transposed[index] if index < len(transposed) else (None,) * len(chunk)
+        else:
+            raws = [values[index] if index < len(values) else None for _, values in chunk]
+        parsed, refused = parse_column(column, raws)
+        columns.append(parsed)
+        unparsed |= refused
+    for position, ((number, values), cells) in enumerate(zip(chunk, zip(*columns), strict=True)):
+        if position in unparsed:
+            parsed, ok = _parse_row(spec, mapping, number, values, issues)
+        else:
+            parsed, ok = dict(zip(codes, cells)), True
         if ok and handler.check(number, parsed):
             batch.append((number, parsed))
         elif not ok:
@@ -273,9 +342,7 @@ def _validate_sheet(spec, worksheet, context, counts, spool, ticker) -> SheetHan
         if handler.batch_size and len(batch) >= handler.batch_size:
             _plan_batch(handler, batch, counts, spool)
             batch = []
-    _plan_batch(handler, batch, counts, spool)
-    ticker.advance(counts.rows % 500)
-    return handler
+    return batch
 
 
 def _plan_batch(handler, batch, counts, spool) -> None:

@@ -401,7 +401,13 @@ def _calamine_rows(worksheet: Sheet) -> Iterator[tuple[int, tuple]]:
         padding = (None,) * sheet.start[1]  # calamine's rows begin at the first used column …
         # … and at row 1: the n-th row it gives is Excel's row n.
         for number, values in enumerate(sheet.iter_rows(), start=1):
-            row = padding + tuple(map(openpyxl_value, values))
+            # openpyxl_value, with its two commonest cases inline: text (empty is None) and numbers.
+            row = padding + tuple([
+                (value or None) if (kind := value.__class__) is str
+                else (int(value) if value.is_integer() and -1e15 < value < 1e15 else value) if kind is float
+                else openpyxl_value(value)
+                for value in values
+            ])
             if not any(filled(value) for value in row):
                 continue
             seen += 1

@@ -11,10 +11,12 @@ workbook finds every row unchanged.
 
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
+from households import id_numbers
 from households.workbook import messages as msg
 from households.choices import AreaLevel, EliminationMethod, RiskStatus
 from households.models import AnnualIncome, Area, AssistanceMeasure, Household, Member
@@ -25,35 +27,75 @@ BATCH_SIZE = 2000
 Row = tuple[int, dict]  # (Excel row number, {column code: parsed value})
 
 
-# Rows whose primary keys the import never needs back: on PostgreSQL they go in with COPY.
-COPIED = (Member, AnnualIncome, AssistanceMeasure)
+# Inserted with COPY on PostgreSQL (households too: their keys are fetched back by number).
+COPIED = (Household, Member, AnnualIncome, AssistanceMeasure)
+# Fields whose get_db_prep_save gives back, on PostgreSQL, the value the import already holds
+# (a str, int, bool, date, aware datetime or Decimal): COPY takes it as it is.
+PLAIN_FIELDS = (models.CharField, models.PositiveSmallIntegerField, models.BooleanField, models.DateField,
+                models.DateTimeField, models.DecimalField, models.ForeignKey)
 
 
-def bulk_create(model: type[models.Model], objects: list) -> None:
-    """Every insert of the import goes through here (a test breaks it to simulate a crash)."""
-    if not objects:
+def bulk_create(model: type[models.Model], records: list[dict]) -> None:
+    """Every insert of the import goes through here (a test breaks it to simulate a crash).
+
+    `records` are what the model's constructor would take: field name → value.
+    """
+    if not records:
         return
     if connection.vendor == "postgresql" and model in COPIED:
-        copy_create(model, objects)
+        copy_create(model, records)
     else:
-        model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+        model.objects.bulk_create([model(**record) for record in records], batch_size=BATCH_SIZE)
 
 
-def copy_create(model: type[models.Model], objects: list) -> None:
-    """Insert `objects` with one COPY: the values bulk_create would write, without its SQL per batch.
-
-    Each field's value is prepared as bulk_create prepares it (pre_save fills auto_now_add,
-    get_db_prep_save adapts it); the primary key comes from its sequence.
-    """
-    # The wrapper itself: `connection` is a proxy that looks it up (asgiref) on every attribute,
-    # and the fields ask it for .ops per value (23 s of 33 at 10,000 households).
+def copy_create(model: type[models.Model], records: list[dict]) -> None:
+    """Insert `records` with one COPY, from tuples: no model instance, no SQL per batch."""
+    # The wrapper itself: `connection` is a proxy that looks it up (asgiref) on every attribute.
     database = connections[DEFAULT_DB_ALIAS]
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     columns = ", ".join(database.ops.quote_name(field.column) for field in fields)
     table = database.ops.quote_name(model._meta.db_table)
     with database.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for record in objects:
-            copy.write_row([field.get_db_prep_save(field.pre_save(record, True), database) for field in fields])
+        for row in copy_rows(model, records, database):
+            copy.write_row(row)
+
+
+def copy_rows(model: type[models.Model], records: list[dict], database) -> list[tuple]:
+    """The values bulk_create would write for `records`, in the order of the model's concrete fields
+    (the primary key left to its sequence): a field the records lack has its default, auto_now and
+    auto_now_add fields the time of this call. Every record names the same fields."""
+    if not records:
+        return []
+    now = timezone.now()
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    given = {}
+    for name in records[0]:
+        field = model._meta.get_field(name)
+        given[field.attname] = name
+    fixed, order, prepared = [], [], []
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = now
+        elif field.attname in given:
+            order.append(list(given).index(field.attname))
+            if not isinstance(field, PLAIN_FIELDS):
+                prepared.append((len(order) - 1, field))
+            continue
+        else:
+            value = field.get_db_prep_save(field.get_default(), database)
+        order.append(len(given) + len(fixed))
+        fixed.append(value)
+    # Two C-level gathers per record: its values in the order named, then the row in field order.
+    pick = itemgetter(*given.values()) if len(given) > 1 else lambda record, name=next(iter(given.values())): (record[name],)
+    arrange = itemgetter(*order) if len(order) > 1 else lambda values, index=order[0]: (values[index],)
+    fixed = tuple(fixed)
+    rows = [arrange(pick(record) + fixed) for record in records]
+    if prepared:  # e.g. the household's risk types (JSON): adapted as bulk_create adapts them
+        rows = [list(row) for row in rows]
+        for row in rows:
+            for index, field in prepared:
+                row[index] = field.get_db_prep_save(row[index], database)
+    return rows
 
 
 def bulk_update(model: type[models.Model], objects: list, fields: list[str]) -> None:
@@ -123,11 +165,12 @@ class SheetHandler:
                 changed = True
         return changed
 
-    def build(self, values: dict) -> models.Model:
-        return self.spec.model(**{column.field: values[column.code] for column in self.data_columns})
+    def record(self, values: dict) -> dict:
+        """A new row's fields (field name → value), as the model's constructor takes them."""
+        return {column.field: values[column.code] for column in self.data_columns}
 
     def write(self, plan: Plan) -> None:
-        bulk_create(self.spec.model, [self.build(values) for _, values in plan.create])
+        bulk_create(self.spec.model, [self.record(values) for _, values in plan.create])
         bulk_update(self.spec.model, plan.update, self.fields())
 
 
@@ -179,14 +222,14 @@ class AreaSheet(SheetHandler):
                 plan.unchanged += 1
         return plan
 
-    def build(self, values: dict) -> Area:
+    def record(self, values: dict) -> dict:
         code = values["code"]
-        return Area(code=code, name=values["name"], level=Area.level_for_code(code),
-                    parent_id=code[:-3] if len(code) > 6 else None)
+        return {"code": code, "name": values["name"], "level": Area.level_for_code(code),
+                "parent_id": code[:-3] if len(code) > 6 else None}
 
     def write(self, plan: Plan) -> None:
         # Plan order puts parents first (PostgreSQL checks the foreign keys only at commit anyway).
-        bulk_create(Area, [self.build(values) for _, values in plan.create])
+        bulk_create(Area, [self.record(values) for _, values in plan.create])
         bulk_update(Area, plan.update, ["name"])
 
 
@@ -276,26 +319,23 @@ class HouseholdSheet(SheetHandler):
                 self.error(row, "village_code", code, msg.VILLAGE_UNKNOWN.format(value=code))
         return kept
 
-    def build(self, values: dict) -> Household:
-        household = super().build(values)
-        household.number = values["household_no"]
-        return household
+    def record(self, values: dict) -> dict:
+        return {**super().record(values), "number": values["household_no"]}
 
     def write(self, plan: Plan) -> None:
-        created = [self.build(values) for _, values in plan.create]
+        created = [self.record(values) for _, values in plan.create]
         bulk_create(Household, created)
-        for household in created:
-            self.context.households[household.number] = household.pk
+        # COPY gives no keys back: they are fetched by number (unique), in one query per batch.
+        numbers = [record["number"] for record in created]
+        self.context.households.update(Household.objects.filter(number__in=numbers).values_list("number", "pk"))
         bulk_update(Household, plan.update, self.fields())
 
 
 class ChildSheet(SheetHandler):
     """A sheet whose rows belong to a household named by 户编号."""
 
-    def build(self, values: dict) -> models.Model:
-        record = super().build(values)
-        record.household_id = self.context.households[values["household_no"]]
-        return record
+    def record(self, values: dict) -> dict:
+        return {**super().record(values), "household_id": self.context.households[values["household_no"]]}
 
     def resolve(self, batch: list[Row], *, validating: bool) -> list[Row]:
         """The rows whose household is in the workbook or registered in scope."""
@@ -327,7 +367,13 @@ class ChildSheet(SheetHandler):
 
     def household_ids(self, batch: list[Row]) -> set[int]:
         households = self.context.households
-        return {households[v["household_no"]] for _, v in batch} - {None}
+        # A household this import registers has no stored rows: in the writing pass it has a key,
+        # but looking its rows up would only ask the database again for nothing.
+        numbers = {v["household_no"] for _, v in batch} - self.context.new_households
+        return {households[number] for number in numbers} - {None}
+
+
+MEMBER_NO_HEADER = MEMBERS.column("member_no").header
 
 
 class MemberSheet(ChildSheet):
@@ -437,7 +483,7 @@ class MemberSheet(ChildSheet):
             number, household = values["member_no"], values["household_no"]
             if household in self.context.new_households:
                 if validating:
-                    self.context.report.warn(self.spec.name, row, self.spec.column("member_no").header, number,
+                    self.context.report.warn(self.spec.name, row, MEMBER_NO_HEADER, number,
                                              msg.MEMBER_NO_IGNORED)
                 named[row] = None
                 continue
@@ -458,10 +504,12 @@ class MemberSheet(ChildSheet):
             named[row] = member
         return named
 
-    def build(self, values: dict) -> Member:
-        member = super().build(values)
-        member.refresh_derived()  # bulk_create skips save(), where id_valid is usually derived
-        return member
+    def record(self, values: dict) -> dict:
+        record = super().record(values)
+        # What Member.refresh_derived() does in save(), which bulk inserts skip.
+        record["id_number"] = id_numbers.normalise(record.get("id_number", ""))
+        record["id_valid"] = id_numbers.is_valid(record["id_number"])
+        return record
 
 
 class IncomeSheet(ChildSheet):
@@ -514,7 +562,7 @@ class MeasureSheet(ChildSheet):
         batch = self.resolve(batch, validating=validating)
         households = self.context.households
         keys = [(households[v["household_no"]], *(v[c.code] for c in self.data_columns)) for _, v in batch]
-        new_ids = {key[0] for key in keys if key not in self.tally} - {None}
+        new_ids = {key[0] for key in keys if key not in self.tally} & self.household_ids(batch)
         stored = Counter(
             AssistanceMeasure.objects.filter(household_id__in=new_ids)
             .values_list("household_id", *self.key_fields).order_by()

@@ -8,7 +8,7 @@ import pytest
 from households.workbook import messages as msg
 from households.choices import Relationship, RiskType
 from households.workbook.template import HOUSEHOLDS, INCOMES, MEMBERS, SHEETS
-from households.workbook.cells import CellError, fold, parse, to_cell
+from households.workbook.cells import UNPARSED, CellError, fold, parse, parse_column, to_cell
 
 WAGE = INCOMES.column("wage")
 YEAR = INCOMES.column("year")
@@ -147,3 +147,54 @@ def test_stored_values_are_written_back_as_the_labels_they_were_read_from():
     for raw in ("之女", "因病、因学", "是"):
         column = {"之女": RELATIONSHIP, "因病、因学": RISKS, "是": HOUSING}[raw]
         assert to_cell(column, value(column, raw)) == raw
+
+
+def _cell_samples(column) -> list:
+    samples = [
+        None, "", "  ", "\u3000", "abc", " abc ", "a\u200bb", "名\u202e字", "张三", "Ｚ１２", "x" * 600,
+        0, 1, -1, 7, 12, 13, 2014, 2020, 2023, 2101, 99999999999, 10**15, True, False,
+        0.0, -0.0, 0.5, 1.25, 0.1 + 0.2, 12.345, 1234.56, 9999999999.99, 9999999999.995, 1e-05, 1e16,
+        -12.5, 116.397128, 116.3971284, 39.9, 200.5,
+        "1234.50", "12,345.60元", "2.30381E+17", "1e5", "2E17", "36073210100100001", "3607321010010000x",
+        " 13800138000 ", "138 0013 8000", "１３８００１３８０００", "是", "否", " 是", "yes",
+        "2023-05-06", "20230506", "2023年5月6日",
+        datetime.datetime(2023, 5, 6), datetime.datetime(2023, 5, 6, 7, 8), datetime.date(2023, 5, 6),
+        datetime.time(7, 8),
+    ]
+    samples += [n / 100 for n in (1, 5, 10, 99, 101, 12345, 1234567, 99999999999, 999999999999)]
+    samples += [n / 1_000_000 for n in (1, -1, 5, 39_900_001, -116_397_128, 179_999_999, 89_123_456)]
+    samples += [n / 1000 for n in (1, 5, 12345)] + [n / 10**7 for n in (1, 1_163_971_284)]
+    if column.choices is not None:
+        for choice, label in column.choices.choices:
+            samples += [choice, str(label), f" {label} ", str(label) + "、" + str(label)]
+    return samples
+
+
+def _same(left, right) -> bool:
+    if isinstance(left, Decimal) or isinstance(right, Decimal):
+        return type(left) is type(right) and left.as_tuple() == right.as_tuple()
+    return type(left) is type(right) and left == right
+
+
+@pytest.mark.parametrize("column", [column for spec in SHEETS for column in spec.columns],
+                         ids=lambda column: column.code)
+def test_a_column_parsed_at_once_gives_what_each_cell_gives(column):
+    """parse_column takes the common shapes itself; every value equals parse()'s, and every cell
+    parse() refuses or warns about is left to it (the importer then reports it as before)."""
+    samples = _cell_samples(column)
+    values, unparsed = parse_column(column, samples * 2)  # twice: the memo of a column is used again
+    for position, raw in enumerate(samples * 2):
+        try:
+            expected, warning = parse(column, raw)
+        except CellError:
+            expected, warning = None, "refused"
+        if warning:
+            assert position in unparsed and values[position] is UNPARSED, raw
+        else:
+            assert position not in unparsed and _same(values[position], expected), raw
+
+
+def test_risk_types_parsed_at_once_are_a_list_per_row():
+    values, _ = parse_column(RISKS, ["因病、因学", "因病、因学", None, None])
+    assert values[0] == values[1] and values[0] is not values[1]
+    assert values[2] == [] and values[2] is not values[3]

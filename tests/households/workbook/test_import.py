@@ -484,3 +484,20 @@ def test_a_county_migrating_from_the_national_system_brings_its_monitoring_objec
          datetime.date(2021, 11, 30), [RiskType.DISABILITY], "", ""),
     ]
     assert registry_import(path=tmp_path / "国家系统监测对象.xlsx").changes == 0
+
+
+def test_the_spool_gives_back_the_rows_it_was_given():
+    """Between the passes rows wait in a file, a column at a time when they name the same columns."""
+    from households.workbook.importer import _Spool
+
+    same = [(2, {"household_no": "H1", "wage": Decimal("1.50"), "pension": None, "year": 2024}),
+            (3, {"household_no": "H2", "wage": Decimal("0.00"), "pension": Decimal("1E+2"), "year": 2023})]
+    mixed = [(4, {"household_no": "H3", "name": "甲"}), (5, {"household_no": "H3", "name": "甲", "_nth": 1})]
+    spool = _Spool()
+    spool.put(same)
+    spool.put(mixed)
+    back = list(spool.batches())
+    spool.close()
+    assert back == [same, mixed]
+    assert [str(values["wage"]) for _, values in back[0]] == ["1.50", "0.00"]
+    assert str(back[0][1][1]["pension"]) == "1E+2"
