@@ -8,6 +8,7 @@ of workbook_messages.py.
 
 import datetime
 import functools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -231,6 +232,8 @@ def _parse_date(column: Column, raw):
         return raw, None
     error = CellError(msg.NOT_A_DATE.format(column=column.header, value=display(raw)))
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if not math.isfinite(raw):
+            raise error
         if raw == int(raw) and _COMPACT_DATE.fullmatch(str(int(raw))):
             match = _COMPACT_DATE.fullmatch(str(int(raw)))
         elif 1 <= raw < 73051:  # an Excel serial day number up to 2100 in a cell not formatted as a date
@@ -258,6 +261,8 @@ def _number(column: Column, raw) -> Decimal:
     if isinstance(raw, int):
         return Decimal(raw)
     if isinstance(raw, float):
+        if not math.isfinite(raw):  # a crafted file's <v>inf</v> or <v>nan</v>: no number to store
+            raise CellError(msg.NOT_A_NUMBER.format(column=column.header, value=display(raw)))
         return Decimal(repr(raw))  # the shortest decimal that reads back as this float
     text = fold(clean(raw)).replace(",", "").removesuffix("元").lstrip("¥")
     if not _NUMBER_TEXT.fullmatch(text):
@@ -497,7 +502,8 @@ def _fast_degrees(column: Column):
     low, high = column.low, column.high
 
     def fast(raw):
-        if raw.__class__ is float and low <= raw <= high:
+        # raw == raw: a NaN is left to parse() (a Decimal bound compared with it would raise).
+        if raw.__class__ is float and raw == raw and low <= raw <= high:
             return _scaled(raw, 6)
         return _MISSING
     return fast

@@ -8,7 +8,7 @@ import pytest
 from households.workbook import messages as msg
 from households.choices import Relationship, RiskType
 from households.workbook.template import HOUSEHOLDS, INCOMES, MEMBERS, SHEETS
-from households.workbook.cells import UNPARSED, CellError, fold, parse, parse_column, to_cell
+from households.workbook.cells import UNPARSED, CellError, Kind, fold, parse, parse_column, to_cell
 
 WAGE = INCOMES.column("wage")
 YEAR = INCOMES.column("year")
@@ -198,3 +198,17 @@ def test_risk_types_parsed_at_once_are_a_list_per_row():
     values, _ = parse_column(RISKS, ["因病、因学", "因病、因学", None, None])
     assert values[0] == values[1] and values[0] is not values[1]
     assert values[2] == [] and values[2] is not values[3]
+
+
+
+NUMBER_KINDS = {Kind.MONEY, Kind.INTEGER, Kind.DEGREES, Kind.DATE}
+
+
+@pytest.mark.parametrize("column", [column for spec in SHEETS for column in spec.columns if column.kind in NUMBER_KINDS],
+                         ids=lambda column: column.code)
+@pytest.mark.parametrize("raw", [float("inf"), float("-inf"), float("nan")], ids=["inf", "-inf", "nan"])
+def test_a_number_cell_holding_infinity_or_nan_is_refused_not_a_crash(column, raw):
+    """A crafted workbook can hold <v>inf</v>: the cell is reported like any other wrong value."""
+    assert column.header in refusal(column, raw)
+    values, unparsed = parse_column(column, [raw])
+    assert unparsed == {0} and values[0] is UNPARSED
