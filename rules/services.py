@@ -274,8 +274,10 @@ def household_recheck(*, household_id: int) -> dict[str, RuleOutcome]:
     params = parameters_for(current_year(county), county=county)
     rules = enabled_rules(county=county)
     with transaction.atomic():
+        # The county as the area (the household's id bounds the statements): one compiled
+        # statement per county rather than one per village (engine.OneHouseholdStatement).
         findings, risk, factors = evaluate_household(
-            rules=rules, params=params, household_id=household_id, area_prefix=household.village_id)
+            rules=rules, params=params, household_id=household_id, area_prefix=county)
         if risk is not None:
             mask = sum(1 << bit for bit, name in enumerate(FACTOR_LABELS) if name in factors)
             RiskScore.objects.update_or_create(household_id=household_id, year=params.year,
@@ -318,7 +320,7 @@ def household_change_preview(*, household_id: int, apply_change) -> TicketPrevie
                     cursor.execute(f"SET LOCAL lock_timeout = '{PREVIEW_LOCK_WAIT_MS}ms'")
             apply_change()
             findings, _, _ = evaluate_household(rules=rules, params=params, household_id=household_id,
-                                                area_prefix=household.village_id)
+                                                area_prefix=county)
             transaction.set_rollback(True)
     except OperationalError as error:
         if _is_lock_wait(error):
