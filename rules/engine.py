@@ -112,8 +112,8 @@ def evaluate_household(*, rules: list[Rule], params: Parameters, household_id: i
     return findings, rows[0]["risk"], factors
 
 
-# Stand-ins for the household id, compiled in its place: no household has a negative id.
-_STAND_INS = (-1_000_000_007, -1_000_000_009)
+# Stand-in for the household id, compiled in its place: no household has a negative id.
+_STAND_IN = -1_000_000_007
 # Compiled statements kept per process: a county has one set of rules and parameters at a time.
 _STATEMENTS_KEPT = 32
 _statements: OrderedDict = OrderedDict()
@@ -124,33 +124,27 @@ class OneHouseholdStatement:
 
     Compiling the ~80 rules' conditions took most of a re-check (~0.1–0.2 s), while the SQL
     depends only on the rules, the parameters and the area: `build(household_id)` is compiled
-    for two stand-in ids, and the parameters where the two compilations differ are where
-    the id goes (the SQL text must be the same, or compiling refuses).
+    for a stand-in id, and the parameters equal to it are where the id goes. Compiling refuses
+    a statement whose text holds the stand-in anywhere else.
     """
 
     def __init__(self, build):
-        first, second = (self._compile(build(stand_in)) for stand_in in _STAND_INS)
-        if first is None or second is None:
+        compiled = self._compile(build(_STAND_IN))
+        if compiled is None:
             self.sql = None  # the queryset is empty for any household
             return
-        (self.sql, params, self.names, self.compiler, self.db), (other_sql, other_params, *_rest) = first, second
-        if other_sql != self.sql or len(other_params) != len(params):
-            raise ValueError("the statement's SQL depends on the household id: it cannot be kept compiled")
-        self.slots = [index for index, (a, b) in enumerate(zip(params, other_params)) if not _same_parameter(a, b)]
-        if not self.slots or any((params[i], other_params[i]) != _STAND_INS for i in self.slots):
-            raise ValueError("the household id is not a parameter of the statement as compiled: "
-                             f"{[(params[i], other_params[i]) for i in self.slots]}")
-        self.params = list(params)
+        self.sql, self.params, self.names, self.compiler, self.db = compiled
+        self.slots = [index for index, value in enumerate(self.params) if type(value) is int and value == _STAND_IN]
+        if not self.slots or str(_STAND_IN) in self.sql:
+            raise ValueError("the household id is not a parameter of the statement as compiled")
         database = connections[self.db]
         self.literal = None
         if database.vendor == "postgresql":
             # The statement as psycopg would send it (parameters bound on the client), rendered
             # once: rendering ~400 parameters into ~40 kB of SQL took more Python time than the
             # database took to plan and run it. The id, an integer, is then written in its place.
-            self.literal, self.stand_in = self._rendered(database, _STAND_INS[0]), str(_STAND_INS[0])
-            if (self.literal.count(self.stand_in) != len(self.slots)
-                    or self.literal.replace(self.stand_in, str(_STAND_INS[1])) != self._rendered(
-                        database, _STAND_INS[1])):
+            self.literal, self.stand_in = self._rendered(database, _STAND_IN), str(_STAND_IN)
+            if self.literal.count(self.stand_in) != len(self.slots):
                 raise ValueError("the household id cannot be written into the rendered statement")
         self.converters = None if database.vendor == "postgresql" else self.compiler.get_converters(
             [column for column, _sql, _alias in self.compiler.select[:self.compiler.col_count]])
@@ -189,11 +183,6 @@ class OneHouseholdStatement:
         if self.converters:
             fetched = self.compiler.apply_converters(fetched, self.converters)
         return [dict(zip(self.names, row)) for row in fetched]
-
-
-def _same_parameter(a, b) -> bool:
-    """Equal parameters; a wrapped one (psycopg's Jsonb) compared by what it wraps."""
-    return a == b or (type(a) is type(b) and hasattr(a, "obj") and a.obj == b.obj)
 
 
 def _one_household_statements(household_rules: list[Rule], member_rules: list[Rule], params: Parameters,
