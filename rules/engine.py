@@ -4,6 +4,7 @@
 `rules/services.py` turns findings into tickets.
 """
 
+import threading
 from collections import OrderedDict
 from functools import reduce
 from operator import or_
@@ -117,6 +118,7 @@ _STAND_IN = -1_000_000_007
 # Compiled statements kept per process: a county has one set of rules and parameters at a time.
 _STATEMENTS_KEPT = 32
 _statements: OrderedDict = OrderedDict()
+_statements_lock = threading.Lock()
 
 
 class OneHouseholdStatement:
@@ -193,21 +195,23 @@ def _one_household_statements(household_rules: list[Rule], member_rules: list[Ru
     lines, department lists or enabled rules is a new key (the old entry ages out)."""
     key = (connection.alias, connection.vendor, area_prefix, tuple(r.id for r in household_rules),
            tuple(r.id for r in member_rules), parameters_key(params))
-    statements = _statements.get(key)
-    if statements is None:
-        statements = {
-            HOUSEHOLD: OneHouseholdStatement(lambda household_id: flagged_values(
-                household_facts(params, area_prefix, household_id), household_rules, params,
-                [*HOUSEHOLD_FACTS, *HOUSEHOLD_MESSAGE_VALUES], only_failing=False)),
-            MEMBER: OneHouseholdStatement(lambda household_id: _member_values(
-                member_base(params=params, area_prefix=area_prefix, household_id=household_id),
-                member_rules, params)) if member_rules else None,
-        }
+    with _statements_lock:
+        statements = _statements.get(key)
+        if statements is not None:
+            _statements.move_to_end(key)
+            return statements
+    statements = {
+        HOUSEHOLD: OneHouseholdStatement(lambda household_id: flagged_values(
+            household_facts(params, area_prefix, household_id), household_rules, params,
+            [*HOUSEHOLD_FACTS, *HOUSEHOLD_MESSAGE_VALUES], only_failing=False)),
+        MEMBER: OneHouseholdStatement(lambda household_id: _member_values(
+            member_base(params=params, area_prefix=area_prefix, household_id=household_id),
+            member_rules, params)) if member_rules else None,
+    }
+    with _statements_lock:
         _statements[key] = statements
         while len(_statements) > _STATEMENTS_KEPT:
             _statements.popitem(last=False)
-    else:
-        _statements.move_to_end(key)
     return statements
 
 
