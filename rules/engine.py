@@ -19,7 +19,7 @@ from households.choices import MeasureType
 
 from rules.bases import household_base, member_base
 from rules.expressions import balanced
-from rules.messages import household_context, member_context, message_values, parameter_context, render_values
+from rules.messages import HouseholdValues, member_context, message_values, parameter_context, render_values
 from rules.registry import HOUSEHOLD, MEMBER, Parameters, Rule
 from rules.models import FACTOR_LABELS
 from rules.risk import annotate_factors, upsert_statement
@@ -252,22 +252,27 @@ def _household_rows(rules: list[Rule], params: Parameters, area_prefix: str, hou
                     [*HOUSEHOLD_FACTS, *HOUSEHOLD_MESSAGE_VALUES])
 
 
-def _describer(params: Parameters, context_of):
-    """render(rule, row) with the row's context built once however many rules it fails."""
+def _describer(params: Parameters, values_of):
+    """render(rule, row) with the row's values (`values_of(row, params, parameter texts)`) built
+    once however many rules it fails."""
     texts = parameter_context(params)
     values = {}
 
     def describe(rule: Rule, row: dict) -> str:
         key = id(row)
         if key not in values:
-            values[key] = message_values(context_of(row, params), texts)
+            values[key] = values_of(row, params, texts)
         return render_values(rule, values[key])
 
     return describe
 
 
+def _member_values_of(row: dict, params: Parameters, texts: dict) -> dict:
+    return message_values(member_context(row, params), texts)
+
+
 def _household_findings(rows, rules: list[Rule], params: Parameters) -> list[Finding]:
-    describe = _describer(params, household_context)
+    describe = _describer(params, HouseholdValues)
     return [
         Finding(rule, row["pk"], None, row["village_id"], row, describe, HOUSEHOLD_FACTS)
         for row, rule in _failures(rows, rules)
@@ -283,7 +288,7 @@ def _member_findings(rules, params, area_prefix, household_id) -> list[Finding]:
 
 
 def _member_findings_of(rows: list[dict], rules: list[Rule], params: Parameters) -> list[Finding]:
-    describe = _describer(params, member_context)
+    describe = _describer(params, _member_values_of)
     return [
         Finding(rule, row["household_id"], row["pk"], row["household__village_id"], row, describe, MEMBER_FACTS)
         for row, rule in _failures(rows, rules)
