@@ -1,6 +1,6 @@
 """Full cleansing batch and one-household re-check, against PostgreSQL reading every row once.
 
-    python bench/cleansing.py [--households 100000] [--rechecks 200] [--skip-import]
+    python bench/cleansing.py [--households 100000] [--rechecks 200] [--skip-import] [--use-database URL]
 
 Builds a county in a scratch PostgreSQL database (seed_demo: ~3.5 members per household,
 four years of income), times `COPY (SELECT * FROM t) TO STDOUT` of every table the rules
@@ -9,6 +9,11 @@ the workers would), twice (new tickets, then a rerun), and the re-check of singl
 households (200 by default). Prints `households=… batch_s=… copy_s=… recheck_p50_s=… recheck_max_s=… ratio=…`
 (goals, issue 16: the rerun's ratio ≤ 3, the first batch's first_batch_s ≤ 5 × copy_s, the
 re-check's max < 0.1 s).
+
+With --use-database, the county already seeded in that database is measured instead (no
+scratch database, no seeding; --households is then only what the line reports). Its batches
+write tickets and risks into it: give it a fresh copy (CREATE DATABASE … TEMPLATE a seeded one)
+for the first batch to open the tickets.
 
 To check that a change to the engine keeps every finding, dump them before and after on the
 same database with bench/cleansing_findings.py and diff the files.
@@ -22,6 +27,7 @@ same ratio ≤ 5: the first batch after an import must not be planned on stale s
 """
 
 import argparse
+import contextlib
 import os
 import random
 import statistics
@@ -66,6 +72,16 @@ def copy_seconds(database_url: str) -> float:
     return time.perf_counter() - started
 
 
+@contextlib.contextmanager
+def given_or_scratch_database(database_url: str | None):
+    """`database_url` as it is, or a scratch database dropped afterwards."""
+    if database_url:
+        yield database_url
+        return
+    with scratch_database("bench_cleansing") as scratch_url:
+        yield scratch_url
+
+
 def operator_flow(workbook: Path) -> dict:
     """A fresh database, import_registry of `workbook`, its yearly parameters, the first batch at once."""
     with scratch_database("bench_cleansing_import") as database_url:
@@ -95,14 +111,17 @@ def main():
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--rechecks", type=int, default=200)
     parser.add_argument("--skip-import", action="store_true", help="only the seeded county, not the operator's flow")
+    parser.add_argument("--use-database", metavar="URL",
+                        help="an already seeded (and migrated) database to measure, instead of seeding a scratch one")
     args = parser.parse_args()
     workdir = tempfile.TemporaryDirectory(prefix="bench_cleansing_")
     workbook = Path(workdir.name) / "county.xlsx"
 
-    with scratch_database("bench_cleansing") as database_url:
+    with given_or_scratch_database(args.use_database) as database_url:
         env = bench_env(database_url)
-        log(f"seeding {args.households} households …")
-        log(f"seeded in {seed(env, args.households):.1f} s")
+        if not args.use_database:
+            log(f"seeding {args.households} households …")
+            log(f"seeded in {seed(env, args.households):.1f} s")
         if not args.skip_import:
             manage(env, "export_registry", str(workbook), "--county", COUNTY, "-v0")
         os.environ.update(env)
@@ -141,12 +160,14 @@ def main():
             services.household_recheck(household_id=household_id)
             rechecks.append(time.perf_counter() - started)
         members = Member.objects.count()
+        household_count = Household.objects.count()
         connection.close()
 
     imported = None if args.skip_import else operator_flow(workbook)
     workdir.cleanup()
+    households = args.households if not args.use_database else household_count
     line = (
-        f"households={args.households} members={members} copy_s={copy_s:.2f} "
+        f"households={households} members={members} copy_s={copy_s:.2f} "
         f"first_batch_s={first_s:.2f} batch_s={rerun_s:.2f} "
         f"recheck_p50_s={statistics.median(rechecks):.3f} recheck_max_s={max(rechecks):.3f} "
         f"ratio={rerun_s / copy_s:.2f}"

@@ -215,3 +215,51 @@ def test_a_system_resolution_is_recorded_as_a_system_step_with_the_townships_dea
         None, TicketStatus.PENDING_VILLAGE, TicketStatus.PENDING_TOWNSHIP, "系统复核通过")
     ticket = Ticket.objects.get()
     assert (ticket.due_on - timezone.localdate(ticket.updated_at)).days in (2, 3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sync_batch_runs_its_groups_at_once_on_postgresql(defects, monkeypatch):
+    """Outside a transaction, on PostgreSQL, each group runs in a thread on its own connection
+    (as on two Celery workers), and the batch ends as it does one group after the other."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the groups run one after the other on SQLite")
+    threads = []
+    real = services.batch_run_group
+
+    def recorded(**kwargs):
+        threads.append(threading.get_ident())
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "batch_run_group", recorded)
+    batch = run(rules=["B01", "B06", "I14"])
+    assert len(set(threads)) == 2 and threading.get_ident() not in threads
+    assert (batch.status, batch.groups_done) == (BatchStatus.DONE, 2)
+    assert [(rule, status) for rule, _number, _member, status in tickets()] == [
+        ("B01", "pending_village"), ("B06", "pending_village"), ("I14", "pending_village")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_group_failing_at_once_with_the_other_fails_the_batch_and_keeps_nothing_of_itself(defects, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the groups run one after the other on SQLite")
+    real = services.evaluate
+
+    def member_group_fails(**kwargs):
+        if any(rule.scope == "M" for rule in kwargs["rules"]):
+            raise RuntimeError("worker lost")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "evaluate", member_group_fails)
+    batch = services.batch_create(area=Area.objects.get(code="230381"), rule_ids=["B01", "B06"])
+    with pytest.raises(RuntimeError, match="worker lost"):
+        services.batch_run_sync(batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.FAILED and "worker lost" in batch.error
+    assert list(Ticket.objects.values_list("rule_id", flat=True)) == ["B06"]  # the household group's, committed
+    assert not BatchRuleResult.objects.filter(batch=batch, rule_id="B01").exists()
