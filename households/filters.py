@@ -3,11 +3,11 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from households import id_numbers, list_extensions
 from households.choices import HouseholdType, IdentificationSource, MonitoringType, RiskStatus
+from households.list_rows import escaped
 from households.models import Area, Household, Member
 from households.scope import county_of
 from monitoring.forms import ChoosingBoundField
@@ -147,9 +147,9 @@ class HouseholdFilter(django_filters.FilterSet):
 
     def _area_options(self, name: str) -> SafeString:
         chosen = self.form[name].value()
-        selected = mark_safe(" selected")
-        return format_html_join("", '<option value="{}"{}>{}</option>', (
-            (area.code, selected if area.code == chosen else "", area.name) for area in self.filters[name].queryset
+        return mark_safe("".join(
+            f'<option value="{escaped(area.code)}"{" selected" if area.code == chosen else ""}>{escaped(area.name)}</option>'
+            for area in self.filters[name].queryset
         ))
 
     def filter_queryset(self, queryset):
