@@ -21,6 +21,11 @@ from households.templatetags.registry import yuan
 _PLAIN_NUMBER = re.compile(r"[0-9A-Za-z._-]+")
 _PLACEHOLDER = "0"
 
+# The columns of a household the rows read (besides the list's annotations): the page's query
+# loads only these (a household has some forty). Reading any other would cost a query per row;
+# tests/households/test_list_page.py counts the page's queries.
+FIELDS = ("number", "household_type", "monitoring_type", "risk_status", "village__name", "village__parent__name")
+
 
 def household_rows(households, *, cells, monitoring_line: Decimal | None, village_clerk: bool) -> list[SafeString]:
     """One `<tr>` per household of the list page.

@@ -32,7 +32,7 @@ def household_list(request):
     households = selectors.household_list(user=request.user, year=year, county=county)
     filterset = HouseholdFilter(request.GET or None, queryset=households, user=request.user)
     count = selectors.household_list_count(filterset.qs, user=request.user, year=year, params=request.GET)
-    paginator = Paginator(filterset.qs, settings.PAGE_SIZE)
+    paginator = Paginator(filterset.qs.only(*list_rows.FIELDS), settings.PAGE_SIZE)
     paginator.count = count.value  # the paginator would otherwise count the rows itself
     page = paginator.get_page(request.GET.get("page"))
     extra_columns = list_extensions.columns()
