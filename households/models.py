@@ -248,6 +248,14 @@ class Member(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "家庭成员"
         ordering = ["household", "pk"]
+        indexes = [
+            # The list's search by a name's beginning (households.filters.filter_text) reads the
+            # households of every member it matches: a surname such as 王 is 20,000 members in a
+            # county of 100,000 households, read from the table (35 ms) without the household
+            # in the index (3 ms).
+            models.Index(fields=["name"], include=["household"], opclasses=["varchar_pattern_ops"],
+                         name="member_name_household"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="member_months_worked_0_12",

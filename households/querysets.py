@@ -54,13 +54,14 @@ class HouseholdQuerySet(ScopedQuerySet):
         return self.annotate(head_name=Subquery(heads.values("name")[:1]))
 
     def with_income(self, year: int):
-        """Net and per-capita income of `year` (NULL without that year's record)."""
+        """Per-capita income of `year` (NULL without that year's record); the net income is an
+        alias, `income_net` in filters, not read (it was a second subquery per row)."""
         incomes = household_models.AnnualIncome.objects.filter(household=OuterRef("pk"), year=year)
         net = Subquery(
             incomes.annotate(net=expressions.net_income()).values("net")[:1],
             output_field=expressions.MONEY,
         )
-        qs = self.annotate(income_net=net)
+        qs = self.alias(income_net=net)
         if "size" not in qs.query.annotations:
             qs = qs.with_size()
         return qs.annotate(income_per_capita=expressions.per_capita(models.F("income_net"), models.F("size")))

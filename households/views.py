@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from households import list_extensions, panels, selectors, services
+from households import list_extensions, list_rows, panels, selectors, services
 from households.changes import selectors as change_selectors
 from households.changes.history import household_timeline
 from households.filters import SORT_LABELS, HouseholdFilter
@@ -32,11 +32,15 @@ def household_list(request):
     households = selectors.household_list(user=request.user, year=year, county=county)
     filterset = HouseholdFilter(request.GET or None, queryset=households, user=request.user)
     count = selectors.household_list_count(filterset.qs, user=request.user, year=year, params=request.GET)
-    paginator = Paginator(filterset.qs, settings.PAGE_SIZE)
+    paginator = Paginator(filterset.qs.only(*list_rows.FIELDS), settings.PAGE_SIZE)
     paginator.count = count.value  # the paginator would otherwise count the rows itself
     page = paginator.get_page(request.GET.get("page"))
     extra_columns = list_extensions.columns()
-    rows = [(household, [column.cell(household) for column in extra_columns]) for household in page.object_list]
+    households = list(page.object_list)
+    rows = list_rows.household_rows(
+        households, cells=[[column.cell(household) for column in extra_columns] for household in households],
+        monitoring_line=params.monitoring_line if params else None, village_clerk=request.user.is_village_clerk,
+    )
     return render(
         request,
         "households/household_list.html",
@@ -49,7 +53,7 @@ def household_list(request):
             "sort": request.GET.get("sort", "number"),
             "sort_labels": SORT_LABELS,
             "extra_columns": extra_columns,
-            "rows": rows,  # (household, the registered columns' cells)
+            "rows": rows,  # the table's <tr>s (households.list_rows)
         },
     )
 

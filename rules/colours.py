@@ -17,9 +17,10 @@ from django import forms
 from django.db import models
 from django.db.models import Case, CharField, DecimalField, F, FilteredRelation, Q, Value, When
 from django.utils.formats import localize
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from households import list_extensions
+from households.list_rows import escaped
 from households.models import YearParameters
 
 from rules.models import CatalogParameter
@@ -144,10 +145,10 @@ def _colour_cell(household) -> str:
     colour = household.risk_colour
     colour = RiskColour(colour) if colour in RiskColour.values else RiskColour.NONE
     risk = household.risk
-    title = format_html(' title="风险系数 {}"', localize(risk)) if risk is not None else ""
-    return format_html(
-        '<td data-label="三色码" class="text-nowrap"><span class="badge risk-badge risk-{}" data-risk-colour="{}"{}>{}'
-        "</span>\n</td>\n", colour.value, colour.value, title, colour.label)
+    title = f' title="风险系数 {escaped(localize(risk))}"' if risk is not None else ""
+    return mark_safe(
+        f'<td data-label="三色码" class="text-nowrap"><span class="badge risk-badge risk-{colour.value}" '
+        f'data-risk-colour="{colour.value}"{title}>{escaped(colour.label)}</span>\n</td>\n')
 
 
 def _annotate_for_lists(households, *, county, year):

@@ -256,3 +256,36 @@ def test_the_filter_widgets_show_each_requests_own_choice(client, world):
     right = client.get(reverse("household_list"), {"risk_from": "0.5"}).content.decode()
     assert re.search(r'<input type="number" name="risk_from" value="0.5"', right)
     assert 'aria-invalid' not in right
+
+
+def test_each_user_is_offered_and_may_choose_only_their_own_townships(client, world):
+    # The filter form's class is built once per process (households.filters): its area fields
+    # must still take each user's own areas.
+    from accounts.roles import Role
+    from tests.builders import make_user
+
+    client.force_login(make_user("other-county", Role.COUNTY_STAFF, "340323"))
+    assert '<option value="340323100" selected>' in client.get(
+        reverse("household_list"), {"township": "340323100"}).content.decode()
+    client.force_login(world.county_staff)
+    page = client.get(reverse("household_list"), {"township": "340323100"}).content.decode()
+    assert "筛选条件有误" in page and 'value="340323100"' not in page
+    page = client.get(reverse("household_list"), {"township": VILLAGE_A1[:9]}).content.decode()
+    assert "筛选条件有误" not in page and f'<option value="{VILLAGE_A1[:9]}" selected>' in page
+    assert f'<option value="{VILLAGE_A2}">' in page
+    assert world.neighbour.number in page and world.other_township.number not in page
+
+
+def test_the_list_follows_the_current_year(client, world):
+    # The annotated columns are built once per process and year (households.selectors).
+    from households.models import YearParameters
+    from tests.builders import make_year
+
+    make_income(world.home, 2025, wage="3000")
+    make_income(world.home, 2026, wage="6000")
+    client.force_login(world.county_staff)
+    assert "1,000.00" in client.get(reverse("household_list")).content.decode()
+    YearParameters.objects.update(is_current=False)
+    make_year(2026, "8000")
+    page = client.get(reverse("household_list")).content.decode()
+    assert "2,000.00" in page and "1,000.00" not in page and "2026 年度监测标准" in page

@@ -1,0 +1,74 @@
+"""The household list's rows (households.list_rows builds them in Python): their exact HTML."""
+
+import pytest
+from django.urls import reverse
+
+from households.choices import HouseholdType, MonitoringType, Relationship, RiskStatus
+from tests.builders import make_household, make_income, make_member
+from tests.conftest import VILLAGE_A1, VILLAGE_A2
+
+pytestmark = pytest.mark.django_db
+
+NOT_ASSESSED = ('<td data-label="三色码" class="text-nowrap"><span class="badge risk-badge risk-none" '
+                'data-risk-colour="none">未评估</span>\n</td>\n')
+
+
+def row_of(client, number: str, params=None) -> str:
+    page = client.get(reverse("household_list"), params or {}).content.decode()
+    start = page.index(f'<tr><td class="card-title-cell"><a href="{reverse("household_detail", args=[number])}">')
+    return page[start:page.index("</tr>", start) + len("</tr>")]
+
+
+def test_a_row_escapes_the_head_name_and_shows_income_above_the_line(client, world):
+    household = make_household(VILLAGE_A2, members=0)
+    make_member(household, name="王<小>&明", relationship=Relationship.HEAD)
+    make_member(household, relationship=Relationship.SON)
+    make_income(household, 2025, wage="30000.01")
+    client.force_login(world.county_staff)
+    number = household.number
+    assert row_of(client, number, {"q": number}) == (
+        f'<tr><td class="card-title-cell"><a href="/households/{number}/">{number}</a></td>'
+        '<td data-label="户主">王&lt;小&gt;&amp;明</td>'
+        '<td data-label="行政村">区划230381100 石门村</td>'
+        f'<td data-label="户类型" class="card-hide">{HouseholdType.ORDINARY.label}</td>'
+        '<td data-label="监测状态"><span class="text-body-secondary">—</span></td>'
+        f"{NOT_ASSESSED}"
+        '<td class="text-end" data-label="人口">2</td>'
+        '<td class="money" data-label="人均纯收入">15,000.01</td></tr>'
+    )
+
+
+def test_a_clerks_row_hides_the_village_on_cards_and_marks_an_income_below_the_line(client, world):
+    household = make_household(VILLAGE_A1, members=3, household_type=HouseholdType.ALLEVIATED,
+                               monitoring_type=MonitoringType.UNSTABLE, risk_status=RiskStatus.ELIMINATED)
+    make_income(household, 2025, wage="10000")
+    head = household.members.get(relationship=Relationship.HEAD)
+    client.force_login(world.clerk)
+    row = row_of(client, household.number)
+    assert f'<td data-label="户主">{head.name}</td>' in row
+    assert '<td data-label="行政村" class="card-hide">区划230381100 金湾村</td>' in row
+    assert (f'<td data-label="监测状态"><span class="badge badge-eliminated">{MonitoringType.UNSTABLE.label}</span> '
+            f'<span class="small text-body-secondary">{RiskStatus.ELIMINATED.label}</span></td>') in row
+    assert ('<td class="money" data-label="人均纯收入"><span class="below-line" title="低于监测标准">3,333.33</span></td>'
+            in row)
+
+
+def test_a_row_without_head_or_income_says_so(client, world):
+    household = make_household(VILLAGE_A1, members=0, monitoring_type=MonitoringType.MARGINAL,
+                               risk_status=RiskStatus.UNRESOLVED)
+    make_member(household, relationship=Relationship.SON)
+    client.force_login(world.county_staff)
+    row = row_of(client, household.number, {"q": household.number})
+    assert '<td data-label="户主">—</td>' in row
+    assert (f'<td data-label="监测状态"><span class="badge badge-monitored">{MonitoringType.MARGINAL.label}</span> '
+            f'<span class="small text-body-secondary">{RiskStatus.UNRESOLVED.label}</span></td>') in row
+    assert '<td class="text-end" data-label="人口">1</td>' in row
+    assert '<td class="money" data-label="人均纯收入"><span class="text-body-secondary">未采集</span></td>' in row
+
+
+def test_a_number_that_needs_quoting_links_as_reverse_quotes_it(client, world):
+    household = make_household(VILLAGE_A1, number="甲 1-2", members=1)
+    client.force_login(world.county_staff)
+    row = row_of(client, household.number)
+    assert f'<a href="{reverse("household_detail", args=["甲 1-2"])}">甲 1-2</a>' in row
+    assert "%E7%94%B2%201-2" in row
