@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from households.workbook import messages as msg
 from households.choices import AreaLevel, EliminationMethod, RiskStatus
-from households.models import AnnualIncome, Area, AssistanceMeasure, Household, Member
+from households.models import AnnualIncome, Area, AssistanceMeasure, Household, Member, move_rows_to_household_county
+from households.scope import county_code
 from households.workbook.template import AREAS, HOUSEHOLDS, INCOMES, MEASURES, MEMBERS, SheetSpec
 from households.workbook.cells import Column, label
 
@@ -80,6 +81,7 @@ class ImportContext:
     areas: dict[str, str] = field(default_factory=dict)          # known valid code → level
     household_rows: dict[str, int] = field(default_factory=dict)  # number → first row in 户信息
     households: dict[str, int | None] = field(default_factory=dict)  # number → pk (None: new)
+    villages: dict[str, str] = field(default_factory=dict)  # number → village code (the workbook's, else the registry's)
     foreign: set[str] = field(default_factory=set)   # numbers registered outside the scope
     missing: set[str] = field(default_factory=set)   # numbers found nowhere
     new_households: set[str] = field(default_factory=set)  # numbers this import registers
@@ -193,6 +195,10 @@ class AreaSheet(SheetHandler):
 class HouseholdSheet(SheetHandler):
     spec = HOUSEHOLDS
 
+    def __init__(self, context, columns):
+        super().__init__(context, columns)
+        self.moved_county: list[int] = []  # registered households this workbook moves to another county
+
     def check(self, row: int, values: dict) -> bool:
         number, village = values["household_no"], values["village_code"]
         first = self.context.household_rows.setdefault(number, row)
@@ -251,6 +257,9 @@ class HouseholdSheet(SheetHandler):
                 continue
             plan.rows.append((row, values))
             self.context.households[number] = household.pk if household else None
+            self.context.villages[number] = values["village_code"]
+            if household is not None and county_code(household.village_id) != county_code(values["village_code"]):
+                self.moved_county.append(household.pk)
             if household is None:
                 if validating:
                     self.context.new_households.add(number)
@@ -287,6 +296,7 @@ class HouseholdSheet(SheetHandler):
         for household in created:
             self.context.households[household.number] = household.pk
         bulk_update(Household, plan.update, self.fields())
+        move_rows_to_household_county(self.moved_county)
 
 
 class ChildSheet(SheetHandler):
@@ -295,6 +305,7 @@ class ChildSheet(SheetHandler):
     def build(self, values: dict) -> models.Model:
         record = super().build(values)
         record.household_id = self.context.households[values["household_no"]]
+        record.county = county_code(self.context.villages[values["household_no"]])
         return record
 
     def resolve(self, batch: list[Row], *, validating: bool) -> list[Row]:
@@ -305,6 +316,7 @@ class ChildSheet(SheetHandler):
         wanted = {v["household_no"] for _, v in batch} - context.households.keys()
         wanted -= context.household_rows.keys() | context.foreign | context.missing
         found = dict(Household.objects.filter(number__in=wanted).values_list("number", "village_id"))
+        context.villages.update(found)
         for number in wanted:
             if number not in found:
                 context.missing.add(number)
