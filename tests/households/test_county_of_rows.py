@@ -15,7 +15,9 @@ from households.changes.models import ChangeKind
 from households.choices import Gender, HouseholdType, JoinReason, MeasureType, Relationship
 from households.models import AnnualIncome, AssistanceMeasure, Household, Member
 from households.workbook.importer import registry_import
-from tests.builders import make_household, make_income
+from rules.bases import household_base
+from rules.services import parameters_for
+from tests.builders import make_household, make_income, make_year
 from tests.conftest import OTHER_COUNTY_VILLAGE, VILLAGE_A1
 from tests.households.workbook.workbooks import sample_rows, write_workbook
 
@@ -90,3 +92,15 @@ def test_the_migration_fills_the_county_of_existing_rows():
     migration.copy_county(apps, None)
     assert [counties(model) for model in ROWS] == [{"340323"}] * 3
 
+
+def test_a_countys_household_base_reads_its_rows_by_their_county():
+    """The bases select members, incomes and measures by the column: a row whose column named
+    another county would not be counted (which is why every write path above keeps it)."""
+    make_year(2025)
+    household = make_household(VILLAGE_A1, members=3)
+    make_income(household, 2025, wage="30000")
+    base = household_base(params=parameters_for(2025, county="230381"), area_prefix="230381")
+    assert [(row["size"], row["has0"]) for row in base.values("size", "has0")] == [(3, 1)]
+    Member.objects.filter(household=household).update(county="340323")
+    AnnualIncome.objects.filter(household=household).update(county="340323")
+    assert [(row["size"], row["has0"]) for row in base.values("size", "has0")] == [(0, 0)]
