@@ -218,7 +218,7 @@ class OfCounty(models.Model):
     (`move_rows_to_household_county`).
     """
 
-    county = models.CharField("县级区划代码", max_length=6, db_index=True, editable=False)
+    county = models.CharField("县级区划代码", max_length=6, editable=False)  # indexed by each model
 
     class Meta:
         abstract = True
@@ -277,6 +277,11 @@ class Member(OfCounty):
     class Meta:
         verbose_name = verbose_name_plural = "家庭成员"
         ordering = ["household", "pk"]
+        indexes = [
+            # A county's members (the rules), and a name searched from its start within the county (the list).
+            models.Index(fields=["county", "name"], name="member_county_name",
+                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="member_months_worked_0_12",
@@ -335,6 +340,7 @@ class AnnualIncome(OfCounty):
     class Meta:
         verbose_name = verbose_name_plural = "年度收入"
         ordering = ["household", "-year"]
+        indexes = [models.Index(fields=["county", "year"], name="income_county_year")]
         constraints = [
             models.UniqueConstraint(fields=["household", "year"], name="income_one_per_household_year"),
             models.CheckConstraint(
@@ -379,6 +385,7 @@ class AssistanceMeasure(OfCounty):
     class Meta:
         verbose_name = verbose_name_plural = "帮扶措施"
         ordering = ["household", "-year", "pk"]
+        indexes = [models.Index(fields=["county", "year"], name="measure_county_year")]
 
     def __str__(self):
         return f"{self.get_measure_type_display()} {self.year}"

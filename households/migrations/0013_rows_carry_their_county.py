@@ -13,11 +13,6 @@ def copy_county(apps, schema_editor):
         apps.get_model("households", name).objects.update(county=Left(village, 6))
 
 
-def county_field(*, indexed: bool):
-    return models.CharField("县级区划代码", max_length=6, db_index=indexed, editable=False,
-                            **({} if indexed else {"default": ""}))
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -25,10 +20,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        *[migrations.AddField(model_name=name, name="county", field=county_field(indexed=False), preserve_default=False)
+        *[migrations.AddField(model_name=name, name="county", preserve_default=False,
+                              field=models.CharField("县级区划代码", max_length=6, editable=False, default=""))
           for name in ("member", "annualincome", "assistancemeasure")],
         # Filled before the indexes are built: one write of each row, not one per row and index entry.
         migrations.RunPython(copy_county, migrations.RunPython.noop, elidable=False),
-        *[migrations.AlterField(model_name=name, name="county", field=county_field(indexed=True))
-          for name in ("member", "annualincome", "assistancemeasure")],
+        migrations.AddIndex(model_name="member", index=models.Index(
+            fields=["county", "name"], name="member_county_name", opclasses=["varchar_pattern_ops", "varchar_pattern_ops"])),
+        migrations.AddIndex(model_name="annualincome",
+                            index=models.Index(fields=["county", "year"], name="income_county_year")),
+        migrations.AddIndex(model_name="assistancemeasure",
+                            index=models.Index(fields=["county", "year"], name="measure_county_year")),
     ]
