@@ -280,7 +280,7 @@ class Member(OfCounty):
         indexes = [
             # A county's members (the rules), and a name searched from its start within the county (the list).
             models.Index(fields=["county", "name"], name="member_county_name",
-                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+                         opclasses=["text_ops", "varchar_pattern_ops"]),
         ]
         constraints = [
             models.CheckConstraint(
