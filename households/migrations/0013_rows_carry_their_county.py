@@ -26,7 +26,8 @@ class Migration(migrations.Migration):
         # Filled before the indexes are built: one write of each row, not one per row and index entry.
         migrations.RunPython(copy_county, migrations.RunPython.noop, elidable=False),
         migrations.AddIndex(model_name="member", index=models.Index(
-            fields=["county", "name"], name="member_county_name", opclasses=["text_ops", "varchar_pattern_ops"])),
+            fields=["county", "name"], name="member_county_name", opclasses=["text_ops", "varchar_pattern_ops"],
+            include=["household"])),
         migrations.AddIndex(model_name="annualincome",
                             index=models.Index(fields=["county", "year"], name="income_county_year")),
         migrations.AddIndex(model_name="assistancemeasure",
