@@ -19,8 +19,9 @@ def log(message: str) -> None:
 
 
 @contextlib.contextmanager
-def scratch_database(prefix: str):
-    """A fresh PostgreSQL database next to DATABASE_URL's, dropped afterwards; yields its URL."""
+def scratch_database(prefix: str, template: str | None = None):
+    """A fresh PostgreSQL database next to DATABASE_URL's (a copy of `template`, a database
+    name, when given), dropped afterwards; yields its URL."""
     import psycopg
 
     base = os.environ.get("DATABASE_URL", "")
@@ -31,12 +32,30 @@ def scratch_database(prefix: str):
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = parsed._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
     with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+        if template is None:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        else:
+            _copy_database(connection, name, template)
     try:
         yield urlunparse(parsed._replace(path=f"/{name}"))
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _copy_database(connection, name: str, template: str) -> None:
+    """CREATE DATABASE … TEMPLATE, which PostgreSQL refuses while anyone is connected to the
+    template: retried for a minute."""
+    import psycopg
+
+    for attempt in range(30):
+        try:
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            return
+        except psycopg.errors.ObjectInUse:
+            if attempt == 29:
+                raise
+            time.sleep(2)
 
 
 def bench_env(database_url: str, **extra) -> dict:

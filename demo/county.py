@@ -340,6 +340,8 @@ class Builder:
         for member in self.pending["members"]:
             member.household = member.household  # picks up the household's new id
             member.refresh_derived()
+        for row in (*self.pending["members"], *self.pending["incomes"], *self.pending["measures"]):
+            row.county = self.county.code  # bulk_create skips save(), which copies it from the household
         Member.objects.bulk_create(self.pending["members"], batch_size=BATCH_SIZE)
         AnnualIncome.objects.bulk_create(self.pending["incomes"], batch_size=BATCH_SIZE)
         AssistanceMeasure.objects.bulk_create(self.pending["measures"], batch_size=BATCH_SIZE)

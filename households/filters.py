@@ -175,7 +175,10 @@ class HouseholdFilter(django_filters.FilterSet):
         id_number = id_numbers.normalise(text)
         if len(id_number) == 18:  # an ID matches only in full: a prefix would answer the masked digits
             matches |= Q(id_number=id_number)
-        members = Member.objects.filter(matches).values("household_id")
+        members = Member.objects.filter(matches)
+        if self.county:  # a county's members only (index member_county_name), however many counties share the database
+            members = members.filter(county=self.county)
+        members = members.values("household_id")
         return queryset.filter(Q(number__startswith=text) | Q(pk__in=members))
 
     def filter_township(self, queryset, name, value):

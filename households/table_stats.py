@@ -24,3 +24,19 @@ def analyze(*written: type[models.Model]) -> None:
             cursor.execute(f"ANALYZE {tables}")
 
     transaction.on_commit(run)
+
+
+def share_of(model: type[models.Model], column: str, value: str) -> float | None:
+    """The share of `model`'s rows whose `column` is `value`, as ANALYZE last saw it (its most common
+    values); 0 for a value too rare to be among them; None without statistics (SQLite, or never analysed)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT most_common_vals::text::text[], most_common_freqs FROM pg_stats "
+                       "WHERE schemaname = current_schema() AND tablename = %s AND attname = %s",
+                       [model._meta.db_table, column])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values, shares = row
+    return dict(zip(values or [], shares or [])).get(value, 0.0)

@@ -28,7 +28,7 @@ member base adds on_extreme_poverty.
 from datetime import timedelta
 
 from django.db.models import (
-    BooleanField, Case, CharField, Count, Exists, ExpressionWrapper, F, IntegerField, Max, OuterRef, Q, Subquery,
+    BooleanField, Case, CharField, Count, Exists, ExpressionWrapper, F, Func, IntegerField, Max, OuterRef, Q, Subquery,
     TextField, Value, When,
 )
 from django.db.models import Window
@@ -52,6 +52,8 @@ from households.choices import (
 )
 from households.expressions import EXPENSE_FIELDS, INCOME_FIELDS, age_on_reference_date, per_capita, reference_date
 from households.models import TRANSFER_PARTS, AnnualIncome, AssistanceMeasure, Household, Member
+from households import table_stats
+from households.scope import county_code
 
 from rules.expressions import UNTYPED, ONE, ZERO, any_of, boolean, cents, net_cents, sum_cents, whole_cents
 from rules.models import DepartmentRecord, DepartmentSource
@@ -174,27 +176,53 @@ def listed_amount(listed: CTE | None, column: str):
     return getattr(listed.col, column)
 
 
-def repeated_ids():
+# Above this share of the members (ANALYZE's estimate), a county reads the whole index of ID
+# numbers rather than looking each of its IDs up in it.
+MOST_OF_THE_MEMBERS = 0.5
+
+
+class EqualsAnyOf(Func):
+    """`column = ANY(ARRAY(subquery))` (PostgreSQL): the subquery's values looked up one by one in
+    the column's index. As `IN (subquery)` the planner would hash them and read the whole table."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+def repeated_ids(area_prefix: str):
     """ID numbers on more than one member row of any status and household: a small superset of
-    `duplicated_ids`, found by comparing each ID with the previous one in ID order. That order is
-    the index on id_number, read without the table (an index-only scan) and without hashing
-    ~350,000 IDs as grouping them all did (~0.1 s instead of ~0.3 s at 100,000 households)."""
+    `duplicated_ids` for the area's members, from the index on id_number, read without the table.
+
+    When the area's county holds most of the members, by comparing each ID with the previous one
+    in ID order (~0.1 s at 100,000 households, where grouping them all took ~0.3 s); otherwise
+    (a county among others) by looking up each of the county's IDs, so that a county's batch
+    does not read the IDs of the counties beside it."""
+    county = county_code(area_prefix)
+    share = table_stats.share_of(Member, "county", county)
+    if share is None or share > MOST_OF_THE_MEMBERS:
+        return (
+            Member.objects.exclude(id_number="")
+            .annotate(previous_id=Window(Lag("id_number"), order_by=F("id_number").asc()))
+            .filter(previous_id=F("id_number"))
+            .values("id_number")
+            .order_by()
+        )
+    county_ids = Member.objects.filter(county=county).exclude(id_number="").values("id_number").order_by()
     return (
-        Member.objects.exclude(id_number="")
-        .annotate(previous_id=Window(Lag("id_number"), order_by=F("id_number").asc()))
-        .filter(previous_id=F("id_number"))
-        .values("id_number")
-        .order_by()
+        Member.objects.filter(EqualsAnyOf(F("id_number"), Subquery(county_ids)))
+        .values("id_number").annotate(rows=Count("id_number")).filter(rows__gt=1).values("id_number").order_by()
     )
 
 
-def duplicated_ids():
-    """ID numbers held by more than one active member of an active household, anywhere.
+def duplicated_ids(area_prefix: str):
+    """ID numbers of the area's members held by more than one active member of an active
+    household, anywhere (with the whole-index read, of any member).
 
     Counted only among the repeated IDs: a few hundred, each a few index lookups."""
     return (
         Member.objects.filter(status=MemberStatus.NORMAL, household__removed_on__isnull=True,
-                              id_number__in=repeated_ids())
+                              id_number__in=repeated_ids(area_prefix))
         .values("id_number")
         .annotate(holders=Count("pk"))
         .filter(holders__gt=1)
@@ -210,7 +238,7 @@ def _households(area_prefix: str, household_id: int | None):
 
 def _active_members(area_prefix: str, household_id: int | None):
     members = Member.objects.filter(
-        status=MemberStatus.NORMAL, household__removed_on__isnull=True,
+        county=county_code(area_prefix), status=MemberStatus.NORMAL, household__removed_on__isnull=True,
         household__village__code__startswith=area_prefix,
     )
     return members.filter(household_id=household_id) if household_id is not None else members
@@ -302,7 +330,7 @@ def income_summary(params: Parameters, area_prefix: str, household_id: int | Non
     """Per household: the income records of Y…Y−3 pivoted into columns, amounts in cents."""
     year = params.year
     incomes = AnnualIncome.objects.filter(
-        year__gte=year - YEARS_BACK + 1, year__lte=year,
+        county=county_code(area_prefix), year__gte=year - YEARS_BACK + 1, year__lte=year,
         household__removed_on__isnull=True, household__village__code__startswith=area_prefix,
     )
     if household_id is not None:
@@ -326,7 +354,7 @@ def household_base(*, params: Parameters, area_prefix: str, household_id: int | 
     members = CTE(member_summary(params, area_prefix, household_id), name="member_summary")
     incomes = CTE(income_summary(params, area_prefix, household_id), name="income_summary")
     measures_of_year = AssistanceMeasure.objects.filter(
-        year=params.year, household__village__code__startswith=area_prefix)
+        county=county_code(area_prefix), year=params.year, household__village__code__startswith=area_prefix)
     if household_id is not None:
         measures_of_year = measures_of_year.filter(household_id=household_id)
     measures = CTE(measures_of_year.values("household_id").annotate(
@@ -421,7 +449,7 @@ def member_base(*, params: Parameters, area_prefix: str, household_id: int | Non
     if household_id is None:
         # B02 for a batch: the duplicated IDs LEFT-joined once. As a hashed `IN (…)` subplan the
         # planner costed them for a partial read and chose a full index scan of the members.
-        duplicates = CTE(duplicated_ids(), name="duplicated_ids")
+        duplicates = CTE(duplicated_ids(area_prefix), name="duplicated_ids")
         members = duplicates.join(members, id_number=duplicates.col.id_number, _join_type=LOUTER)
         ctes.append(duplicates)
         duplicated = boolean(Q(IsNull(duplicates.col.id_number, False)))

@@ -19,7 +19,8 @@ from django.utils import timezone
 from households import id_numbers
 from households.workbook import messages as msg
 from households.choices import AreaLevel, EliminationMethod, RiskStatus
-from households.models import AnnualIncome, Area, AssistanceMeasure, Household, Member
+from households.models import AnnualIncome, Area, AssistanceMeasure, Household, Member, move_rows_to_household_county
+from households.scope import county_code
 from households.workbook.template import AREAS, HOUSEHOLDS, INCOMES, MEASURES, MEMBERS, SheetSpec
 from households.workbook.cells import Column, label
 
@@ -122,6 +123,7 @@ class ImportContext:
     areas: dict[str, str] = field(default_factory=dict)          # known valid code → level
     household_rows: dict[str, int] = field(default_factory=dict)  # number → first row in 户信息
     households: dict[str, int | None] = field(default_factory=dict)  # number → pk (None: new)
+    villages: dict[str, str] = field(default_factory=dict)  # number → village code (the workbook's, else the registry's)
     foreign: set[str] = field(default_factory=set)   # numbers registered outside the scope
     missing: set[str] = field(default_factory=set)   # numbers found nowhere
     new_households: set[str] = field(default_factory=set)  # numbers this import registers
@@ -236,6 +238,10 @@ class AreaSheet(SheetHandler):
 class HouseholdSheet(SheetHandler):
     spec = HOUSEHOLDS
 
+    def __init__(self, context, columns):
+        super().__init__(context, columns)
+        self.moved_county: list[int] = []  # registered households this workbook moves to another county
+
     def check(self, row: int, values: dict) -> bool:
         number, village = values["household_no"], values["village_code"]
         first = self.context.household_rows.setdefault(number, row)
@@ -294,6 +300,9 @@ class HouseholdSheet(SheetHandler):
                 continue
             plan.rows.append((row, values))
             self.context.households[number] = household.pk if household else None
+            self.context.villages[number] = values["village_code"]
+            if household is not None and county_code(household.village_id) != county_code(values["village_code"]):
+                self.moved_county.append(household.pk)
             if household is None:
                 if validating:
                     self.context.new_households.add(number)
@@ -329,13 +338,16 @@ class HouseholdSheet(SheetHandler):
         numbers = [record["number"] for record in created]
         self.context.households.update(Household.objects.filter(number__in=numbers).values_list("number", "pk"))
         bulk_update(Household, plan.update, self.fields())
+        move_rows_to_household_county(self.moved_county)
 
 
 class ChildSheet(SheetHandler):
     """A sheet whose rows belong to a household named by 户编号."""
 
     def record(self, values: dict) -> dict:
-        return {**super().record(values), "household_id": self.context.households[values["household_no"]]}
+        number = values["household_no"]
+        return {**super().record(values), "household_id": self.context.households[number],
+                "county": county_code(self.context.villages[number])}
 
     def resolve(self, batch: list[Row], *, validating: bool) -> list[Row]:
         """The rows whose household is in the workbook or registered in scope."""
@@ -345,6 +357,7 @@ class ChildSheet(SheetHandler):
         wanted = {v["household_no"] for _, v in batch} - context.households.keys()
         wanted -= context.household_rows.keys() | context.foreign | context.missing
         found = dict(Household.objects.filter(number__in=wanted).values_list("number", "village_id"))
+        context.villages.update(found)
         for number in wanted:
             if number not in found:
                 context.missing.add(number)

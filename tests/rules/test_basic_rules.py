@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from households.choices import (
     Gender,
@@ -13,6 +14,7 @@ from households.choices import (
     Relationship,
     RiskStatus,
 )
+from rules import bases
 from tests.builders import make_area, make_household, make_member
 from tests.rules.builders import YEAR, aged, id_for, turning_next_day, with_check
 
@@ -548,3 +550,20 @@ def test_b12_fires_when_every_member_died_or_moved_out(village, fails):
 def test_b12_ignores_a_removed_household(village, fails):
     bare(village, **REMOVED)
     assert fails("B12") == set()
+
+
+@pytest.mark.parametrize("county_share", [1.0, 0.1], ids=["whole index", "the county's IDs looked up"])
+def test_b02_finds_the_same_holders_whether_it_reads_every_id_or_looks_up_the_countys(
+        village, fails, monkeypatch, county_share):
+    if county_share < bases.MOST_OF_THE_MEMBERS and connection.vendor != "postgresql":
+        pytest.skip("a county among others looks its IDs up with = ANY(ARRAY(…)), PostgreSQL's")
+    monkeypatch.setattr(bases.table_stats, "share_of", lambda *args: county_share)
+    other_county = make_area("340323100201")
+    person(bare(village), "甲", id_number=SHARED)
+    person(bare(village), "乙", id_number=SHARED)
+    person(bare(village), "丙", id_number="12345")
+    person(make_household(other_county, members=0), "外县丁", id_number="12345")
+    person(bare(village), "戊", id_number=id_for(datetime.date(1990, 1, 1), 23))
+    person(make_household(other_county, members=0), "外县己", id_number=id_for(datetime.date(1990, 1, 1), 23),
+           status=MemberStatus.DECEASED)
+    assert fails("B02") == {"甲", "乙", "丙"}
