@@ -22,6 +22,7 @@ from households.table_stats import analyze
 from households.workbook.safety import UnsafeWorkbook, open_workbook, sheet_rows
 
 from rules.models import DepartmentBatch, DepartmentRecord, DepartmentSource
+from rules.signals import catalog_changed_on_commit
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
 MONEY_LIMIT = Decimal("9999999999.99")  # DepartmentRecord.amount: 12 digits, 2 of them decimals
@@ -91,6 +92,7 @@ def department_import(*, source: str, path: Path | str, year: int, user=None, co
         batch.records.filter(id_number__in=known.values("id_number")).update(matched=True)
         batch.matched_count = batch.records.filter(matched=True).count()
         batch.save(update_fields=["matched_count"])
+        catalog_changed_on_commit(county or None)
     analyze(DepartmentRecord)  # the rules join the new rows with the members: plan them on fresh statistics
     unmatched = list(batch.records.filter(matched=False).values_list("row_number", "id_number", "name")[:1000])
     return DepartmentImportResult(batch=batch, rows=len(records), matched=batch.matched_count, unmatched=unmatched)

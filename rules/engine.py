@@ -4,12 +4,17 @@
 `rules/services.py` turns findings into tickets.
 """
 
+import hashlib
+import importlib.metadata
 import threading
 from collections import OrderedDict
+from functools import cache
+from pathlib import Path
 from functools import reduce
 from operator import or_
 
 from django.db.models import Case, ExpressionWrapper, F, IntegerField, Value, When
+from django.core.cache import cache as shared_cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django_cte import CTE, with_cte
@@ -151,6 +156,26 @@ class OneHouseholdStatement:
         self.converters = None if database.vendor == "postgresql" else self.compiler.get_converters(
             [column for column, _sql, _alias in self.compiler.select[:self.compiler.col_count]])
 
+    def shared(self) -> tuple[str, list[str]] | None:
+        """What `rows` needs on PostgreSQL, in plain values another process can use (None: always empty)."""
+        return None if self.sql is None else (self.literal, self.names)
+
+    @classmethod
+    def from_shared(cls, shared, db: str) -> "OneHouseholdStatement":
+        """The statement `shared()` gave in another process; ValueError for anything not of its form."""
+        statement = cls.__new__(cls)
+        statement.db, statement.converters, statement.stand_in = db, None, str(_STAND_IN)
+        if shared is None:
+            statement.sql = None
+            return statement
+        literal, names = shared
+        if not isinstance(literal, str) or statement.stand_in not in literal or not all(
+                isinstance(name, str) for name in names):
+            raise ValueError("not a shared re-check statement")
+        statement.sql = statement.literal = literal
+        statement.names = list(names)
+        return statement
+
     def _rendered(self, database, household_id: int) -> str:
         return database.ops.compose_sql(self.sql, self._bound(household_id))
 
@@ -189,7 +214,8 @@ class OneHouseholdStatement:
 
 def _one_household_statements(household_rules: list[Rule], member_rules: list[Rule], params: Parameters,
                               area_prefix: str) -> dict[str, OneHouseholdStatement]:
-    """The re-check's two statements for these rules, parameters and area, compiled at most once per process.
+    """The re-check's two statements for these rules, parameters and area, compiled at most once per process
+    (on PostgreSQL, at most once per deployment: see `_shared_statements`).
 
     The key holds everything the SQL is compiled from, so a change of a county's parameters,
     lines, department lists or enabled rules is a new key (the old entry ages out)."""
@@ -200,19 +226,88 @@ def _one_household_statements(household_rules: list[Rule], member_rules: list[Ru
         if statements is not None:
             _statements.move_to_end(key)
             return statements
-    statements = {
-        HOUSEHOLD: OneHouseholdStatement(lambda household_id: flagged_values(
-            household_facts(params, area_prefix, household_id), household_rules, params,
-            [*HOUSEHOLD_FACTS, *HOUSEHOLD_MESSAGE_VALUES], only_failing=False)),
-        MEMBER: OneHouseholdStatement(lambda household_id: _member_values(
-            member_base(params=params, area_prefix=area_prefix, household_id=household_id),
-            member_rules, params)) if member_rules else None,
-    }
+    shared_key = _shared_key(key) if connection.vendor == "postgresql" else None
+    statements = _shared_statements(shared_key) if shared_key else None
+    if statements is None:
+        statements = {
+            HOUSEHOLD: OneHouseholdStatement(lambda household_id: flagged_values(
+                household_facts(params, area_prefix, household_id), household_rules, params,
+                [*HOUSEHOLD_FACTS, *HOUSEHOLD_MESSAGE_VALUES], only_failing=False)),
+            MEMBER: OneHouseholdStatement(lambda household_id: _member_values(
+                member_base(params=params, area_prefix=area_prefix, household_id=household_id),
+                member_rules, params)) if member_rules else None,
+        }
+        if shared_key:
+            shared_cache.set(shared_key, {scope: (statement.shared(),) if statement else None
+                                          for scope, statement in statements.items()}, timeout=SHARED_FOR)
     with _statements_lock:
         _statements[key] = statements
         while len(_statements) > _STATEMENTS_KEPT:
             _statements.popitem(last=False)
     return statements
+
+
+def household_statements_warm(*, rules: list[Rule], params: Parameters, area_prefix: str) -> None:
+    """Compile (or fetch) the statements `evaluate_household` will run for these rules, parameters and
+    area, so that the next re-check does not compile them itself."""
+    _one_household_statements([r for r in rules if r.scope == HOUSEHOLD], [r for r in rules if r.scope == MEMBER],
+                              params, area_prefix)
+
+
+# How long a rendered statement stays in the shared cache: longer than the month between two
+# scheduled batches, each of which puts its county's statements back (rules/services.py).
+SHARED_FOR = 40 * 24 * 3600
+# What the statements are built from: a deploy that changes any of these files has a new fingerprint,
+# so no process runs SQL another version of the code rendered.
+_SQL_SOURCES = ("rules", "households/models.py", "households/choices.py", "households/expressions.py",
+                "households/id_numbers.py", "audits/rule_facts.py")
+_SQL_LIBRARIES = ("django", "django-cte", "psycopg")
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of the code that builds the re-check's SQL, computed once per process."""
+    return sources_fingerprint(Path(__file__).resolve().parent.parent)
+
+
+def sources_fingerprint(root: Path) -> str:
+    """A hash of the `_SQL_SOURCES` under `root` (names and contents) and the `_SQL_LIBRARIES`' versions."""
+    digest = hashlib.sha256()
+    for source in _SQL_SOURCES:
+        path = root / source
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(str(file.relative_to(root)).encode())
+            digest.update(file.read_bytes())
+    for library in _SQL_LIBRARIES:
+        digest.update(f"{library}=={importlib.metadata.version(library)}".encode())
+    return digest.hexdigest()
+
+
+def _shared_key(key: tuple) -> str:
+    """The shared cache's key for an in-process key (less the connection's alias, which is this
+    process's name for the database), the code's fingerprint and the server's version."""
+    _alias, *rest = key
+    text = repr((rest, connection.pg_version, code_fingerprint()))
+    return f"recheck-sql:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
+def _shared_statements(shared_key: str) -> dict[str, OneHouseholdStatement] | None:
+    """The statements another process rendered for the same key, from Django's cache (Redis in
+    production); None when they are not there, cannot be read, or the cache cannot be reached.
+
+    Only PostgreSQL's statements are shared: there the rendered text with the household id written
+    in is all a re-check sends. The cache is trusted as the task queue is (the same Redis)."""
+    try:
+        entry = shared_cache.get(shared_key)
+    except Exception:  # noqa: BLE001  an entry that cannot be read (truncated, another pickle protocol) is a miss
+        return None
+    if not isinstance(entry, dict) or set(entry) != {HOUSEHOLD, MEMBER}:
+        return None
+    try:
+        return {scope: OneHouseholdStatement.from_shared(shared[0], connection.alias) if shared else None
+                for scope, shared in entry.items()}
+    except (TypeError, ValueError):
+        return None
 
 
 def parameters_key(params: Parameters) -> tuple:

@@ -3,11 +3,13 @@ import logging
 from django.dispatch import receiver
 
 from households.jobs import job_send
+from households.models import Area
 from households.signals import counties_added, household_changed
 
 from rules.services import CleansingError
 from rules.settings_services import schedule_get
-from rules.tasks import recheck_household
+from rules.signals import catalog_changed
+from rules.tasks import recheck_household, warm_recheck_statements
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +35,14 @@ def schedule_new_counties(sender, codes: list[str], **kwargs):
     with the default day and hour, rather than only when its staff first open the batch page."""
     for code in codes:
         schedule_get(code)
+
+
+@receiver(catalog_changed)
+def warm_changed_counties(sender, county: str | None, **kwargs):
+    """A county's changed settings or lists are a new re-check statement: a worker compiles it
+    (in-process without a broker) rather than the county's next re-check. With the broker down
+    nothing is sent: the next re-check compiles it."""
+    counties = [county] if county else Area.objects.filter(level="county").order_by("code").values_list(
+        "code", flat=True)
+    for code in counties:
+        job_send(warm_recheck_statements, code, on_unavailable=lambda: None)

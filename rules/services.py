@@ -1,6 +1,7 @@
 """Running the catalog: batches, risk coefficients, and the tickets they write."""
 
 import gc
+import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -25,12 +26,14 @@ from trail.services import audit_record
 
 from rules import registry
 from rules import tasks  # a module: tasks.py imports this one back to run its services
-from rules.engine import Finding, evaluate, evaluate_household
+from rules.engine import Finding, evaluate, evaluate_household, household_statements_warm
 from rules.models import Batch, BatchRuleResult, BatchStatus, RiskScore
 from rules.parameters import parameters_for
 from rules.settings_services import disabled_rule_ids
 from rules.registry import HOUSEHOLD, MEMBER, Parameters, Rule
 from rules.models import FACTOR_LABELS
+
+logger = logging.getLogger(__name__)
 
 # A batch is one task per county and rule group; a group shares one base query.
 GROUPS = {"household": HOUSEHOLD, "member": MEMBER}
@@ -160,6 +163,7 @@ def batch_run_group(*, batch_id: int, group: str) -> dict[str, RuleOutcome]:
         Batch.objects.filter(pk=batch_id).update(groups_done=F("groups_done") + 1, heartbeat_at=timezone.now())
         Batch.objects.filter(pk=batch_id, groups_done=F("groups_total")).update(
             status=BatchStatus.DONE, finished_at=timezone.now())
+    recheck_statements_warm(county=batch.county_id)
     return outcomes
 
 
@@ -324,6 +328,22 @@ def household_recheck(*, household_id: int) -> dict[str, RuleOutcome]:
                                                defaults={"risk": risk, "factor_mask": mask})
         return tickets_sync(rules=rules, findings=findings, params=params,
                             area_prefix=household.village_id, household_id=household_id)
+
+
+def recheck_statements_warm(*, county: str) -> None:
+    """Compile the statements the county's next re-check runs (or, on PostgreSQL, fetch them
+    from another process through the shared cache), so that no re-check waits for the compiling
+    (~0.1–0.2 s of CPU): after a batch of the county and after its settings change.
+
+    Never raises: a re-check compiles what it does not find, and the batch or setting it
+    follows is already committed."""
+    try:
+        params = parameters_for(current_year(county), county=county)
+        household_statements_warm(rules=enabled_rules(county=county), params=params, area_prefix=county)
+    except CleansingError:
+        return  # no current year yet: there is nothing a re-check could run
+    except Exception:  # noqa: BLE001  see above
+        logger.exception("the re-check statements of county %s were not compiled ahead", county)
 
 
 @dataclass

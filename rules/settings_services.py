@@ -17,6 +17,7 @@ from households.models import YearParameters
 from rules import registry
 from rules.models import CatalogParameter, RuleSetting
 from rules.parameters import DEFAULTS, current_values
+from rules.signals import catalog_changed_on_commit
 from trail.services import setting_change_record
 
 DEFAULT_DAY, DEFAULT_HOUR = 8, 2
@@ -37,6 +38,7 @@ def rule_enabled_set(*, county: str, rule_id: str, enabled: bool, user) -> None:
                       old="是" if setting.enabled else "否", new="是" if enabled else "否")
         setting.enabled = enabled
         setting.save()
+        catalog_changed_on_commit(county)
 
 
 @transaction.atomic
@@ -50,6 +52,8 @@ def parameters_set(*, county: str, values: dict[str, Decimal], user) -> int:
         setting_change_record(county=county, user=user, subject=key, field="取值", old=current[key], new=value)
         CatalogParameter.objects.update_or_create(county=county, key=key, defaults={"value": value})
         changed += 1
+    if changed:
+        catalog_changed_on_commit(county)
     return changed
 
 
@@ -64,6 +68,7 @@ def year_lines_set(*, county: str, year: int, monitoring_line: Decimal, attentio
                           field=YearParameters._meta.get_field(field).verbose_name, old=old, new=value)
             setattr(params, field, value)
     params.save()
+    catalog_changed_on_commit(county)
 
 
 def schedule_name(county: str) -> str:

@@ -26,6 +26,12 @@ def recheck_household(household_id: int) -> None:
     services.household_recheck(household_id=household_id)
 
 
+@shared_task(ignore_result=True)
+def warm_recheck_statements(county: str) -> None:
+    """After a county's settings changed: compile its re-check statements before a re-check needs them."""
+    services.recheck_statements_warm(county=county)
+
+
 @shared_task
 def run_scheduled_cleansing(*, county: str) -> list[int]:
     """A county's monthly batch (its own Celery beat task): all the rules that county has enabled.
