@@ -29,9 +29,9 @@ def test_query_count_does_not_grow_with_the_number_of_households(client, world):
         make_income(household, 2025, wage="30000")
     assert queries_for_list(client) == few
     assert queries_for_list(client, filters) == few_filtered
-    # session, user, the second factor's device, current year, the county's risk lines (三色码),
-    # COUNT, the page, the user's area (the badge), the townships and villages of the selects
-    assert few <= 9
+    # the session, the user (with its area and second factor), the current year (with the county's
+    # risk lines, 三色码), COUNT, the page, the townships and villages of the selects
+    assert few <= 6
     # a chosen township's villages and the township's validation come with the townships
     assert few_filtered == few
     assert queries_for_list(client, {"village": VILLAGE_A2}) == few
