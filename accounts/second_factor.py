@@ -73,11 +73,7 @@ def pending_step(user) -> str | None:
     session), ENROL (their role requires a second factor they do not have yet) or None."""
     if user.is_verified():
         return None
-    # Read with the user when the session loaded it (accounts.backends.UserBackend).
-    has_device = getattr(user, "has_confirmed_device", None)
-    if has_device is None:
-        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-    if has_device:
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return VERIFY
     if is_required(user):
         return ENROL

@@ -155,7 +155,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "accounts.backends.UserBackend",  # ModelBackend, its user read with the area and second factor
+    "accounts.backends.UserBackend",  # ModelBackend, its user read with its area
 ]
 # accounts/passwords.py: at least 12 characters, not blank, not all digits, not common, not the
 # username; Chinese messages everywhere (a management command runs without translations).
