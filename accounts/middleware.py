@@ -2,17 +2,34 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import second_factor
+from accounts.backends import BACKEND, FORMER_BACKEND
 
 # How stale the recorded last activity may get before the session is written again.
 REFRESH_SECONDS = 60
 SIGNED_IN_AT = "signed_in_at"
+
+
+class SessionBackendMiddleware:
+    """Sessions signed in through Django's ModelBackend go on with accounts.backends.UserBackend
+    (the same sign-in, its user read in one query): their recorded backend is renamed before
+    the authentication middleware reads it, instead of their being signed out. Once every
+    session is younger than the change (SESSION_ABSOLUTE_SECONDS), this can go."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.get(BACKEND_SESSION_KEY) == FORMER_BACKEND:
+            session[BACKEND_SESSION_KEY] = BACKEND
+        return self.get_response(request)
 
 
 class IdleTimeoutMiddleware:

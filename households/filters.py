@@ -1,12 +1,15 @@
 """The household list's filters: every one a query parameter, so a filtered list can be shared."""
 
+from functools import cached_property
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 
 from households import id_numbers, list_extensions
-from households.choices import HouseholdType, IdentificationSource, MonitoringType, RiskStatus
+from households.choices import AreaLevel, HouseholdType, IdentificationSource, MonitoringType, RiskStatus
 from households.list_rows import escaped
 from households.models import Area, Household, Member
 from households.scope import county_of
@@ -56,15 +59,36 @@ class RememberedWidgetBoundField(ChoosingBoundField):
         return html
 
 
+class AreaChoiceField(forms.ModelChoiceField):
+    """A township or village chosen among the areas its filter set read for both selects (one
+    query for the options and the validation of both, instead of a query each): `areas`, set on
+    each form's own copy of the field, gives them."""
+
+    areas = None  # a callable returning the areas offered; without it, validated by a query
+
+    def to_python(self, value):
+        if self.areas is None or value in self.empty_values:
+            return super().to_python(value)
+        code = value.pk if isinstance(value, Area) else str(value)
+        for area in self.areas():
+            if area.code == code:
+                return area
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+
+class AreaChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = AreaChoiceField
+
+
 class HouseholdFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="搜索", method="filter_text",
         widget=forms.TextInput(attrs={"placeholder": "户编号 / 姓名 / 证件号码", "type": "search"}),
     )
-    township = django_filters.ModelChoiceFilter(
+    township = AreaChoiceFilter(
         label="乡镇", queryset=Area.objects.none(), method="filter_township", empty_label="全部乡镇"
     )
-    village = django_filters.ModelChoiceFilter(
+    village = AreaChoiceFilter(
         label="行政村", queryset=Area.objects.none(), empty_label="全部行政村"
     )
     household_type = django_filters.ChoiceFilter(
@@ -134,7 +158,17 @@ class HouseholdFilter(django_filters.FilterSet):
             form = super().form
             for name in ("township", "village"):  # the form's own copies of the fields
                 form.fields[name].queryset = self.filters[name].queryset
+                form.fields[name].areas = lambda name=name: self.area_choices[name]
         return self._form
+
+    @cached_property
+    def area_choices(self) -> dict[str, list[Area]]:
+        """The areas each select offers, by filter name: the townships and the villages (of the
+        chosen township, or the chosen one) read in one query, in code order."""
+        chosen = {"township": [], "village": []}
+        for area in self.filters["township"].queryset | self.filters["village"].queryset:
+            chosen["township" if area.level == AreaLevel.TOWNSHIP else "village"].append(area)
+        return chosen
 
     def township_options(self) -> SafeString:
         """The township select's `<option>`s (households/_area_filter.html): the user's townships,
@@ -149,7 +183,7 @@ class HouseholdFilter(django_filters.FilterSet):
         chosen = self.form[name].value()
         return mark_safe("".join(
             f'<option value="{escaped(area.code)}"{" selected" if area.code == chosen else ""}>{escaped(area.name)}</option>'
-            for area in self.filters[name].queryset
+            for area in self.area_choices[name]
         ))
 
     def filter_queryset(self, queryset):

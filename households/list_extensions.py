@@ -3,8 +3,13 @@
 The registry does not know what the apps above it compute about a household (the rules app's
 risk colour, 三色码): an app registers, at start-up (its AppConfig.ready()),
 
-- an annotation: `annotate(households, *, county, year) -> households`, set-based (a join or one
-  correlated subquery, never a query per row), applied to the list's queryset before filtering;
+- an annotation: `annotate(households, *, county, year, settings=None) -> households`, set-based
+  (a join or one correlated subquery, never a query per row), applied to the list's queryset
+  before filtering; `settings` is the year's YearParameters read with the county settings below,
+  or None (then the annotation reads what it needs itself);
+- county settings: `name -> expression` over YearParameters (a subquery on `OuterRef("county")`),
+  read in the household list's one query for the year (`year_with_settings`), so that an
+  annotation needs no query of its own (the rules app's risk lines);
 - filters: a query parameter, the form field that reads it and `apply(households, value, *, county)`,
   called with a non-empty cleaned value on the annotated queryset (`county`: whose settings apply);
 - a column: its header, the template of its cell (one `<td>` with a `data-label`, given
@@ -50,6 +55,7 @@ class HouseholdColumn:
 
 
 _ANNOTATIONS: list[Annotation] = []
+_COUNTY_SETTINGS: dict[str, Callable[[], object]] = {}
 _FILTERS: dict[str, ListFilter] = {}
 _COLUMNS: list[HouseholdColumn] = []
 
@@ -57,6 +63,11 @@ _COLUMNS: list[HouseholdColumn] = []
 def register_household_annotation(annotate: Annotation) -> None:
     if annotate not in _ANNOTATIONS:
         _ANNOTATIONS.append(annotate)
+
+
+def register_county_setting(name: str, expression: Callable[[], object]) -> None:
+    """`expression()`: an annotation of YearParameters (on OuterRef("county")), named `name`."""
+    _COUNTY_SETTINGS[name] = expression
 
 
 def register_household_filter(name: str, field: Callable[[], forms.Field], apply) -> None:
@@ -68,12 +79,18 @@ def register_household_column(column: HouseholdColumn) -> None:
         _COLUMNS.append(column)
 
 
-def annotate(households, *, county: str | None, year: int | None):
+def annotate(households, *, county: str | None, year: int | None, settings=None):
     """`households` with every registered annotation. A user without a county (no role) sees no
-    households, but the annotations are still made, so that the registered filters find their fields."""
+    households, but the annotations are still made, so that the registered filters find their fields.
+    `settings`: the YearParameters of `year_with_settings`, if the caller has it."""
     for annotation in _ANNOTATIONS:
-        households = annotation(households, county=county, year=year)
+        households = annotation(households, county=county, year=year, settings=settings)
     return households
+
+
+def year_with_settings(years):
+    """The `years` (a YearParameters queryset) with every registered county setting annotated."""
+    return years.annotate(**{name: expression() for name, expression in _COUNTY_SETTINGS.items()})
 
 
 def filter_fields() -> dict[str, forms.Field]:

@@ -13,11 +13,21 @@ from households.models import AnnualIncome, Area, AssistanceMeasure, Household, 
 from households.scope import scope_prefix
 
 
-def household_list(*, user, year: int | None, county: str | None = None):
+def year_in_force(county: str | None) -> YearParameters | None:
+    """YearParameters.current(county), read with the county settings other apps registered for
+    the lists' annotations (list_extensions.year_with_settings): one query for both."""
+    if not county:
+        return None
+    years = list_extensions.year_with_settings(YearParameters.objects.filter(county=county))
+    return years.filter(is_current=True).first() or years.first()
+
+
+def household_list(*, user, year: int | None, county: str | None = None, settings=None):
     """Active households in scope, with the columns of the list page annotated (those other apps
-    registered too, list_extensions: `county`'s settings decide them)."""
+    registered too, list_extensions: `county`'s settings decide them; `settings`, the year read by
+    `year_in_force`, saves their reading them again)."""
     households = _list_columns(year).in_scope(user)
-    households = list_extensions.annotate(households, county=county, year=year)
+    households = list_extensions.annotate(households, county=county, year=year, settings=settings)
     return households.order_by("number")
 
 

@@ -27,9 +27,9 @@ def _household_or_404(user, number: str) -> Household:
 @login_required
 def household_list(request):
     county = county_of(request.user)
-    params = YearParameters.current(county)
+    params = selectors.year_in_force(county)
     year = params.year if params else None
-    households = selectors.household_list(user=request.user, year=year, county=county)
+    households = selectors.household_list(user=request.user, year=year, county=county, settings=params)
     filterset = HouseholdFilter(request.GET or None, queryset=households, user=request.user)
     count = selectors.household_list_count(filterset.qs, user=request.user, year=year, params=request.GET)
     paginator = Paginator(filterset.qs.only(*list_rows.FIELDS), settings.PAGE_SIZE)

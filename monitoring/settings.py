@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "accounts.middleware.SessionBackendMiddleware",  # sessions from before accounts.backends
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "monitoring.middleware.RequestSizeLimitMiddleware",  # before anything reads the body
@@ -154,7 +155,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UserBackend",  # ModelBackend, its user read with its area
 ]
 # accounts/passwords.py: at least 12 characters, not blank, not all digits, not common, not the
 # username; Chinese messages everywhere (a management command runs without translations).

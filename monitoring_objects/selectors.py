@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from accounts import permissions
 from households import list_extensions
+from households import selectors as household_selectors
 from households.choices import RiskStatus
-from households.models import AssistanceMeasure, Household, YearParameters
+from households.models import AssistanceMeasure, Household
 from households.scope import county_of
 
 from monitoring_objects.models import (
@@ -81,9 +82,9 @@ def monitoring_list(*, user, today: datetime.date | None = None):
     """The list page's rows: `monitoring_objects` with the columns other apps registered on the
     household lists (households.list_extensions: the risk colour), for the user's county and year."""
     county = county_of(user)
-    params = YearParameters.current(county) if county else None
+    params = household_selectors.year_in_force(county)
     return list_extensions.annotate(monitoring_objects(user=user, today=today), county=county,
-                                    year=params.year if params else None)
+                                    year=params.year if params else None, settings=params)
 
 
 def days_since(moment: datetime.datetime | None, today: datetime.date | None = None) -> int | None:

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django import forms
 from django.db import models
-from django.db.models import Case, CharField, DecimalField, F, FilteredRelation, Q, Value, When
+from django.db.models import Case, CharField, DecimalField, F, FilteredRelation, OuterRef, Q, Subquery, Value, When
 from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 
@@ -151,12 +151,35 @@ def _colour_cell(household) -> str:
         f'data-risk-colour="{colour.value}"{title}>{escaped(colour.label)}</span>\n</td>\n')
 
 
-def _annotate_for_lists(households, *, county, year):
-    return with_risk_colour(households, county=county, year=year)
+def _annotate_for_lists(households, *, county, year, settings=None):
+    return with_risk_colour(households, county=county, year=year, lines=_lines_read_with(settings))
+
+
+# The risk lines read with the year (households.list_extensions.year_with_settings): the household
+# list asks for its year and the lines in one query, not two.
+_LINE_SETTINGS = {key: f"rules_{key}" for key in LINE_KEYS}
+
+
+def _line_setting(key: str):
+    def expression():
+        values = CatalogParameter.objects.filter(county=OuterRef("county"), key=key).values("value")
+        return Subquery(values[:1])
+    return expression
+
+
+def _lines_read_with(settings) -> tuple[Decimal, Decimal] | None:
+    """(township line, county line) from a YearParameters read with the county settings, or None
+    (then with_risk_colour reads them): a county without its own value has the default."""
+    if settings is None or not all(hasattr(settings, name) for name in _LINE_SETTINGS.values()):
+        return None
+    values = [getattr(settings, _LINE_SETTINGS[key]) for key in LINE_KEYS]
+    return tuple(DEFAULTS[key] if value is None else value for key, value in zip(LINE_KEYS, values, strict=True))
 
 
 def register_list_colours() -> None:
     list_extensions.register_household_annotation(_annotate_for_lists)
+    for key, name in _LINE_SETTINGS.items():
+        list_extensions.register_county_setting(name, _line_setting(key))
     list_extensions.register_household_filter("risk_colour", _colour_field, _by_colour)
     list_extensions.register_household_filter("risk_from", _risk_bound_field("风险系数从", "从"), _from)
     list_extensions.register_household_filter("risk_below", _risk_bound_field("风险系数低于", "低于"), _below)

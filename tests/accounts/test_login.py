@@ -57,6 +57,36 @@ def test_logout_is_a_post_and_is_logged(client, world):
     assert client.get(reverse("home")).status_code == 302
 
 
+def test_a_session_signed_in_before_the_users_backend_stays_signed_in(client, world):
+    # Sessions record the backend that signed them in; those of Django's ModelBackend go on with
+    # accounts.backends.UserBackend (accounts.middleware.SessionBackendMiddleware).
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    client.force_login(world.county_staff)
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+    page = client.get(reverse("household_list"))
+    assert page.status_code == 200 and page.context["user"] == world.county_staff
+    assert client.session[BACKEND_SESSION_KEY] == "accounts.backends.UserBackend"
+    assert client.get(reverse("household_list")).status_code == 200
+
+
+def test_the_signed_in_user_comes_with_its_area_in_one_query(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.county_staff)
+    client.get(reverse("household_list"))  # the session's first request records its activity
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("household_list")).content.decode()
+    assert world.county_staff.area.name in page  # the header's badge
+    sqls = [query["sql"] for query in queries]
+    [user_query] = [sql for sql in sqls if 'FROM "accounts_user"' in sql]
+    assert '"households_area"' in user_query
+    assert not [sql for sql in sqls if 'FROM "households_area"' in sql and "LIMIT 21" in sql]  # an area by its code
+
+
 def session_expiry(client):
     from django.contrib.sessions.models import Session
     return Session.objects.get(session_key=client.session.session_key).expire_date

@@ -315,6 +315,23 @@ def test_the_menu_offers_exactly_the_pages_that_open(client, world, persona):
     assert disagreements == []
 
 
+def test_the_menu_kept_per_role_and_area_follows_each_users_role(client, world):
+    """The entries are kept per process by role and area (accounts.context_processors): county
+    staff and the inspector share an area but not a menu, and a user whose role changes gets
+    the new role's menu."""
+    def labels(user) -> set[str]:
+        client.force_login(user)
+        return {item["label"] for item in client.get(reverse("home")).context["nav_items"]}
+
+    assert world.county_staff.area_id == world.inspector.area_id
+    for _ in range(2):
+        assert "登记数据导入" in labels(world.county_staff)
+        assert "登记数据导入" not in labels(world.inspector)
+    world.inspector.role = Role.COUNTY_STAFF
+    world.inspector.save(update_fields=["role"])
+    assert "登记数据导入" in labels(world.inspector)
+
+
 def test_the_inspector_finds_the_change_requests_in_the_menu_and_reads_them(client, world):
     client.force_login(world.inspector)
     page = client.get(reverse("home")).content.decode()

@@ -29,9 +29,28 @@ def test_query_count_does_not_grow_with_the_number_of_households(client, world):
         make_income(household, 2025, wage="30000")
     assert queries_for_list(client) == few
     assert queries_for_list(client, filters) == few_filtered
-    # session, user, the user's area, current year, the county's risk lines (三色码), COUNT,
-    # townships, villages, the page
-    assert few <= 9
+    # the session, the user (with its area), its second factor, the current year (with the
+    # county's risk lines, 三色码), COUNT, the page, the townships and villages of the selects
+    assert few <= 7
+    # a chosen township's villages and the township's validation come with the townships
+    assert few_filtered == few
+    assert queries_for_list(client, {"village": VILLAGE_A2}) == few
+
+
+def test_a_chosen_village_must_be_one_the_select_offers(client, world):
+    # The selects' areas are read once and the choices validated against them (households.filters).
+    client.force_login(world.county_staff)
+    other_township = world.other_township.village_id
+    page = client.get(reverse("household_list"), {"township": VILLAGE_A1[:9], "village": other_township})
+    assert "筛选条件有误" in page.content.decode()
+    page = client.get(reverse("household_list"), {"township": VILLAGE_A1[:9], "village": VILLAGE_A2}).content.decode()
+    assert "筛选条件有误" not in page and f'<option value="{VILLAGE_A2}" selected>' in page
+    assert world.neighbour.number in page and world.home.number not in page
+    page = client.get(reverse("household_list"), {"village": other_township}).content.decode()
+    assert f'<option value="{other_township}" selected>' in page and world.other_township.number in page
+    client.force_login(world.reviewer)
+    page = client.get(reverse("household_list"), {"village": other_township}).content.decode()
+    assert "筛选条件有误" in page and world.other_township.number not in page
 
 
 def test_free_text_finds_by_household_number_member_name_and_id_number(client, world):

@@ -158,6 +158,22 @@ def test_the_colour_filter_follows_the_countys_own_lines(client, coloured):
     assert total(page) == 2 and coloured.home.number in page and coloured.neighbour.number in page
 
 
+@pytest.mark.parametrize("url_name", ["household_list", "monitoring_list"])
+def test_the_lists_read_the_countys_own_lines_with_the_year(client, coloured, url_name):
+    # The lines come in the query for the year (households.list_extensions.year_with_settings),
+    # the county's own over the defaults, never another county's.
+    for household in (coloured.home, coloured.neighbour):
+        monitored(household)
+    set_parameter("risk_county", "0.87", county=COUNTY)  # home's 0.86 is amber here
+    set_parameter("risk_township", "0.76", county=OTHER_COUNTY_VILLAGE[:6])  # not this county's
+    client.force_login(coloured.county_staff)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse(url_name)).content.decode()
+    assert ">黄色</span>" in row_of(page, coloured.home.number)
+    assert ">黄色</span>" in row_of(page, coloured.neighbour.number)
+    assert not [query for query in queries if query["sql"].startswith('SELECT "rules_catalogparameter"')]
+
+
 @pytest.mark.parametrize("params, expected", [
     ({"risk_from": "0.75"}, ["home", "neighbour"]),          # from: inclusive
     ({"risk_below": "0.75"}, ["other_township"]),              # below: exclusive
