@@ -187,15 +187,8 @@ class OneHouseholdStatement:
 
     @staticmethod
     def _compile(rows):
-        query = rows.query
-        names = list(query.selected) if query.selected else [
-            *query.extra_select, *query.values_select, *query.annotation_select]
-        compiler = query.get_compiler(using=rows.db)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:
-            return None
-        return sql, params, names, compiler, rows.db
+        compiled = compiled_values(rows)
+        return None if compiled is None else (*compiled, rows.db)
 
     def rows(self, household_id: int) -> list[dict]:
         """The statement's rows for this household, as `read_rows` returns them."""
@@ -468,12 +461,9 @@ def read_rows(rows) -> list[dict]:
     return raw_dicts(rows)
 
 
-def raw_dicts(rows, *, converted: bool = False) -> list[dict]:
-    """The rows of a `.values()` queryset read by a bare cursor, each keyed by the column names
-    in the order of Django's ValuesIterable: Django's internal column order, which
-    tests/rules/test_engine_guards.py holds to what `.values()` returns. `converted` applies
-    Django's converters, for a backend whose raw values are not yet Python's (SQLite)."""
-    database = connections[rows.db]
+def compiled_values(rows):
+    """(sql, params, column names in ValuesIterable's order, compiler) of a `.values()` queryset,
+    or None when it can match nothing."""
     query = rows.query
     names = list(query.selected) if query.selected else [
         *query.extra_select, *query.values_select, *query.annotation_select]
@@ -481,7 +471,20 @@ def raw_dicts(rows, *, converted: bool = False) -> list[dict]:
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
+        return None
+    return sql, params, names, compiler
+
+
+def raw_dicts(rows, *, converted: bool = False) -> list[dict]:
+    """The rows of a `.values()` queryset read by a bare cursor, each keyed by the column names
+    in the order of Django's ValuesIterable: Django's internal column order, which
+    tests/rules/test_engine_guards.py holds to what `.values()` returns. `converted` applies
+    Django's converters, for a backend whose raw values are not yet Python's (SQLite)."""
+    database = connections[rows.db]
+    compiled = compiled_values(rows)
+    if compiled is None:
         return []
+    sql, params, names, compiler = compiled
     with database.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
