@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 
 from audits.models import Resolution, Ticket
@@ -129,9 +130,12 @@ def test_a_recheck_reads_the_same_records_as_a_batch(village):
 @pytest.fixture
 def compiled(monkeypatch):
     """The statements compiled from here on (each re-check compiles two when it compiles), with
-    nothing compiled yet in this process or in the shared cache."""
+    nothing compiled yet in this process or in the shared cache (a cache of the test's own, in
+    memory, whichever cache the settings name: the tests below read and damage its entries)."""
     engine._statements.clear()
-    cache.clear()
+    shared = LocMemCache("recheck-statements-test", {})
+    shared.clear()  # locmem caches of one name share their entries across instances
+    monkeypatch.setattr(engine, "shared_cache", shared)
     compiles = []
     real = engine.OneHouseholdStatement._compile
     monkeypatch.setattr(engine.OneHouseholdStatement, "_compile",
@@ -235,11 +239,12 @@ def test_a_shared_entry_that_cannot_be_used_is_compiled_instead(village, compile
     first_process = findings_of(household)
     if connection.vendor != "postgresql":
         pytest.skip("SQLite shares nothing")
-    (shared_key,) = [key for key in cache._cache if "recheck-sql:" in key]
+    shared = engine.shared_cache
+    (shared_key,) = [key for key in shared._cache if "recheck-sql:" in key]
     if damage == "truncated":
-        cache._cache[shared_key] = cache._cache[shared_key][:100]
+        shared._cache[shared_key] = shared._cache[shared_key][:100]
     else:
-        cache.set(shared_key.split(":", 2)[2], {"household": (("SELECT 1", ["pk"]),), "member": None})
+        shared.set(shared_key.split(":", 2)[2], {"household": (("SELECT 1", ["pk"]),), "member": None})
     engine._statements.clear()
     compiled.clear()
     assert findings_of(household) == first_process and len(compiled) == 2
