@@ -395,12 +395,13 @@ def _quiet(column: Column, raw):
     return UNPARSED if warning else value
 
 
-def _fast_text(column: Column):
+def _fast_text(column: Column, *, ascii_only: bool = False):
     limit = column.max_length
 
     def fast(raw):
-        # Printable text has no control or invisible character (clean() and names.py have nothing to do).
-        if raw.__class__ is str and raw.isprintable():
+        # Printable text has no control or invisible character (clean() and names.py have nothing
+        # to do); a phone's ASCII has nothing for NFKC to fold.
+        if raw.__class__ is str and raw.isprintable() and (raw.isascii() or not ascii_only):
             text = raw.strip()
             if text and (limit is None or len(text) <= limit):
                 return text
@@ -421,18 +422,6 @@ def _fast_code(column: Column):
         else:
             return _MISSING
         return text if limit is None or len(text) <= limit else _MISSING
-    return fast
-
-
-def _fast_phone(column: Column):
-    limit = column.max_length
-
-    def fast(raw):
-        if raw.__class__ is str and raw.isascii() and raw.isprintable():
-            text = raw.strip()
-            if text and (limit is None or len(text) <= limit):
-                return text
-        return _MISSING
     return fast
 
 
@@ -514,7 +503,7 @@ _FAST = {
     Kind.NAME: _fast_text,
     Kind.CODE: _fast_code,
     Kind.ID_NUMBER: _fast_code,
-    Kind.PHONE: _fast_phone,
+    Kind.PHONE: functools.partial(_fast_text, ascii_only=True),
     Kind.ENUM: _memoised,
     Kind.RISK_TYPES: _memoised,
     Kind.YES_NO: _memoised,
