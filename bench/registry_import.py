@@ -11,6 +11,11 @@ import, in the same run, python-calamine alone reads the same workbook's sheets 
 sheet the import reads) into Python rows: that is the reference. Each command runs in
 its own process, timed, its peak resident memory read with wait4().
 
+Then, in the same run, the floor of any import that writes through PostgreSQL from Python
+(bench/_import_floor.py, into an empty migrated copy): calamine's read, every cell made the
+value stored with no check, COPY of those rows; `floor_s` = read_s + the other two phases,
+`floor_ratio` = floor_s / read_s (the `floor_*` keys, before the last three).
+
 With --workbook, an existing workbook is imported and read (no seeding, no export, one
 size: no linearity). Ends with one line `… import_s=… import_mb=… read_s=… read_mb=…
 peak_mb=… ratio=…` where ratio = import_s / read_s (goal: ≤ 2) and peak_mb is the
@@ -20,6 +25,7 @@ household at the large size over that at the small size (1.0: exactly linear).
 """
 
 import argparse
+import contextlib
 import os
 import re
 import subprocess
@@ -27,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _support import PYTHON, ROOT, bench_env, log, manage, scratch_database, seed
@@ -79,6 +86,33 @@ def calamine_read(workbook: Path) -> tuple[float, float, int, float]:
     return seconds, usage.ru_maxrss / 1024, int(out.strip() or 0), usage.ru_utime + usage.ru_stime
 
 
+def import_floor(workbook: Path, env: dict) -> dict:
+    """bench/_import_floor.py in its own process, into an empty migrated database: its phases (s)."""
+    process = subprocess.run([PYTHON, str(ROOT / "bench" / "_import_floor.py"), str(workbook)], cwd=ROOT, env=env,
+                             capture_output=True, text=True)
+    if process.returncode != 0:
+        sys.exit(f"the import's floor failed:\n{process.stderr[-3000:]}")
+    return {key: float(value) for key, value in (pair.split("=") for pair in process.stdout.split())}
+
+
+def floor_keys(figures: dict) -> str:
+    """What any import writing through PostgreSQL from Python must spend beyond calamine's read:
+    (a) the reference's read, (b) every cell made the value stored, (c) COPY of those rows and the
+    commit. floor_s = (a) + (b) + (c), floor_ratio = floor_s / read_s: the best ratio such an
+    import could have before checking anything."""
+    floor = figures["floor"]
+    floor_s = figures["read_s"] + floor["cells_s"] + floor["copy_s"]
+    # In CPU seconds, comparable with cpu_ratio (the client's only), then with the server's COPY work.
+    floor_client_cpu = figures["read_cpu_s"] + floor["cells_cpu_s"] + floor["copy_cpu_s"]
+    return (f"floor_read_s={floor['read_s']:.2f} floor_read_cpu_s={floor['read_cpu_s']:.2f} "
+            f"floor_cells_s={floor['cells_s']:.2f} floor_cells_cpu_s={floor['cells_cpu_s']:.2f} "
+            f"floor_copy_s={floor['copy_s']:.2f} floor_copy_cpu_s={floor['copy_cpu_s']:.2f} "
+            f"floor_copy_server_cpu_s={floor['copy_server_cpu_s']:.2f} "
+            f"floor_cpu_ratio={floor_client_cpu / figures['read_cpu_s']:.2f} "
+            f"floor_cpu_ratio_with_server={(floor_client_cpu + floor['copy_server_cpu_s']) / figures['read_cpu_s']:.2f} "
+            f"floor_s={floor_s:.2f} floor_ratio={floor_s / figures['read_s']:.2f}")
+
+
 def created(output: str, sheet: str) -> int:
     """The 新增 column of a sheet in import_registry's summary."""
     match = re.search(rf"^{sheet}\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)", output, re.MULTILINE)
@@ -103,13 +137,19 @@ def run_size(households: int, workdir: Path, workbook: Path | None = None, reimp
             export_s, export_mb, _, _ = measured(env, "export_registry", str(workbook), "--county", COUNTY)
     size_mb = workbook.stat().st_size / 1024 / 1024
     log(f"[{households}] exported in {export_s:.1f} s, {export_mb:.0f} MB peak, file {size_mb:.1f} MB; importing …")
-    with scratch_database("bench_regimp") as target_url:
+    with contextlib.ExitStack() as databases:
+        target_url = databases.enter_context(scratch_database("bench_regimp"))
         env = bench_env(target_url)
         manage(env, "migrate", "-v0")
+        # An empty migrated copy for the floor, made while nothing is imported yet.
+        floor_url = databases.enter_context(
+            scratch_database("bench_regfloor", template=urlparse(target_url).path.lstrip("/")))
         import_s, import_mb, output, import_cpu_s = measured(env, "import_registry", str(workbook))
         log(f"[{households}] imported in {import_s:.1f} s, {import_mb:.0f} MB peak; reading with calamine …")
         read_s, read_mb, read_rows, read_cpu_s = calamine_read(workbook)
-        log(f"[{households}] calamine read {read_rows} rows in {read_s:.1f} s, {read_mb:.0f} MB peak")
+        log(f"[{households}] calamine read {read_rows} rows in {read_s:.1f} s, {read_mb:.0f} MB peak; the floor …")
+        floor = import_floor(workbook, bench_env(floor_url))
+        log(f"[{households}] floor: {floor}")
         reimport_s = reimport_mb = 0.0
         again = ""
         if reimport:
@@ -117,7 +157,7 @@ def run_size(households: int, workdir: Path, workbook: Path | None = None, reimp
             reimport_s, reimport_mb, again, _ = measured(env, "import_registry", str(workbook))
             log(f"[{households}] re-imported (no change) in {reimport_s:.1f} s, {reimport_mb:.0f} MB peak")
     return {
-        "read_s": read_s, "read_mb": read_mb, "read_cpu_s": read_cpu_s, "import_cpu_s": import_cpu_s,
+        "floor": floor, "read_s": read_s, "read_mb": read_mb, "read_cpu_s": read_cpu_s, "import_cpu_s": import_cpu_s,
         "households": created(output, "户信息"), "members": created(output, "家庭成员"),
         "incomes": created(output, "年度收入"), "measures": created(output, "帮扶措施"),
         "file_mb": size_mb, "export_s": export_s, "export_mb": export_mb,
@@ -150,7 +190,7 @@ def main():
             f"measures={high['measures']} file_mb={high['file_mb']:.1f} "
             f"reimport_s={high['reimport_s']:.1f} reimport_mb={high['reimport_mb']:.0f} "
             f"reimport_changes={high['reimport_changes']} import_mb={high['import_mb']:.0f} "
-            f"read_mb={high['read_mb']:.0f} peak_mb={high['import_mb']:.0f} {cpu_keys(high)} "
+            f"read_mb={high['read_mb']:.0f} peak_mb={high['import_mb']:.0f} {cpu_keys(high)} {floor_keys(high)} "
             f"import_s={high['import_s']:.1f} read_s={high['read_s']:.1f} "
             f"ratio={high['import_s'] / high['read_s']:.2f}"
         )
@@ -175,7 +215,7 @@ def main():
         f"small_households={low['households']} small_export_s={low['export_s']:.1f} "
         f"small_export_mb={low['export_mb']:.0f} small_import_s={low['import_s']:.1f} "
         f"small_import_mb={low['import_mb']:.0f} export_ratio={export_ratio:.2f} linearity={linearity:.2f} "
-        f"read_mb={high['read_mb']:.0f} peak_mb={high['import_mb']:.0f} {cpu_keys(high)} "
+        f"read_mb={high['read_mb']:.0f} peak_mb={high['import_mb']:.0f} {cpu_keys(high)} {floor_keys(high)} "
         f"import_s={high['import_s']:.1f} read_s={high['read_s']:.1f} ratio={high['import_s'] / high['read_s']:.2f}"
     )
 
