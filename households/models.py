@@ -184,8 +184,10 @@ class Household(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["village", "number"]),
+            # A county's pages sorted by number, or by village then number, read these in order
+            # and stop at the page, however many counties the database holds.
             models.Index(fields=["county", "number"], name="household_county_number"),
+            models.Index(fields=["county", "village", "number"], name="household_county_village_no"),
             # The list's COUNT over a county's active households reads this index only.
             models.Index(fields=["village"], name="household_active_village", opclasses=["varchar_pattern_ops"],
                          condition=Q(removed_on__isnull=True)),
