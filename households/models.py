@@ -150,13 +150,20 @@ class Household(models.Model):
 
     removed_on = models.DateField("核减日期", null=True, blank=True)
     removal_reason = choice_field("核减原因", RemovalReason.choices)
+    # Kept by the database from the village (a stored generated column: no writer can forget it).
+    # The scope bounds a household query by it, and the list sorted by number reads a county's
+    # households in (county, number) order: with other counties in the database, a page sorted by
+    # number descending walked every other county's households first (0.7 s at ten counties).
+    county = models.GeneratedField(
+        verbose_name="县级区划代码", expression=Left("village_id", 6),
+        output_field=models.CharField(max_length=6), db_persist=True)
 
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = HouseholdQuerySet.as_manager()
     # Every save keeps who, when and which change request (bulk imports write no history rows).
-    history = HistoricalRecords(bases=[HistoricalChangeLink], excluded_fields=["updated_at"])
+    history = HistoricalRecords(bases=[HistoricalChangeLink], excluded_fields=["updated_at", "county"])
 
     class Meta:
         verbose_name = verbose_name_plural = "户"
@@ -177,7 +184,10 @@ class Household(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["village", "number"]),
+            # A county's pages sorted by number, or by village then number, read these in order
+            # and stop at the page, however many counties the database holds.
+            models.Index(fields=["county", "number"], name="household_county_number"),
+            models.Index(fields=["county", "village", "number"], name="household_county_village_no"),
             # The list's COUNT over a county's active households reads this index only.
             models.Index(fields=["village"], name="household_active_village", opclasses=["varchar_pattern_ops"],
                          condition=Q(removed_on__isnull=True)),

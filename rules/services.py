@@ -148,12 +148,7 @@ def batch_run_group(*, batch_id: int, group: str) -> dict[str, RuleOutcome]:
         progress_note(batch_id=batch_id, group=group, step="计算风险系数并执行规则" if group == "household"
                       else "执行规则", fraction=0.1)
         with _gc_paused():
-            # the household group stores every household's risk coefficient from the same scan
-            findings = evaluate(rules=rules, params=params, area_prefix=batch.area_id,
-                                store_risk=group == "household")
-            progress_note(batch_id=batch_id, group=group, step="写入问题线索", fraction=0.8)
-            outcomes = tickets_sync(rules=rules, findings=findings, params=params,
-                                    area_prefix=batch.area_id, batch=batch)
+            outcomes = _group_findings_written(batch=batch, group=group, rules=rules, params=params)
         BatchRuleResult.objects.bulk_create([
             BatchRuleResult(batch=batch, rule_id=rule_id, failing=o.failing, new=o.new,
                             still_open=o.still_open, resolved=o.resolved, exempted=o.exempted,
@@ -165,6 +160,15 @@ def batch_run_group(*, batch_id: int, group: str) -> dict[str, RuleOutcome]:
             status=BatchStatus.DONE, finished_at=timezone.now())
     recheck_statements_warm(county=batch.county_id)
     return outcomes
+
+
+def _group_findings_written(*, batch: Batch, group: str, rules, params) -> dict[str, RuleOutcome]:
+    # A function of its own so that its findings are freed when it returns, before the collector
+    # runs again (_gc_paused): it then walks what survives the batch, not every finding.
+    # The household group stores every household's risk coefficient from the same scan.
+    findings = evaluate(rules=rules, params=params, area_prefix=batch.area_id, store_risk=group == "household")
+    progress_note(batch_id=batch.pk, group=group, step="写入问题线索", fraction=0.8)
+    return tickets_sync(rules=rules, findings=findings, params=params, area_prefix=batch.area_id, batch=batch)
 
 
 _gc_pauses = 0  # groups running with the collector paused (they may run at once, in threads)
@@ -179,7 +183,10 @@ def _gc_paused():
     A batch allocates a few hundred thousand dicts, findings and tickets, none in a cycle, and
     every 700 allocations the collector walked the young objects, and now and then all of them:
     time spent finding nothing. The memory is freed by reference counting as before. The
-    collector is on again when the last group running ends (if it was on before the first)."""
+    collector is on again when the last group running ends (if it was on before the first), and
+    then collects once: what the batch allocated is counted as pending, and left alone it made
+    the process's next allocations run a full collection inside the worker's next task, a
+    re-check (~0.15–0.27 s instead of ~0.03 s)."""
     global _gc_pauses, _gc_was_enabled
     with _gc_pauses_lock:
         if _gc_pauses == 0:
@@ -193,6 +200,7 @@ def _gc_paused():
             _gc_pauses -= 1
             if _gc_pauses == 0 and _gc_was_enabled:
                 gc.enable()
+                gc.collect()
 
 
 def _batch_session_settings() -> None:

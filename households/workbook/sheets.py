@@ -53,7 +53,7 @@ def copy_create(model: type[models.Model], records: list[dict]) -> None:
     """Insert `records` with one COPY, from tuples: no model instance, no SQL per batch."""
     # The wrapper itself: `connection` is a proxy that looks it up (asgiref) on every attribute.
     database = connections[DEFAULT_DB_ALIAS]
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    fields = [field for field in model._meta.concrete_fields if not (field.primary_key or field.generated)]
     columns = ", ".join(database.ops.quote_name(field.column) for field in fields)
     table = database.ops.quote_name(model._meta.db_table)
     with database.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -68,7 +68,7 @@ def copy_rows(model: type[models.Model], records: list[dict], database) -> list[
     if not records:
         return []
     now = timezone.now()
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    fields = [field for field in model._meta.concrete_fields if not (field.primary_key or field.generated)]
     given = {}
     for name in records[0]:
         field = model._meta.get_field(name)

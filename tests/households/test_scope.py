@@ -92,3 +92,17 @@ def test_anonymous_reveal_is_sent_to_login_and_logs_nothing(client, world):
     )
     assert response.status_code == 302
     assert not AuditEvent.objects.filter(action=AuditAction.REVEAL).exists()
+
+
+def test_a_household_moved_to_another_county_leaves_the_first_countys_scope_and_enters_the_other(world):
+    """The scope bounds households by their county (a column the database derives from the
+    village): moving the household's village moves it across, with no writer keeping it."""
+    moved = world.home
+    moved.village = world.other_county.village
+    moved.save()
+    assert not Household.objects.in_scope(world.county_staff).filter(pk=moved.pk).exists()
+    assert not Household.objects.in_scope(world.clerk).filter(pk=moved.pk).exists()
+    Household.objects.filter(pk=world.other_county.pk).update(village=world.neighbour.village)
+    assert set(Household.objects.in_scope(world.reviewer).values_list("number", flat=True)) == {
+        world.neighbour.number, world.other_county.number}
+    assert Household.objects.get(pk=moved.pk).county == world.other_county.village_id[:6]

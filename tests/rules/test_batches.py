@@ -1,5 +1,7 @@
 """Batches write tickets exactly once, resolve what passes again, and survive a crash."""
 
+import gc
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -263,3 +265,14 @@ def test_a_group_failing_at_once_with_the_other_fails_the_batch_and_keeps_nothin
     assert batch.status == BatchStatus.FAILED and "worker lost" in batch.error
     assert list(Ticket.objects.values_list("rule_id", flat=True)) == ["B06"]  # the household group's, committed
     assert not BatchRuleResult.objects.filter(batch=batch, rule_id="B01").exists()
+
+
+
+def test_a_batch_ends_with_a_full_collection_so_the_next_task_in_the_worker_does_not_pay_for_it(defects, monkeypatch):
+    """The groups run with the collector paused; what they leave is collected once the collector
+    is back on, before the batch returns, not by whichever re-check the worker runs next."""
+    collections = []
+    monkeypatch.setattr(services.gc, "collect", lambda *generation: collections.append((generation, gc.isenabled())))
+    batch = services.batch_create(area=Area.objects.get(code="230381"), rule_ids=["B01", "B06", "I14"])
+    services.batch_run_sync(batch=batch)
+    assert collections and set(collections) == {((), True)}  # after each group (here one after the other)
