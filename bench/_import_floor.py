@@ -111,9 +111,10 @@ def main() -> None:
             position_of = {column.field: position for position, column in by_position.items()}
             column_of = {column.field: column for column in by_position.values()}
             model = spec.model
-            # Every stored column but a sequence's key (an area's key is its code, from the sheet).
+            # Every stored column but a sequence's key (an area's key is its code, from the sheet)
+            # and what the database derives itself (a household's county).
             fields = [field for field in model._meta.concrete_fields
-                      if not isinstance(field, (models.AutoField, models.BigAutoField))]
+                      if not (isinstance(field, (models.AutoField, models.BigAutoField)) or field.generated)]
             household_position = position_of.get("household")  # a child sheet's 户编号
             # Each stored field: ("cell", position, convert) | ("derived", name) | ("fixed", value)
             sources = []
