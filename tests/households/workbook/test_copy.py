@@ -23,7 +23,7 @@ def bulk_create_values(model, record: dict) -> list:
     instance = model(**record)
     values = []
     for field in model._meta.concrete_fields:
-        if field.primary_key:
+        if field.primary_key or field.generated:  # bulk_create leaves these to the database
             continue
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             values.append("now")
@@ -35,7 +35,7 @@ def bulk_create_values(model, record: dict) -> list:
 
 def copied_values(model, record: dict) -> list:
     (row,) = copy_rows(model, [record], connection)
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    fields = [field for field in model._meta.concrete_fields if not (field.primary_key or field.generated)]
     values = []
     for field, value in zip(fields, row, strict=True):
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
