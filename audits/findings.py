@@ -7,12 +7,14 @@ final review level) is read from `audits.rule_facts`.
 """
 
 import json
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Protocol
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from households.scope import county_code
@@ -26,7 +28,8 @@ CHUNK = 2000
 
 class Finding(Protocol):
     """One failing record of one rule, as the rules app reports it (message and facts may be
-    computed only when read: most findings of a rerun already have their ticket)."""
+    computed only when read, without the database: most findings of a rerun already have their
+    ticket, and `TicketWriter` reads them while it inserts the tickets before)."""
 
     rule_id: str
     household_id: int
@@ -80,30 +83,29 @@ def tickets_sync(*, rule_ids: Iterable[str], findings: Iterable[Finding], year: 
                 "rule_id", "household_id", "member_key", "facts"):
             explained[(rule_id, household, member)].append(facts)
 
-        failing_again, new = [], NewTickets()
+        failing_again = []
         seen = set()
         county = county_code(area_prefix)
-        for finding in findings:
-            outcome = outcomes[finding.rule_id]
-            if exempt and finding.key in exempt:
-                outcome.exempted += 1
-                seen.add(finding.key)  # an unclosed ticket of it (granted mid-batch) is left as it is
-                continue
-            outcome.failing += 1
-            outcome.by_township[finding.village_id[:9]] += 1
-            seen.add(finding.key)
-            if finding.key in unclosed:
-                outcome.still_open += 1
-                pk, resolved_at = unclosed[finding.key]
-                if resolved_at is not None:
-                    failing_again.append(pk)
-            elif finding.key not in explained or finding.facts not in explained[finding.key]:
-                outcome.new += 1
-                new.add(finding)
-
         now = timezone.now()
-        _insert_tickets(new, year=year, batch_id=batch_id, now=now,
-                        due_on=due_date(TicketStatus.PENDING_VILLAGE, county=county))
+        with TicketWriter(year=year, batch_id=batch_id, now=now,
+                          due_on=due_date(TicketStatus.PENDING_VILLAGE, county=county)) as writer:
+            for finding in findings:
+                outcome = outcomes[finding.rule_id]
+                if exempt and finding.key in exempt:
+                    outcome.exempted += 1
+                    seen.add(finding.key)  # an unclosed ticket of it (granted mid-batch) is left as it is
+                    continue
+                outcome.failing += 1
+                outcome.by_township[finding.village_id[:9]] += 1
+                seen.add(finding.key)
+                if finding.key in unclosed:
+                    outcome.still_open += 1
+                    pk, resolved_at = unclosed[finding.key]
+                    if resolved_at is not None:
+                        failing_again.append(pk)
+                elif finding.key not in explained or finding.facts not in explained[finding.key]:
+                    outcome.new += 1
+                    writer.add(finding)
         for chunk in _chunks(failing_again):
             transitions.move_many(chunk, action="system_fail", county=county, now=now, resolution="",
                                   system_resolved_at=None)
@@ -124,16 +126,36 @@ VARYING = {"rule_id": "text", "household_id": "bigint", "member_key": "bigint", 
 # Those that are the same for every ticket one call opens.
 CONSTANT = {"year": "smallint", "status": "text", "resolution": "text", "batch_id": "bigint", "due_on": "date",
             "found_at": "timestamptz", "updated_at": "timestamptz"}
-INSERT_CHUNK = 10_000
+INSERT_CHUNK = 5000
 
 
-class NewTickets:
-    """The tickets to open, as one list per varying column (no `Ticket` instances: preparing
-    the ~50,000 of a first batch for `bulk_create` was ~2 s of its CPU)."""
+class TicketWriter:
+    """Opens new tickets in the order they are added, leaving out any that a concurrent batch
+    opened meanwhile; the tickets one writer opens share their `found_at`. Use as a context manager.
 
-    def __init__(self):
-        self.columns: dict[str, list] = {name: [] for name in VARYING}
+    No `Ticket` instances: the tickets are kept as one list per varying column (preparing the
+    ~50,000 instances of a first batch for `bulk_create` was ~2 s of its CPU). On PostgreSQL
+    each INSERT_CHUNK of them is one INSERT … SELECT FROM UNNEST of the column arrays, sent with
+    binary parameters (Django's bulk_create bound them as text on the client, every `"` of every
+    ticket's facts backslash-escaped; the facts go as JSON text for the server to parse, as
+    Django sends them). A full chunk is inserted on a thread of its own while the caller builds
+    the next: building is Python (each finding's message and facts, which must not use the
+    database), inserting is the server's work, and the two overlap. Chunks are inserted one at
+    a time and in order, so ids follow the order of `add`. Elsewhere (SQLite), `bulk_create`.
+    """
+
+    def __init__(self, *, year: int, batch_id: int | None, due_on, now):
+        self.constants = {"year": year, "status": TicketStatus.PENDING_VILLAGE.value, "resolution": "",
+                          "batch_id": batch_id, "due_on": due_on, "found_at": now, "updated_at": now}
+        self.columns = self._empty()
         self._rules: dict[str, rule_facts.RuleFacts] = {}
+        self._database = connections[DEFAULT_DB_ALIAS]  # this thread's: the inserting thread uses it too
+        self._pool: ThreadPoolExecutor | None = None
+        self._inserting: Future | None = None
+
+    @staticmethod
+    def _empty() -> dict[str, list]:
+        return {name: [] for name in VARYING}
 
     def add(self, finding: Finding) -> None:
         rule = self._rules.get(finding.rule_id)
@@ -148,50 +170,64 @@ class NewTickets:
         columns["final_level"].append(rule.final_level)
         columns["message"].append(finding.message)
         columns["facts"].append(finding.facts)
+        if len(columns["rule_id"]) == INSERT_CHUNK and self._database.vendor == "postgresql":
+            chunk, self.columns = columns, self._empty()
+            self._wait()
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tickets-insert")
+            self._inserting = self._pool.submit(self._insert, chunk)
 
-    def __len__(self) -> int:
-        return len(self.columns["rule_id"])
+    def __enter__(self) -> "TicketWriter":
+        return self
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        try:
+            if error is None:
+                self._wait()
+                if self.columns["rule_id"]:
+                    self._insert(self.columns)
+            elif self._inserting is not None:
+                wait([self._inserting])  # never leave it running on the connection the caller rolls back
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
+
+    def _wait(self) -> None:
+        if self._inserting is not None:
+            inserting, self._inserting = self._inserting, None
+            inserting.result()
+
+    def _insert(self, columns: dict[str, list]) -> None:
+        database = self._database
+        if database.vendor != "postgresql":
+            fixed = {name: self.constants[name] for name in ("year", "status", "batch_id", "due_on")}
+            rows = (dict(zip(VARYING, values)) for values in zip(*columns.values()))
+            Ticket.objects.bulk_create([Ticket(**row, member_id=row["member_key"] or None, **fixed) for row in rows],
+                                       batch_size=CHUNK, ignore_conflicts=True)
+            return
+        import psycopg  # PostgreSQL's driver, absent where only SQLite runs
+
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        arrays = [*columns.values()]
+        arrays[-1] = [dumps(facts) for facts in arrays[-1]]
+        database.ensure_connection()
+        with database.wrap_database_errors, psycopg.Cursor(database.connection) as cursor:
+            cursor.execute(_insert_statement(), [*(self.constants[name] for name in CONSTANT), *arrays])
 
 
-def _insert_tickets(new: NewTickets, *, year: int, batch_id: int | None, due_on, now) -> None:
-    """Insert the `new` tickets in their order, leaving out any that a concurrent batch opened meanwhile.
-
-    On PostgreSQL one INSERT … SELECT FROM UNNEST of the column arrays per 10,000 tickets,
-    sent with binary parameters: Django's bulk_create bound them in text on the client, and
-    every `"` of every ticket's facts (JSON) was backslash-escaped. The facts go as JSON text
-    for the server to parse, as Django sends them. The tickets one call opens share their
-    `found_at` (the moment they are written). Elsewhere (SQLite) `bulk_create`.
-    """
-    if not new:
-        return
-    constants = {"year": year, "status": TicketStatus.PENDING_VILLAGE.value, "resolution": "",
-                 "batch_id": batch_id, "due_on": due_on, "found_at": now, "updated_at": now}
-    if connection.vendor != "postgresql":
-        fixed = {name: constants[name] for name in ("year", "status", "batch_id", "due_on")}
-        rows = (dict(zip(VARYING, values)) for values in zip(*new.columns.values()))
-        Ticket.objects.bulk_create([Ticket(**row, member_id=row["member_key"] or None, **fixed) for row in rows],
-                                   batch_size=CHUNK, ignore_conflicts=True)
-        return
-    import psycopg  # PostgreSQL's driver, absent where only SQLite runs
-
+@cache
+def _insert_statement() -> str:
     quote = connection.ops.quote_name
     names = ["member", *VARYING, *CONSTANT]
     selected = ["NULLIF(t.member_key, 0)", *(f"t.{name}" for name in VARYING if name != "facts"), "t.facts::jsonb",
                 *(f"%b::{kind}" for kind in CONSTANT.values())]
-    statement = (
+    return (
         f"INSERT INTO {quote(Ticket._meta.db_table)} "
         f"({', '.join(quote(Ticket._meta.get_field(name).column) for name in names)}) "
         f"SELECT {', '.join(selected)} "
         f"FROM UNNEST({', '.join(f'%b::{kind}[]' for kind in VARYING.values())}) AS t({', '.join(VARYING)}) "
         "ON CONFLICT DO NOTHING"
     )
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        for start in range(0, len(new), INSERT_CHUNK):
-            arrays = [values[start:start + INSERT_CHUNK] for values in new.columns.values()]
-            arrays[-1] = [dumps(facts) for facts in arrays[-1]]
-            cursor.execute(statement, [*(constants[name] for name in CONSTANT), *arrays])
 
 
 def _chunks(items: list, size: int = CHUNK):
