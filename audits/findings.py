@@ -7,7 +7,7 @@ final review level) is read from `audits.rule_facts`.
 """
 
 import json
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -131,7 +131,8 @@ INSERT_CHUNK = 5000
 
 class TicketWriter:
     """Opens new tickets in the order they are added, leaving out any that a concurrent batch
-    opened meanwhile; the tickets one writer opens share their `found_at`. Use as a context manager.
+    opened meanwhile; on PostgreSQL the tickets one writer opens share their `found_at`. Use as a
+    context manager.
 
     No `Ticket` instances: the tickets are kept as one list per varying column (preparing the
     ~50,000 instances of a first batch for `bulk_create` was ~2 s of its CPU). On PostgreSQL
@@ -148,7 +149,7 @@ class TicketWriter:
         self.constants = {"year": year, "status": TicketStatus.PENDING_VILLAGE.value, "resolution": "",
                           "batch_id": batch_id, "due_on": due_on, "found_at": now, "updated_at": now}
         self.columns = self._empty()
-        self._rules: dict[str, rule_facts.RuleFacts] = {}
+        self._levels: dict[str, tuple[str, str]] = {}  # rule id → (severity, final level)
         self._database = connections[DEFAULT_DB_ALIAS]  # this thread's: the inserting thread uses it too
         self._pool: ThreadPoolExecutor | None = None
         self._inserting: Future | None = None
@@ -158,16 +159,17 @@ class TicketWriter:
         return {name: [] for name in VARYING}
 
     def add(self, finding: Finding) -> None:
-        rule = self._rules.get(finding.rule_id)
-        if rule is None:
-            rule = self._rules[finding.rule_id] = rule_facts.facts_of(finding.rule_id)
+        levels = self._levels.get(finding.rule_id)
+        if levels is None:
+            facts = rule_facts.facts_of(finding.rule_id)
+            levels = self._levels[finding.rule_id] = (str(facts.severity), str(facts.final_level))  # plain text
         columns = self.columns
         columns["rule_id"].append(finding.rule_id)
         columns["household_id"].append(finding.household_id)
         columns["member_key"].append(finding.member_id or 0)
         columns["village_id"].append(finding.village_id)
-        columns["severity"].append(rule.severity)
-        columns["final_level"].append(rule.final_level)
+        columns["severity"].append(levels[0])
+        columns["final_level"].append(levels[1])
         columns["message"].append(finding.message)
         columns["facts"].append(finding.facts)
         if len(columns["rule_id"]) == INSERT_CHUNK and self._database.vendor == "postgresql":
@@ -186,10 +188,9 @@ class TicketWriter:
                 self._wait()
                 if self.columns["rule_id"]:
                     self._insert(self.columns)
-            elif self._inserting is not None:
-                wait([self._inserting])  # never leave it running on the connection the caller rolls back
         finally:
             if self._pool is not None:
+                # waits for the chunk being inserted: never left running on the connection the caller rolls back
                 self._pool.shutdown()
 
     def _wait(self) -> None:
