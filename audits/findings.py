@@ -7,9 +7,9 @@ final review level) is read from `audits.rule_facts`.
 """
 
 import json
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol
