@@ -6,12 +6,15 @@ opens new tickets and has the re-check's verdicts on the others moved through
 final review level) is read from `audits.rule_facts`.
 """
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Protocol
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from households.scope import county_code
@@ -25,7 +28,8 @@ CHUNK = 2000
 
 class Finding(Protocol):
     """One failing record of one rule, as the rules app reports it (message and facts may be
-    computed only when read: most findings of a rerun already have their ticket)."""
+    computed only when read, without the database: most findings of a rerun already have their
+    ticket, and `TicketWriter` reads them while it inserts the tickets before)."""
 
     rule_id: str
     household_id: int
@@ -79,30 +83,29 @@ def tickets_sync(*, rule_ids: Iterable[str], findings: Iterable[Finding], year: 
                 "rule_id", "household_id", "member_key", "facts"):
             explained[(rule_id, household, member)].append(facts)
 
-        failing_again, new = [], []
+        failing_again = []
         seen = set()
         county = county_code(area_prefix)
-        village_due = due_date(TicketStatus.PENDING_VILLAGE, county=county)
-        for finding in findings:
-            outcome = outcomes[finding.rule_id]
-            if exempt and finding.key in exempt:
-                outcome.exempted += 1
-                seen.add(finding.key)  # an unclosed ticket of it (granted mid-batch) is left as it is
-                continue
-            outcome.failing += 1
-            outcome.by_township[finding.village_id[:9]] += 1
-            seen.add(finding.key)
-            if finding.key in unclosed:
-                outcome.still_open += 1
-                pk, resolved_at = unclosed[finding.key]
-                if resolved_at is not None:
-                    failing_again.append(pk)
-            elif finding.key not in explained or finding.facts not in explained[finding.key]:
-                outcome.new += 1
-                new.append(_new_ticket(finding, year=year, batch_id=batch_id, due_on=village_due))
-
         now = timezone.now()
-        _insert_tickets(new)
+        with TicketWriter(year=year, batch_id=batch_id, now=now,
+                          due_on=due_date(TicketStatus.PENDING_VILLAGE, county=county)) as writer:
+            for finding in findings:
+                outcome = outcomes[finding.rule_id]
+                if exempt and finding.key in exempt:
+                    outcome.exempted += 1
+                    seen.add(finding.key)  # an unclosed ticket of it (granted mid-batch) is left as it is
+                    continue
+                outcome.failing += 1
+                outcome.by_township[finding.village_id[:9]] += 1
+                seen.add(finding.key)
+                if finding.key in unclosed:
+                    outcome.still_open += 1
+                    pk, resolved_at = unclosed[finding.key]
+                    if resolved_at is not None:
+                        failing_again.append(pk)
+                elif finding.key not in explained or finding.facts not in explained[finding.key]:
+                    outcome.new += 1
+                    writer.add(finding)
         for chunk in _chunks(failing_again):
             transitions.move_many(chunk, action="system_fail", county=county, now=now, resolution="",
                                   system_resolved_at=None)
@@ -116,40 +119,115 @@ def tickets_sync(*, rule_ids: Iterable[str], findings: Iterable[Finding], year: 
     return outcomes
 
 
-def _insert_tickets(tickets: list[Ticket]) -> None:
-    """bulk_create(ignore_conflicts=True) of `tickets`, its statements sent with binary parameters on PostgreSQL.
+# A new ticket's columns that differ between tickets, and their types in SQL; its member (a
+# foreign key) is its member key where that is not 0.
+VARYING = {"rule_id": "text", "household_id": "bigint", "member_key": "bigint", "village_id": "text",
+           "severity": "text", "final_level": "text", "message": "text", "facts": "text"}
+# Those that are the same for every ticket one call opens.
+CONSTANT = {"year": "smallint", "status": "text", "resolution": "text", "batch_id": "bigint", "due_on": "date",
+            "found_at": "timestamptz", "updated_at": "timestamptz"}
+INSERT_CHUNK = 5000
 
-    Django inserts the rows as one array per column (INSERT … SELECT * FROM UNNEST(…)) and its
-    psycopg cursor binds parameters on the client, in text: every `"` of every ticket's facts
-    (JSON) was backslash-escaped by a regular-expression callback, some five million of them
-    for the ~50,000 tickets of a first batch at 100,000 households. In binary each array element
-    goes with its length and nothing is escaped. The statements are Django's own, unchanged.
+
+class TicketWriter:
+    """Opens new tickets in the order they are added, leaving out any that a concurrent batch
+    opened meanwhile; on PostgreSQL the tickets one writer opens share their `found_at`. Use as a
+    context manager.
+
+    No `Ticket` instances: the tickets are kept as one list per varying column (preparing the
+    ~50,000 instances of a first batch for `bulk_create` was ~2 s of its CPU). On PostgreSQL
+    each INSERT_CHUNK of them is one INSERT … SELECT FROM UNNEST of the column arrays, sent with
+    binary parameters (Django's bulk_create bound them as text on the client, every `"` of every
+    ticket's facts backslash-escaped; the facts go as JSON text for the server to parse, as
+    Django sends them). A full chunk is inserted on a thread of its own while the caller builds
+    the next: building is Python (each finding's message and facts, which must not use the
+    database), inserting is the server's work, and the two overlap. Chunks are inserted one at
+    a time and in order, so ids follow the order of `add`. Elsewhere (SQLite), `bulk_create`.
     """
-    if connection.vendor != "postgresql":
-        Ticket.objects.bulk_create(tickets, batch_size=CHUNK, ignore_conflicts=True)
-        return
-    with connection.execute_wrapper(_binary_parameters):
-        Ticket.objects.bulk_create(tickets, batch_size=CHUNK, ignore_conflicts=True)
+
+    def __init__(self, *, year: int, batch_id: int | None, due_on, now):
+        self.constants = {"year": year, "status": TicketStatus.PENDING_VILLAGE.value, "resolution": "",
+                          "batch_id": batch_id, "due_on": due_on, "found_at": now, "updated_at": now}
+        self.columns = self._empty()
+        self._levels: dict[str, tuple[str, str]] = {}  # rule id → (severity, final level)
+        self._database = connections[DEFAULT_DB_ALIAS]  # this thread's: the inserting thread uses it too
+        self._pool: ThreadPoolExecutor | None = None
+        self._inserting: Future | None = None
+
+    @staticmethod
+    def _empty() -> dict[str, list]:
+        return {name: [] for name in VARYING}
+
+    def add(self, finding: Finding) -> None:
+        levels = self._levels.get(finding.rule_id)
+        if levels is None:
+            facts = rule_facts.facts_of(finding.rule_id)
+            levels = self._levels[finding.rule_id] = (str(facts.severity), str(facts.final_level))  # plain text
+        columns = self.columns
+        columns["rule_id"].append(finding.rule_id)
+        columns["household_id"].append(finding.household_id)
+        columns["member_key"].append(finding.member_id or 0)
+        columns["village_id"].append(finding.village_id)
+        columns["severity"].append(levels[0])
+        columns["final_level"].append(levels[1])
+        columns["message"].append(finding.message)
+        columns["facts"].append(finding.facts)
+        if len(columns["rule_id"]) == INSERT_CHUNK and self._database.vendor == "postgresql":
+            chunk, self.columns = columns, self._empty()
+            self._wait()
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tickets-insert")
+            self._inserting = self._pool.submit(self._insert, chunk)
+
+    def __enter__(self) -> "TicketWriter":
+        return self
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        try:
+            if error is None:
+                self._wait()
+                if self.columns["rule_id"]:
+                    self._insert(self.columns)
+        finally:
+            if self._pool is not None:
+                # waits for the chunk being inserted: never left running on the connection the caller rolls back
+                self._pool.shutdown()
+
+    def _wait(self) -> None:
+        if self._inserting is not None:
+            inserting, self._inserting = self._inserting, None
+            inserting.result()
+
+    def _insert(self, columns: dict[str, list]) -> None:
+        database = self._database
+        if database.vendor != "postgresql":
+            fixed = {name: self.constants[name] for name in ("year", "status", "batch_id", "due_on")}
+            rows = (dict(zip(VARYING, values)) for values in zip(*columns.values()))
+            Ticket.objects.bulk_create([Ticket(**row, member_id=row["member_key"] or None, **fixed) for row in rows],
+                                       batch_size=CHUNK, ignore_conflicts=True)
+            return
+        import psycopg  # PostgreSQL's driver, absent where only SQLite runs
+
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        arrays = [*columns.values()]
+        arrays[-1] = [dumps(facts) for facts in arrays[-1]]
+        database.ensure_connection()
+        with database.wrap_database_errors, psycopg.Cursor(database.connection) as cursor:
+            cursor.execute(_insert_statement(), [*(self.constants[name] for name in CONSTANT), *arrays])
 
 
-def _binary_parameters(execute, sql, params, many, context):
-    """Run one statement on a server-binding psycopg cursor of the same connection, parameters in binary."""
-    import psycopg  # PostgreSQL's driver, absent where only SQLite runs
-
-    if many or "%%" in sql:  # a literal percent sign: leave the statement to Django as it is
-        return execute(sql, params, many, context)
-    database = context["connection"]
-    with database.wrap_database_errors, psycopg.Cursor(database.connection) as cursor:
-        cursor.execute(sql.replace("%s", "%b"), params)  # %b: this parameter in binary
-
-
-def _new_ticket(finding: Finding, *, year: int, batch_id: int | None, due_on) -> Ticket:
-    facts = rule_facts.facts_of(finding.rule_id)
-    return Ticket(
-        rule_id=finding.rule_id, household_id=finding.household_id, member_id=finding.member_id,
-        member_key=finding.member_id or 0, year=year, village_id=finding.village_id,
-        severity=facts.severity, final_level=facts.final_level, message=finding.message,
-        facts=finding.facts, batch_id=batch_id, due_on=due_on,
+@cache
+def _insert_statement() -> str:
+    quote = connection.ops.quote_name
+    names = ["member", *VARYING, *CONSTANT]
+    selected = ["NULLIF(t.member_key, 0)", *(f"t.{name}" for name in VARYING if name != "facts"), "t.facts::jsonb",
+                *(f"%b::{kind}" for kind in CONSTANT.values())]
+    return (
+        f"INSERT INTO {quote(Ticket._meta.db_table)} "
+        f"({', '.join(quote(Ticket._meta.get_field(name).column) for name in names)}) "
+        f"SELECT {', '.join(selected)} "
+        f"FROM UNNEST({', '.join(f'%b::{kind}[]' for kind in VARYING.values())}) AS t({', '.join(VARYING)}) "
+        "ON CONFLICT DO NOTHING"
     )
 
 
