@@ -174,6 +174,11 @@ class DepartmentBatch(models.Model):
         ordering = ["-imported_at", "-pk"]
         indexes = [models.Index(fields=["source", "year", "-imported_at"])]
 
+    @property
+    def rows_here(self) -> int:
+        """The rows of the batch its reader sees, of a batch counted by `departments.selectors.with_counts`."""
+        return self.matched_here + self.unmatched_here
+
     @classmethod
     def newest_ids(cls, year: int, county: str | None = None) -> dict[str, int]:
         """The id of the most recently imported batch of each source for `year` that applies in
