@@ -20,6 +20,7 @@ from django_cte import CTE, with_cte
 
 from households.choices import MemberStatus
 from households.models import AnnualIncome, Household, Member
+from households.scope import county_code
 
 from rules.expressions import any_of, decimal_cents, net_cents, ratio, sum_cents
 
@@ -42,9 +43,17 @@ def _active_in(prefix: str):
     return Household.objects.active().filter(village__code__startswith=prefix).values("pk")
 
 
+def _county_of(prefix: str) -> dict:
+    """The filter on a member's or income record's county (households.models.OfCounty) that the
+    area `prefix` lies in; none above a county."""
+    return {"county": county_code(prefix)} if len(prefix) >= len("360732") else {}
+
+
 def _income_summary(*, year: int, prefix: str, components: bool):
+    # The county's column as well as the households: with other counties in the database, the
+    # planner otherwise scanned every county's incomes and members (4.6 s against 1.7 s alone).
     incomes = AnnualIncome.objects.filter(
-        year__gte=year - YEARS_BACK + 1, year__lte=year, household__in=_active_in(prefix))
+        **_county_of(prefix), year__gte=year - YEARS_BACK + 1, year__lte=year, household__in=_active_in(prefix))
 
     def of_year(back: int, expression):
         return Max(Case(When(year=year - back, then=expression), output_field=IntegerField()))
@@ -60,7 +69,7 @@ def _income_summary(*, year: int, prefix: str, components: bool):
 
 
 def _member_sizes(*, prefix: str):
-    return (Member.objects.filter(status=MemberStatus.NORMAL, household__in=_active_in(prefix))
+    return (Member.objects.filter(**_county_of(prefix), status=MemberStatus.NORMAL, household__in=_active_in(prefix))
             .values("household_id").annotate(size=Count("pk")).order_by())
 
 
