@@ -284,10 +284,11 @@ SPOUSE = Q(relationship=Relationship.SPOUSE)
 
 def _summarised(rows, area_prefix: str, household_id: int | None):
     """`rows` (of a county, by their `county` column) narrowed to what a per-household summary of
-    the area needs. The household base LEFT-joins each summary to the area's active households,
-    which drops the groups of any other household: for a whole county the summary need not join
-    the households itself (~0.2 s of a batch at 100,000 households per summary); for a township
-    it does, so as not to group the whole county."""
+    the area needs. Each summary is LEFT-joined to the area's active households (the household
+    base) or their active members (the member base's heads), which drops the groups of any other
+    household: for a whole county the summary need not join the households itself (~0.1–0.2 s
+    of a batch at 100,000 households per summary); for a township it does, so as not to group
+    the whole county."""
     if household_id is not None:
         return rows.filter(household_id=household_id)
     if area_prefix == county_code(area_prefix):
@@ -458,9 +459,11 @@ def member_base(*, params: Parameters, area_prefix: str, household_id: int | Non
     year = params.year
     # Only the heads are grouped (a third of the members), and LEFT-joined: a household
     # without an active head has household_heads NULL rather than 0, which no rule tells apart
-    # (B09 asks for exactly one head; head_age is NULL either way).
+    # (B09 asks for exactly one head; head_age is NULL either way). Only the groups of the
+    # area's active households are joined, as with the household base's summaries (`_summarised`).
+    active_members = Member.objects.filter(county=county_code(area_prefix), status=MemberStatus.NORMAL)
     heads = CTE(
-        _active_members(area_prefix, household_id).filter(HEAD).values("household_id").annotate(
+        _summarised(active_members, area_prefix, household_id).filter(HEAD).values("household_id").annotate(
             head_count=Count("pk"),
             head_age=Max(whole_age(year)),
         ).order_by(),
