@@ -31,8 +31,10 @@ def household_list(request):
     year = params.year if params else None
     households = selectors.household_list(user=request.user, year=year, county=county, settings=params)
     filterset = HouseholdFilter(request.GET or None, queryset=households, user=request.user)
-    count = selectors.household_list_count(filterset.qs, user=request.user, year=year, params=request.GET)
-    paginator = Paginator(filterset.qs.only(*list_rows.FIELDS), settings.PAGE_SIZE)
+    rows = selectors.HouseholdRows(filterset, user=request.user, year=year, county=county, settings=params,
+                                   fields=list_rows.FIELDS)
+    count = selectors.household_list_count(rows, user=request.user, year=year, params=request.GET)
+    paginator = Paginator(rows, settings.PAGE_SIZE)
     paginator.count = count.value  # the paginator would otherwise count the rows itself
     page = paginator.get_page(request.GET.get("page"))
     extra_columns = list_extensions.columns()
