@@ -2,6 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
@@ -69,25 +70,27 @@ def _list_columns(year: int | None):
 
 
 class HouseholdRows:
-    """The list's filtered households, as the Paginator slices them (`rows[bottom:top]`, a page of
+    """The list's households in `user`'s scope filtered by `filterset`, as the Paginator slices them (`rows[bottom:top]`, a page of
     model instances with `fields` loaded) and the count reads them (`count(at_most=…)`).
 
     Most requests read them through statements compiled once per process and shape
     (households.compiled): the year, the county and its settings, the filters other than those
     bound and their values, the sort. The user's scope (through `in_scope`, as every read), the
     search text and the chosen township or village are bound into each run. A shape the statements
-    cannot take (no year, no scope, a search by ID number) reads the filter set's queryset."""
+    cannot take (no year, no scope, a search by ID number) reads `queryset`, as Django compiles it."""
 
     def __init__(self, filterset, *, user, year: int | None, county: str | None, settings, fields: tuple[str, ...]):
-        self.filterset, self.fields = filterset, fields
+        self.fields = fields
         self.statements = None
-        prefix = scope_prefix(user)
-        if prefix is None or year is None or settings is None or not prefix.isdigit():
-            return
         cleaned = {}
         if filterset.is_bound:  # validated: an invalid filter is left out, as django-filter's qs does
             filterset.form.is_valid()
             cleaned = filterset.form.cleaned_data
+        self.cleaned, self.filterset = cleaned, filterset
+        self._list_arguments = {"user": user, "year": year, "county": county, "settings": settings}
+        prefix = scope_prefix(user)
+        if prefix is None or year is None or settings is None or not prefix.isdigit():
+            return
         values, built_with, shape = {"scope": prefix}, {}, []
         for name, value in cleaned.items():
             if value in EMPTY_VALUES:
@@ -104,8 +107,7 @@ class HouseholdRows:
         statements = _PAGE_STATEMENTS.get(key)
         if statements is None:
             households = household_list(user=_ScopeStandIn(), year=year, county=county, settings=settings)
-            if filterset.is_bound:
-                households = filterset.filter_with(households, {**cleaned, **built_with})
+            households = self._filtered(households, {**cleaned, **built_with})
             lookups = {"scope": STARTSWITH, **{name: filterset.BOUND_LOOKUPS[name] for name in built_with}}
             try:
                 statements = (CompiledQuery(households.only(*fields), lookups),
@@ -117,16 +119,24 @@ class HouseholdRows:
             _PAGE_STATEMENTS[key] = statements
         self.statements, self.values = statements, values
 
+    def _filtered(self, households, cleaned: dict):
+        return self.filterset.filter_with(households, cleaned) if self.filterset.is_bound else households
+
+    @cached_property
+    def queryset(self):
+        """The rows as Django compiles them (what django-filter's `qs` was)."""
+        return self._filtered(household_list(**self._list_arguments), self.cleaned)
+
     def __getitem__(self, bounds: slice) -> list[Household]:
         if bounds.stop <= bounds.start:
             return []  # as a queryset sliced empty: no query
         if self.statements is None:
-            return list(self.filterset.qs.only(*self.fields)[bounds])
+            return list(self.queryset.only(*self.fields)[bounds])
         return self.statements[0].rows(self.values, limit=bounds.stop - bounds.start, offset=bounds.start)
 
     def count(self, *, at_most: int | None = None) -> int:
         if self.statements is None:
-            rows = self.filterset.qs.order_by().values("pk")
+            rows = self.queryset.order_by().values("pk")
             return (rows[:at_most] if at_most is not None else rows).count()
         return self.statements[1].count(self.values, at_most=at_most)
 

@@ -29,8 +29,9 @@ def household_list(request):
     county = county_of(request.user)
     params = selectors.year_in_force(county)
     year = params.year if params else None
-    households = selectors.household_list(user=request.user, year=year, county=county, settings=params)
-    filterset = HouseholdFilter(request.GET or None, queryset=households, user=request.user)
+    # The rows are read by `rows` (households.selectors.HouseholdRows), in scope; the filter set
+    # gives the form and its filters, never a queryset of its own.
+    filterset = HouseholdFilter(request.GET or None, queryset=Household.objects.none(), user=request.user)
     rows = selectors.HouseholdRows(filterset, user=request.user, year=year, county=county, settings=params,
                                    fields=list_rows.FIELDS)
     count = selectors.household_list_count(rows, user=request.user, year=year, params=request.GET)
