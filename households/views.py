@@ -55,6 +55,7 @@ def household_list(request):
             "params": params,
             "sort": request.GET.get("sort", "number"),
             "sort_labels": SORT_LABELS,
+            "sort_headers": list_rows.sort_headers(request.GET, request.GET.get("sort", "number")),
             "extra_columns": extra_columns,
             "rows": rows,  # the table's <tr>s (households.list_rows)
         },
