@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 
 from households import id_numbers, list_extensions
+from households.compiled import EXACT, STARTSWITH
 from households.choices import AreaLevel, HouseholdType, IdentificationSource, MonitoringType, RiskStatus
 from households.list_rows import escaped
 from households.models import Area, Household, Member
@@ -187,11 +188,29 @@ class HouseholdFilter(django_filters.FilterSet):
         ))
 
     def filter_queryset(self, queryset):
-        """The declared filters (as django-filter does), then the registered ones."""
-        for name, value in self.form.cleaned_data.items():
+        return self.filter_with(queryset, self.form.cleaned_data)
+
+    def filter_with(self, queryset, cleaned_data: dict):
+        """The declared filters (as django-filter does), then the registered ones, with these values
+        (the form's, or the list's compiled statement's stand-ins: households.selectors)."""
+        for name, value in cleaned_data.items():
             if name in self.filters:
                 queryset = self.filters[name].filter(queryset, value)
-        return list_extensions.apply_filters(queryset, self.form.cleaned_data, county=self.county)
+        return list_extensions.apply_filters(queryset, cleaned_data, county=self.county)
+
+    # The filters whose value can be a parameter of the list's compiled statement, and the lookup
+    # it goes through (households.compiled); any other filter's value is part of the statement's key.
+    BOUND_LOOKUPS = {"q": STARTSWITH, "township": EXACT, "village": EXACT}
+
+    def bound_value(self, name: str, value) -> str | None:
+        """`value` of the filter `name` as its compiled statement binds it, or None when the
+        value changes the statement itself (a search by a whole ID number adds a condition)."""
+        if name == "q":
+            text = value.strip()
+            return text if text and len(id_numbers.normalise(text)) != 18 else None
+        if name in ("township", "village"):
+            return value.code
+        return None
 
     def filter_text(self, queryset, name, value):
         """Household number or member name matched from the start; an ID number in full.

@@ -29,10 +29,13 @@ def household_list(request):
     county = county_of(request.user)
     params = selectors.year_in_force(county)
     year = params.year if params else None
-    households = selectors.household_list(user=request.user, year=year, county=county, settings=params)
-    filterset = HouseholdFilter(request.GET or None, queryset=households, user=request.user)
-    count = selectors.household_list_count(filterset.qs, user=request.user, year=year, params=request.GET)
-    paginator = Paginator(filterset.qs.only(*list_rows.FIELDS), settings.PAGE_SIZE)
+    # The rows are read by `rows` (households.selectors.HouseholdRows), in scope; the filter set
+    # gives the form and its filters, never a queryset of its own.
+    filterset = HouseholdFilter(request.GET or None, queryset=Household.objects.none(), user=request.user)
+    rows = selectors.HouseholdRows(filterset, user=request.user, year=year, county=county, settings=params,
+                                   fields=list_rows.FIELDS)
+    count = selectors.household_list_count(rows, user=request.user, year=year, params=request.GET)
+    paginator = Paginator(rows, settings.PAGE_SIZE)
     paginator.count = count.value  # the paginator would otherwise count the rows itself
     page = paginator.get_page(request.GET.get("page"))
     extra_columns = list_extensions.columns()
@@ -52,6 +55,7 @@ def household_list(request):
             "params": params,
             "sort": request.GET.get("sort", "number"),
             "sort_labels": SORT_LABELS,
+            "sort_headers": list_rows.sort_headers(request.GET, request.GET.get("sort", "number")),
             "extra_columns": extra_columns,
             "rows": rows,  # the table's <tr>s (households.list_rows)
         },

@@ -72,3 +72,29 @@ def test_a_number_that_needs_quoting_links_as_reverse_quotes_it(client, world):
     row = row_of(client, household.number)
     assert f'<a href="{reverse("household_detail", args=["甲 1-2"])}">甲 1-2</a>' in row
     assert "%E7%94%B2%201-2" in row
+
+
+@pytest.mark.parametrize("query", ["", "sort=head", "sort=-head", "sort=income&q=王%3C%26&page=3",
+                                   "sort=nonsense&village=230381100201&township=230381100"])
+def test_the_sort_headers_are_the_templates_own(rf, query):
+    # households.list_rows.sort_headers builds in Python what households/_sort_header.html renders.
+    from django.template.loader import render_to_string
+
+    from households.list_rows import SORT_HEADERS, sort_headers
+
+    request = rf.get(f"/households/?{query}")
+    sort = request.GET.get("sort", "number")
+    built = sort_headers(request.GET, sort)
+    for key, label in SORT_HEADERS:
+        rendered = render_to_string("households/_sort_header.html", {"sort": sort, "key": key, "label": label},
+                                    request=request)
+        assert built[key] == rendered, (query, key)
+
+
+def test_the_sort_headers_flip_the_current_column_and_keep_the_filters(client, world):
+    client.force_login(world.county_staff)
+    page = client.get(reverse("household_list"), {"sort": "head", "township": VILLAGE_A1[:9], "page": "1"})
+    page = page.content.decode()
+    assert (f'<a class="sort-link" href="?sort=-head&amp;township={VILLAGE_A1[:9]}">户主 '
+            '<i class="bi bi-caret-up-fill" aria-label="升序"></i></a>') in page
+    assert f'<a class="sort-link" href="?sort=size&amp;township={VILLAGE_A1[:9]}">人口</a>' in page
