@@ -6,30 +6,20 @@ from django.db.models import OuterRef, Subquery
 from households import expressions
 from households import models as household_models  # a module: models.py builds its managers from this one
 from households.choices import AreaLevel, MemberStatus, Relationship
-from households.scope import county_code, scope_prefix
+from households.scope import scope_prefix
 
 
 class ScopedQuerySet(models.QuerySet):
-    """A queryset whose rows belong to a village; `village_path` names the village code, and
-    `county_path`, where the rows carry it, their county's code (indexed)."""
+    """A queryset whose rows belong to a village; `village_path` names the village code."""
 
     village_path: str
-    county_path: str | None = None
 
     def in_scope(self, user):
         """Only the rows inside `user`'s area; nothing for a user without one."""
         prefix = scope_prefix(user)
         if prefix is None:
             return self.none()
-        county = county_code(prefix)
-        if self.county_path is None or len(prefix) < household_models.CODE_LENGTH[AreaLevel.COUNTY]:  # above a county
-            return self.filter(**{f"{self.village_path}__startswith": prefix})
-        # The same rows, bounded by the county's index first: with other counties in the
-        # database, the planner reads only this county's part of a table.
-        bounds = {self.county_path: county}
-        if prefix != county:
-            bounds[f"{self.village_path}__startswith"] = prefix
-        return self.filter(**bounds)
+        return self.filter(**{f"{self.village_path}__startswith": prefix})
 
 
 class AreaQuerySet(models.QuerySet):
@@ -48,7 +38,6 @@ class AreaQuerySet(models.QuerySet):
 
 class HouseholdQuerySet(ScopedQuerySet):
     village_path = "village__code"
-    county_path = "county"
 
     def active(self):
         """Households not removed from the registry (核减)."""

@@ -42,6 +42,11 @@ def household_list(*, user, year: int | None, county: str | None = None, setting
     registered too, list_extensions: `county`'s settings decide them; `settings`, the year read by
     `year_in_force`, saves their reading them again)."""
     households = _list_columns(year).in_scope(user)
+    if county is not None:
+        # The same rows (a household's county is its village's), read through the county's part
+        # of the (county, number) and (county, village, number) indexes: with other counties in
+        # the database, a page sorted by number descending walked theirs first (0.7 s).
+        households = households.filter(county=county)
     households = list_extensions.annotate(households, county=county, year=year, settings=settings)
     return households.order_by("number")
 

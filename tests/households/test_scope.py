@@ -95,8 +95,8 @@ def test_anonymous_reveal_is_sent_to_login_and_logs_nothing(client, world):
 
 
 def test_a_household_moved_to_another_county_leaves_the_first_countys_scope_and_enters_the_other(world):
-    """The scope bounds households by their county (a column the database derives from the
-    village): moving the household's village moves it across, with no writer keeping it."""
+    """A household's county (which the list reads it by) is derived by the database from its
+    village: moving the household's village moves it across, with no writer keeping it."""
     moved = world.home
     moved.village = world.other_county.village
     moved.save()
