@@ -306,6 +306,8 @@ STUCK_JOB_MINUTES = env.int("STUCK_JOB_MINUTES", default=30)
 # (each county's monthly cleansing is a row there, set on the 清洗批次 page).
 CELERY_BEAT_SCHEDULE = {
     "mark-stuck-jobs": {"task": "rules.tasks.mark_stuck_jobs", "schedule": 5 * 60},
+    # Households whose re-check after a change was lost (a crash, a lost message): rules.PendingRecheck.
+    "pending-rechecks": {"task": "rules.tasks.run_pending_rechecks", "schedule": 5 * 60},
     # Audit trail rows older than 184 days (trail.services.audit_purge; PostgreSQL refuses younger).
     "audit-purge": {"task": "trail.tasks.audit_purge_task", "schedule": crontab(hour=3, minute=30)},
     # Workbooks of registry uploads never confirmed within 24 hours.

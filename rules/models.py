@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 
 from households import id_numbers
 
@@ -129,6 +130,23 @@ class RiskScore(models.Model):
     @property
     def factor_labels(self) -> list[str]:
         return [label for bit, label in enumerate(FACTOR_LABELS.values()) if self.factor_mask >> bit & 1]
+
+
+class PendingRecheck(models.Model):
+    """A household changed since its last re-check.
+
+    Written, and flushed to disk, when a change is approved; deleted by the re-check's own
+    transaction, which commits without waiting for the disk (it writes derived data only). A
+    row that outlives its re-check, because the database crashed before that commit reached
+    the disk or because the queue lost the message, is re-checked by the sweep
+    (`rules.services.pending_rechecks_run`, every five minutes)."""
+
+    household = models.OneToOneField("households.Household", on_delete=models.CASCADE, primary_key=True,
+                                      related_name="+")
+    changed_at = models.DateTimeField("变更时间", db_default=Now())  # the database's clock
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待复核农户"
 
 
 class DepartmentSource(models.TextChoices):

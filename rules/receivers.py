@@ -6,7 +6,7 @@ from households.jobs import job_send
 from households.models import Area
 from households.signals import counties_added, household_changed
 
-from rules.services import CleansingError
+from rules.services import CleansingError, recheck_pending_mark
 from rules.settings_services import schedule_get
 from rules.signals import catalog_changed
 from rules.tasks import recheck_household, warm_recheck_statements
@@ -20,8 +20,11 @@ def recheck_changed_household(sender, household_id: int, **kwargs):
     or when the broker cannot be reached: one household takes well under a second).
 
     The change itself is already committed: a re-check that cannot run (no current year set
-    yet) is logged, never turned into an error for the reviewer who approved the change.
+    yet) is logged, never turned into an error for the reviewer who approved the change. The
+    household's PendingRecheck marker is committed first: if the re-check is lost on the way,
+    the sweep finds it.
     """
+    recheck_pending_mark(household_id=household_id)
     try:
         job_send(recheck_household, household_id,
                  on_unavailable=lambda: recheck_household(household_id))  # queue down: here, at once

@@ -27,6 +27,12 @@ def recheck_household(household_id: int) -> None:
 
 
 @shared_task(ignore_result=True)
+def run_pending_rechecks() -> int:
+    """Every five minutes (beat): households whose re-check was lost on its way (PendingRecheck)."""
+    return services.pending_rechecks_run()
+
+
+@shared_task(ignore_result=True)
 def warm_recheck_statements(county: str) -> None:
     """After a county's settings changed: compile its re-check statements before a re-check needs them."""
     services.recheck_statements_warm(county=county)
