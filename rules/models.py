@@ -114,7 +114,9 @@ FACTOR_LABELS = {
 class RiskScore(models.Model):
     """风险系数 of a household for an assessment year, with the factors that produced it."""
 
-    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="risk_scores")
+    # No index of its own: one_risk_per_household_year begins with it (a first batch writes 100,000 rows).
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="risk_scores",
+                                  db_index=False)
     year = models.PositiveSmallIntegerField("年度")
     risk = models.DecimalField("风险系数", max_digits=5, decimal_places=4)
     factor_mask = models.PositiveIntegerField("风险因素", default=0)  # bit i: the i-th of FACTOR_LABELS
