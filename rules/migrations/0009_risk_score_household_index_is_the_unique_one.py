@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('households', '0014_household_county'),
-        ('rules', '0007_batch_rule_result_exempted'),
+        ('rules', '0008_pending_recheck'),
     ]
 
     operations = [
