@@ -58,6 +58,7 @@ def household_list(request):
             "sort_headers": list_rows.sort_headers(request.GET, request.GET.get("sort", "number")),
             "extra_columns": extra_columns,
             "rows": rows,  # the table's <tr>s (households.list_rows)
+            "pagination": list_rows.pagination(request.GET, page),
         },
     )
 
