@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from households import list_extensions, list_rows, panels, selectors, services
@@ -57,7 +58,8 @@ def household_list(request):
             "sort_labels": SORT_LABELS,
             "sort_headers": list_rows.sort_headers(request.GET, request.GET.get("sort", "number")),
             "extra_columns": extra_columns,
-            "rows": rows,  # the table's <tr>s (households.list_rows)
+            "rows": mark_safe("".join(rows)),  # the table's <tr>s (households.list_rows), each escaped
+            "pagination": list_rows.pagination(request.GET, page),
         },
     )
 

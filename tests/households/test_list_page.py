@@ -308,3 +308,25 @@ def test_the_list_follows_the_current_year(client, world):
     make_year(2026, "8000")
     page = client.get(reverse("household_list")).content.decode()
     assert "2,000.00" in page and "1,000.00" not in page and "2026 年度监测标准" in page
+
+
+def test_each_filter_set_has_its_own_filters_bound_to_itself(world):
+    # households.filters copies the declared filters shallowly (not django-filter's deep copy):
+    # each instance's filters, their querysets and their methods are its own, the class's untouched.
+    from households.filters import HouseholdFilter
+    from households.models import Household
+
+    staff = HouseholdFilter({"q": world.neighbour.number}, queryset=Household.objects.none(), user=world.county_staff)
+    clerk = HouseholdFilter({"township": VILLAGE_A1[:9]}, queryset=Household.objects.none(), user=world.clerk)
+    for filterset in (staff, clerk):
+        for name, filter_ in filterset.filters.items():
+            assert filter_.parent is filterset and filter_ is not HouseholdFilter.base_filters[name]
+            assert filter_.extra is not HouseholdFilter.base_filters[name].extra
+            if filter_.method is not None:
+                assert filter_.filter.f is filter_
+    assert not any(hasattr(filter_, "parent") for filter_ in HouseholdFilter.base_filters.values())
+    assert staff.filters["township"].queryset is not clerk.filters["township"].queryset
+    assert {area.code for area in clerk.filters["village"].queryset} == {VILLAGE_A1}
+    assert staff.form.is_valid()
+    found = staff.filters["q"].filter(Household.objects.all(), staff.form.cleaned_data["q"])
+    assert list(found) == [world.neighbour]

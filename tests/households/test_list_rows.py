@@ -98,3 +98,19 @@ def test_the_sort_headers_flip_the_current_column_and_keep_the_filters(client, w
     assert (f'<a class="sort-link" href="?sort=-head&amp;township={VILLAGE_A1[:9]}">户主 '
             '<i class="bi bi-caret-up-fill" aria-label="升序"></i></a>') in page
     assert f'<a class="sort-link" href="?sort=size&amp;township={VILLAGE_A1[:9]}">人口</a>' in page
+
+
+@pytest.mark.parametrize("query", ["", "page=1", "page=2&sort=head", "sort=income&q=王%3C%26&page=3",
+                                   "page=4&village=230381100201", "page=99", "page=x"])
+@pytest.mark.parametrize("rows", [0, 25, 26, 80, 100])
+def test_the_pagination_is_the_templates_own(rf, query, rows):
+    # households.list_rows.pagination builds in Python what _partials/pagination.html renders.
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    from households.list_rows import pagination
+
+    request = rf.get(f"/households/?{query}")
+    page = Paginator(range(rows), 25).get_page(request.GET.get("page"))
+    assert pagination(request.GET, page) == render_to_string("_partials/pagination.html", {"page": page},
+                                                               request=request), (query, rows)
