@@ -239,7 +239,7 @@ def _households(area_prefix: str, household_id: int | None, ids: "IdRange | None
 
 class IdRange:
     """Households by id, `start` ≤ id < `stop` (None: unbounded), for a batch that reads a county's
-    households in parts (`rules.engine.evaluate_in_parts`). Each per-household summary of the
+    households in parts (`rules.engine.household_rows_in_parts`). Each per-household summary of the
     base is narrowed to it as well, so that a part groups only its own households' rows."""
 
     def __init__(self, start: int | None, stop: int | None):
@@ -368,8 +368,7 @@ def income_summary(params: Parameters, area_prefix: str, household_id: int | Non
     groups of the area's active households are meaningful: see `_summarised`)."""
     year = params.year
     incomes = _summarised(AnnualIncome.objects.filter(
-        county=county_code(area_prefix), year__gte=year - YEARS_BACK + 1, year__lte=year),
-        area_prefix, household_id, ids)
+        county=county_code(area_prefix), year__gte=year - YEARS_BACK + 1, year__lte=year), area_prefix, household_id, ids)
 
     def of_year(back: int, expression):
         return Max(Case(When(year=year - back, then=expression), output_field=IntegerField()))

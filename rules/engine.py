@@ -320,7 +320,7 @@ def household_facts(params, area_prefix, household_id=None, ids: IdRange | None 
 
 def evaluate_in_parts(*, rules: list[Rule], params: Parameters, area_prefix: str, store_risk: bool,
                       run_apart) -> list[Finding]:
-    """`evaluate` of household `rules` (only) over an area, its households read in two halves by id at once:
+    """`evaluate` of household rules over an area, its households read in two halves by id at once:
     the upper half by `run_apart(read)`, which runs `read()` on a connection of its own (in its own
     transaction) and returns a future of its rows, the lower half on this connection meanwhile.
 
@@ -330,6 +330,8 @@ def evaluate_in_parts(*, rules: list[Rule], params: Parameters, area_prefix: str
     household's row, flags and risk coefficient are what the whole statement gives it; only the
     rows' order differs (lower half first). With `store_risk` each half upserts its own
     households' coefficients, the upper half in the other connection's transaction."""
+    household_rules = [r for r in rules if r.scope == HOUSEHOLD]
+    assert len(household_rules) == len(rules), "household rules only"
     middle = _middle_household(area_prefix)
     if middle is None:
         return evaluate(rules=rules, params=params, area_prefix=area_prefix, store_risk=store_risk)
