@@ -23,8 +23,6 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out")
     parser.add_argument("--county", default="360732")
-    parser.add_argument("--in-parts", action="store_true",
-                        help="the household rules as a batch reads them: the households in two halves at once")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monitoring.settings")
@@ -32,21 +30,17 @@ def main():
 
     django.setup()
     from rules import registry
-    from rules.engine import evaluate, evaluate_in_parts
+    from rules.engine import evaluate
     from rules.parameters import parameters_for
     from rules.registry import HOUSEHOLD, MEMBER
-    from rules.services import current_year, run_apart
+    from rules.services import current_year
 
     params = parameters_for(current_year(args.county), county=args.county)
     lines = []
     for scope in (HOUSEHOLD, MEMBER):
         rules = [rule for rule in registry.all_rules() if rule.scope == scope]
         started = time.perf_counter()
-        if args.in_parts and scope == HOUSEHOLD:
-            findings = evaluate_in_parts(rules=rules, params=params, area_prefix=args.county, store_risk=False,
-                                         run_apart=run_apart)
-        else:
-            findings = evaluate(rules=rules, params=params, area_prefix=args.county)
+        findings = evaluate(rules=rules, params=params, area_prefix=args.county)
         lines += [json.dumps([f.rule_id, f.household_id, f.member_id or 0, f.message, f.facts],
                              ensure_ascii=False, sort_keys=True) for f in findings]
         print(f"{scope}: {len(findings)} findings in {time.perf_counter() - started:.2f} s", file=sys.stderr)

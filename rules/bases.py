@@ -231,26 +231,9 @@ def duplicated_ids(area_prefix: str):
     )
 
 
-def _households(area_prefix: str, household_id: int | None, ids: "IdRange | None" = None):
+def _households(area_prefix: str, household_id: int | None):
     households = Household.objects.active().filter(village__code__startswith=area_prefix)
-    households = households.filter(pk=household_id) if household_id is not None else households
-    return ids.narrowed(households, "pk") if ids is not None else households
-
-
-class IdRange:
-    """Households by id, `start` ≤ id < `stop` (None: unbounded), for a batch that reads a county's
-    households in parts (`rules.engine.household_rows_in_parts`). Each per-household summary of the
-    base is narrowed to it as well, so that a part groups only its own households' rows."""
-
-    def __init__(self, start: int | None, stop: int | None):
-        self.start, self.stop = start, stop
-
-    def narrowed(self, rows, field: str):
-        if self.start is not None:
-            rows = rows.filter(**{f"{field}__gte": self.start})
-        if self.stop is not None:
-            rows = rows.filter(**{f"{field}__lt": self.stop})
-        return rows
+    return households.filter(pk=household_id) if household_id is not None else households
 
 
 def _active_members(area_prefix: str, household_id: int | None):
@@ -299,7 +282,7 @@ STUDYING = [
 SPOUSE = Q(relationship=Relationship.SPOUSE)
 
 
-def _summarised(rows, area_prefix: str, household_id: int | None, ids: IdRange | None = None):
+def _summarised(rows, area_prefix: str, household_id: int | None):
     """`rows` (of a county, by their `county` column) narrowed to what a per-household summary of
     the area needs. Each summary is LEFT-joined to the area's active households (the household
     base) or their active members (the member base's heads), which drops the groups of any other
@@ -308,15 +291,12 @@ def _summarised(rows, area_prefix: str, household_id: int | None, ids: IdRange |
     the whole county."""
     if household_id is not None:
         return rows.filter(household_id=household_id)
-    if ids is not None:
-        rows = ids.narrowed(rows, "household_id")
     if area_prefix == county_code(area_prefix):
         return rows
     return rows.filter(household__removed_on__isnull=True, household__village__code__startswith=area_prefix)
 
 
-def member_summary(params: Parameters, area_prefix: str, household_id: int | None = None,
-                   ids: IdRange | None = None):
+def member_summary(params: Parameters, area_prefix: str, household_id: int | None = None):
     """Per household: size, heads, and whether any active member meets each condition (only the
     groups of the area's active households are meaningful: see `_summarised`)."""
     year = params.year
@@ -324,7 +304,7 @@ def member_summary(params: Parameters, area_prefix: str, household_id: int | Non
     age = whole_age(year)
     listed = listed_columns(params, "member_lists", HOUSEHOLD_LISTS, HOUSEHOLD_AMOUNTS, household_id)
     members = _summarised(Member.objects.filter(county=county_code(area_prefix), status=MemberStatus.NORMAL),
-                          area_prefix, household_id, ids)
+                          area_prefix, household_id)
     if listed is not None:
         members = listed.join(members, id_number=listed.col.id_number, _join_type=LOUTER)
     members = members.values("household_id").annotate(
@@ -362,13 +342,12 @@ def member_summary(params: Parameters, area_prefix: str, household_id: int | Non
     return with_cte(listed, select=members) if listed is not None else members
 
 
-def income_summary(params: Parameters, area_prefix: str, household_id: int | None = None,
-                   ids: IdRange | None = None):
+def income_summary(params: Parameters, area_prefix: str, household_id: int | None = None):
     """Per household: the income records of Y…Y−3 pivoted into columns, amounts in cents (only the
     groups of the area's active households are meaningful: see `_summarised`)."""
     year = params.year
     incomes = _summarised(AnnualIncome.objects.filter(
-        county=county_code(area_prefix), year__gte=year - YEARS_BACK + 1, year__lte=year), area_prefix, household_id, ids)
+        county=county_code(area_prefix), year__gte=year - YEARS_BACK + 1, year__lte=year), area_prefix, household_id)
 
     def of_year(back: int, expression):
         return Max(Case(When(year=year - back, then=expression), output_field=IntegerField()))
@@ -384,22 +363,19 @@ def income_summary(params: Parameters, area_prefix: str, household_id: int | Non
     return incomes.values("household_id").annotate(**columns).order_by()
 
 
-def household_base(*, params: Parameters, area_prefix: str, household_id: int | None = None,
-                   ids: IdRange | None = None):
-    members = CTE(member_summary(params, area_prefix, household_id, ids), name="member_summary")
-    incomes = CTE(income_summary(params, area_prefix, household_id, ids), name="income_summary")
+def household_base(*, params: Parameters, area_prefix: str, household_id: int | None = None):
+    members = CTE(member_summary(params, area_prefix, household_id), name="member_summary")
+    incomes = CTE(income_summary(params, area_prefix, household_id), name="income_summary")
     measures_of_year = AssistanceMeasure.objects.filter(
         county=county_code(area_prefix), year=params.year, household__village__code__startswith=area_prefix)
     if household_id is not None:
         measures_of_year = measures_of_year.filter(household_id=household_id)
-    if ids is not None:
-        measures_of_year = ids.narrowed(measures_of_year, "household_id")
     measures = CTE(measures_of_year.values("household_id").annotate(
         n=Count("pk"),
         **{f"measure_{kind}": any_of(Q(measure_type=kind)) for kind in MeasureType.values},
         measure_not_safety_net=any_of(~Q(measure_type=MeasureType.SAFETY_NET)),
     ).order_by(), name="measure_summary")
-    households = _households(area_prefix, household_id, ids)
+    households = _households(area_prefix, household_id)
     households = members.join(households, id=members.col.household_id, _join_type=LOUTER)
     households = incomes.join(households, id=incomes.col.household_id, _join_type=LOUTER)
     households = measures.join(households, id=measures.col.household_id, _join_type=LOUTER)
@@ -426,7 +402,7 @@ def household_base(*, params: Parameters, area_prefix: str, household_id: int | 
     ctes = [members, incomes, measures]
     if household_id is None:
         # P01: the area's phones held by more than one active household anywhere, LEFT-joined once
-        shared = CTE(shared_phones(area_prefix, ids), name="shared_phones")
+        shared = CTE(shared_phones(area_prefix), name="shared_phones")
         households = shared.join(households, phone=shared.col.phone, _join_type=LOUTER)
         ctes.append(shared)
         columns["phone_holders"] = Coalesce(shared.col.holders, Value(1))
@@ -469,12 +445,12 @@ def risk_type_columns() -> dict:
             for risk in READ_RISK_TYPES}
 
 
-def shared_phones(area_prefix: str, ids: IdRange | None = None):
-    """The phones of the area's active households (of `ids` only, when given) that more than one
-    active household in the whole database holds, with their count. Only the area's phones are
-    counted (through the index on the active households' phones), so a county's batch does not
-    group a whole province's households."""
-    area_phones = _households(area_prefix, None, ids).exclude(phone="")
+def shared_phones(area_prefix: str):
+    """The phones of the area's active households that more than one active household in the
+    whole database holds, with their count. Only the area's phones are counted (through the
+    index on the active households' phones), so a county's batch does not group a whole
+    province's households."""
+    area_phones = Household.objects.active().filter(village__code__startswith=area_prefix).exclude(phone="")
     return (Household.objects.active().filter(phone__in=area_phones.values("phone")).values("phone")
             .annotate(holders=Count("pk")).filter(holders__gt=1).values("phone", "holders").order_by())
 

@@ -8,7 +8,6 @@ import hashlib
 import importlib.metadata
 import threading
 from collections import OrderedDict
-from concurrent import futures
 from functools import cache
 from pathlib import Path
 from functools import reduce
@@ -22,9 +21,8 @@ from django_cte import CTE, with_cte
 from django_cte.raw import raw_cte_sql
 
 from households.choices import MeasureType
-from households.models import Household
 
-from rules.bases import IdRange, household_base, member_base
+from rules.bases import household_base, member_base
 from rules.expressions import balanced
 from rules.messages import HouseholdValues, member_context, message_values, parameter_context, render_values
 from rules.registry import HOUSEHOLD, MEMBER, Parameters, Rule
@@ -312,55 +310,19 @@ def parameters_key(params: Parameters) -> tuple:
             tuple(sorted(params.department_batches.items())))
 
 
-def household_facts(params, area_prefix, household_id=None, ids: IdRange | None = None):
+def household_facts(params, area_prefix, household_id=None):
     """The household base with its risk factors: what the household rules and the risk coefficient read."""
-    return annotate_factors(household_base(params=params, area_prefix=area_prefix, household_id=household_id,
-                                           ids=ids), params)
-
-
-def evaluate_in_parts(*, rules: list[Rule], params: Parameters, area_prefix: str, store_risk: bool,
-                      run_apart) -> list[Finding]:
-    """`evaluate` of household rules over an area, its households read in two halves by id at once:
-    the upper half by `run_apart(read)`, which runs `read()` on a connection of its own (in its own
-    transaction) and returns a future of its rows, the lower half on this connection meanwhile.
-
-    The household statement (its base: member summaries, income pivot, risk factors) is most of a
-    batch's rerun and PostgreSQL runs a statement on one core: in halves, the second core works on
-    it too. Each half is the same statement narrowed to its households (`IdRange`), so every
-    household's row, flags and risk coefficient are what the whole statement gives it; only the
-    rows' order differs (lower half first). With `store_risk` each half upserts its own
-    households' coefficients, the upper half in the other connection's transaction."""
-    household_rules = [r for r in rules if r.scope == HOUSEHOLD]
-    assert len(household_rules) == len(rules), "household rules only"
-    middle = _middle_household(area_prefix)
-    if middle is None:
-        return evaluate(rules=rules, params=params, area_prefix=area_prefix, store_risk=store_risk)
-    upper = run_apart(lambda: _household_rows(rules, params, area_prefix, None, store_risk=store_risk,
-                                              ids=IdRange(middle, None)))
-    try:
-        lower = _household_rows(rules, params, area_prefix, None, store_risk=store_risk, ids=IdRange(None, middle))
-    finally:
-        futures.wait([upper])  # not left running when this half failed (this half's error is the one raised)
-    return _household_findings(lower + upper.result(), rules, params)
-
-
-def _middle_household(area_prefix: str) -> int | None:
-    """The id that splits the area's active households into two halves of the same count (the
-    upper half's first), or None for fewer than two households."""
-    households = Household.objects.active().filter(village__code__startswith=area_prefix)
-    households = households.order_by("pk").values_list("pk", flat=True)
-    count = households.count()
-    return households[count // 2] if count > 1 else None
+    return annotate_factors(household_base(params=params, area_prefix=area_prefix, household_id=household_id), params)
 
 
 def _household_rows(rules: list[Rule], params: Parameters, area_prefix: str, household_id: int | None,
-                    *, store_risk: bool, ids: IdRange | None = None) -> list[dict]:
+                    *, store_risk: bool) -> list[dict]:
     """The failing households, their facts and flags, from a MATERIALIZED household base.
 
     The base (member, income and measure summaries, risk factors, coefficient) is computed
     once per household; the rules, and the risk upsert when asked, read its plain columns.
     """
-    base = household_facts(params, area_prefix, household_id, ids).annotate(rs_household=F("pk")).order_by()
+    base = household_facts(params, area_prefix, household_id).annotate(rs_household=F("pk")).order_by()
     households = CTE(base, name="household_facts", materialized=True)
     ctes = [households]
     if store_risk and rules and connection.vendor == "postgresql":

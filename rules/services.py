@@ -28,7 +28,7 @@ from trail.services import audit_record
 
 from rules import registry
 from rules import tasks  # a module: tasks.py imports this one back to run its services
-from rules.engine import Finding, evaluate, evaluate_household, evaluate_in_parts, household_statements_warm
+from rules.engine import Finding, evaluate, evaluate_household, household_statements_warm
 from rules.models import Batch, BatchRuleResult, BatchStatus, PendingRecheck, RiskScore
 from rules.parameters import parameters_for
 from rules.settings_services import disabled_rule_ids
@@ -140,8 +140,6 @@ def batch_run_group(*, batch_id: int, group: str) -> dict[str, RuleOutcome]:
     scope = GROUPS[group]
     rules = [r for r in (registry.get(rule_id) for rule_id in batch.rule_ids) if r.scope == scope]
     params = parameters_for(batch.year, county=batch.county_id)
-    # another connection can read what this group reads only outside a caller's transaction (tests)
-    in_parts = group == "household" and connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
         job_hold("batch", batch_id)  # a worker killed in here releases it: the batch is then stuck
         if Batch.objects.filter(pk=batch_id, status=BatchStatus.FAILED).exists():
@@ -152,8 +150,7 @@ def batch_run_group(*, batch_id: int, group: str) -> dict[str, RuleOutcome]:
         progress_note(batch_id=batch_id, group=group, step="计算风险系数并执行规则" if group == "household"
                       else "执行规则", fraction=0.1)
         with _gc_paused():
-            outcomes = _group_findings_written(batch=batch, group=group, rules=rules, params=params,
-                                               in_parts=in_parts)
+            outcomes = _group_findings_written(batch=batch, group=group, rules=rules, params=params)
         BatchRuleResult.objects.bulk_create([
             BatchRuleResult(batch=batch, rule_id=rule_id, failing=o.failing, new=o.new,
                             still_open=o.still_open, resolved=o.resolved, exempted=o.exempted,
@@ -167,15 +164,11 @@ def batch_run_group(*, batch_id: int, group: str) -> dict[str, RuleOutcome]:
     return outcomes
 
 
-def _group_findings_written(*, batch: Batch, group: str, rules, params, in_parts: bool) -> dict[str, RuleOutcome]:
+def _group_findings_written(*, batch: Batch, group: str, rules, params) -> dict[str, RuleOutcome]:
     # A function of its own so that its findings are freed when it returns, before the collector
     # runs again (_gc_paused): it then walks what survives the batch, not every finding.
     # The household group stores every household's risk coefficient from the same scan.
-    if in_parts:
-        findings = evaluate_in_parts(rules=rules, params=params, area_prefix=batch.area_id, store_risk=True,
-                                     run_apart=run_apart)
-    else:
-        findings = evaluate(rules=rules, params=params, area_prefix=batch.area_id, store_risk=group == "household")
+    findings = evaluate(rules=rules, params=params, area_prefix=batch.area_id, store_risk=group == "household")
     progress_note(batch_id=batch.pk, group=group, step="写入问题线索", fraction=0.8)
     return tickets_sync(rules=rules, findings=findings, params=params, area_prefix=batch.area_id, batch=batch)
 
@@ -210,27 +203,6 @@ def _gc_paused():
             if _gc_pauses == 0 and _gc_was_enabled:
                 gc.enable()
                 gc.collect()
-
-
-def run_apart(read):
-    """A future of `read()` run in a thread on a connection of its own, in a transaction of its own
-    with the batch's settings (`evaluate_in_parts`' other half). What it writes (the upper half's
-    risk coefficients) is committed with it, whatever becomes of the caller's transaction: they
-    are the coefficients of the registry as it stands, which the group's retry would write
-    anyway (and finds written: it leaves unchanged ones alone)."""
-    def in_own_transaction():
-        try:
-            with transaction.atomic():
-                _batch_session_settings()
-                return read()
-        finally:
-            connections.close_all()  # this thread's own connection
-
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch-part")
-    try:
-        return pool.submit(in_own_transaction)
-    finally:
-        pool.shutdown(wait=False)  # the thread ends with its task
 
 
 def _batch_session_settings() -> None:
