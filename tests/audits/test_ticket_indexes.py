@@ -1,37 +1,53 @@
-"""The tickets keep an index for every way a page looks them up (audits.models.Ticket.Meta)."""
+"""The tickets keep an index for every way a page looks them up (audits.models.Ticket.Meta).
+
+Read from the indexes' definitions rather than from a plan: on the test's nearly empty table
+the planner's choice between two usable indexes is a tie that either may win (a queue's
+status list once went to the partial unique index, whose predicate also names the status)."""
+
+import re
 
 import pytest
-from django.db import connection, transaction
-
-from audits.models import Ticket, TicketStatus
+from django.db import connection
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes' kinds are PostgreSQL's"),
 ]
 
-# each lookup, and what its index condition begins with
+# each lookup: the column an index must begin with, and the operator class a prefix LIKE needs
 LOOKUPS = {
     # every scope and the township filter: a prefix of the village's code (a varchar_pattern_ops
     # index: the database's collation is not C)
-    "scope": (Ticket.objects.filter(village__code__startswith="360732"), "(((village_id)::text ~>=~ '360732'"),
-    "category": (Ticket.objects.filter(rule_id__startswith="B"), "(((rule_id)::text ~>=~ 'B'"),
-    "village": (Ticket.objects.filter(village_id="360732100201"), "((village_id)::text = '360732100201'"),
-    "rule": (Ticket.objects.filter(rule_id="A01", year=2025), "((rule_id)::text = 'A01'"),
-    "queue": (Ticket.objects.filter(status__in=[TicketStatus.PENDING_COUNTY, TicketStatus.RETURNED]), "((status)::text = ANY"),
-    "household": (Ticket.objects.filter(household_id=1), "(household_id = 1)"),
-    "batch": (Ticket.objects.filter(batch_id=1), "(batch_id = 1)"),
+    "scope": ("village_id", "varchar_pattern_ops"),
+    "category": ("rule_id", "varchar_pattern_ops"),  # rule_id LIKE 'B%'
+    "village": ("village_id", ""),
+    "rule": ("rule_id", ""),  # with the year and status after it
+    "queue": ("status", ""),
+    "household": ("household_id", ""),
+    "batch": ("batch_id", ""),
     # a member's or a change request's tickets (their pages, SET_NULL on their deletion)
-    "member": (Ticket.objects.filter(member_id__in=[1, 2]), "(member_id = ANY"),
-    "change request": (Ticket.objects.filter(change_request_id=1), "(change_request_id = 1)"),
+    "member": ("member_id", ""),
+    "change request": ("change_request_id", ""),
 }
+LEADING = re.compile(r"USING btree \((\w+)(?: (\w+))?[,)]")
+
+
+def leading_columns() -> set[tuple[str, str]]:
+    """(first column, its operator class or '') of every btree index on the tickets."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'audits_ticket'")
+        definitions = [row[0] for row in cursor.fetchall()]
+    return {(match[1], match[2] or "") for match in map(LEADING.search, definitions) if match}
 
 
 @pytest.mark.parametrize("lookup", LOOKUPS)
-def test_each_lookup_of_the_tickets_is_an_index_condition(lookup):
-    queryset, condition = LOOKUPS[lookup]
-    # With sequential scans priced out, a condition no index serves is a Filter of a whole scan.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = queryset.explain()
-    assert f"Index Cond: {condition}" in plan, plan
+def test_each_lookup_of_the_tickets_has_an_index_that_begins_with_its_column(lookup):
+    assert LOOKUPS[lookup] in leading_columns()
+
+
+def test_no_two_indexes_begin_alike_where_the_shorter_serves_nothing_the_longer_does_not():
+    """The single-column indexes dropped because a composite begins with their column stay dropped."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'audits_ticket'")
+        definitions = [row[0] for row in cursor.fetchall()]
+    assert not any(re.search(r"USING btree \((rule_id|village_id)\)$", d) for d in definitions), definitions
