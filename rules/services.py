@@ -376,7 +376,8 @@ def pending_rechecks_run(*, limit: int = 1000) -> int:
     sent with their change (the database crashed before that re-check's commit reached the
     disk, or the queue lost its message). Markers younger than two minutes are left to the
     re-check already on its way. Returns how many were re-checked."""
-    household_ids = list(PendingRecheck.objects.filter(changed_at__lt=timezone.now() - PENDING_RECHECK_GRACE)
+    # the database's clock, as the markers' (a web or worker machine's clock may differ)
+    household_ids = list(PendingRecheck.objects.filter(changed_at__lt=Now() - PENDING_RECHECK_GRACE)
                          .order_by("changed_at").values_list("household_id", flat=True)[:limit])
     rechecked = 0
     for household_id in household_ids:  # one household's rules at a time, as after its change
