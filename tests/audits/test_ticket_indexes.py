@@ -32,12 +32,15 @@ LOOKUPS = {
 LEADING = re.compile(r"USING btree \((\w+)(?: (\w+))?[,)]")
 
 
-def leading_columns() -> set[tuple[str, str]]:
-    """(first column, its operator class or '') of every btree index on the tickets."""
+def definitions() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'audits_ticket'")
-        definitions = [row[0] for row in cursor.fetchall()]
-    return {(match[1], match[2] or "") for match in map(LEADING.search, definitions) if match}
+        return [row[0] for row in cursor.fetchall()]
+
+
+def leading_columns() -> set[tuple[str, str]]:
+    """(first column, its operator class or '') of every btree index on the tickets."""
+    return {(match[1], match[2] or "") for match in map(LEADING.search, definitions()) if match}
 
 
 @pytest.mark.parametrize("lookup", LOOKUPS)
@@ -47,7 +50,5 @@ def test_each_lookup_of_the_tickets_has_an_index_that_begins_with_its_column(loo
 
 def test_no_two_indexes_begin_alike_where_the_shorter_serves_nothing_the_longer_does_not():
     """The single-column indexes dropped because a composite begins with their column stay dropped."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'audits_ticket'")
-        definitions = [row[0] for row in cursor.fetchall()]
-    assert not any(re.search(r"USING btree \((rule_id|village_id)\)$", d) for d in definitions), definitions
+    found = definitions()
+    assert not any(re.search(r"USING btree \((rule_id|village_id)\)$", d) for d in found), found
